@@ -1,0 +1,82 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Waymark: a workflow and rules engine for children's social care.
+///
+/// The layout keeps a small pure core (model, FEEL, engine) with the edges around it:
+///
+/// - `CYAML`, `WaymarkYAML`: the system libyaml and our position-keeping node tree over it (edge).
+/// - `WaymarkFEEL`: the DMN expression language (pure).
+/// - `WaymarkModel`: definitions as typed immutable values, durations, calendars, diagnostics (pure).
+/// - `WaymarkDefinitions`: loading and validating a definitions folder from YAML (edge).
+/// - `WaymarkEngine`: cases, stages, tasks, timers and rules (pure).
+/// - `waymark`: the command line, which only parses arguments and calls the libraries.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Waymark",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "waymark", targets: ["waymark"]),
+        .library(name: "WaymarkFEEL", targets: ["WaymarkFEEL"]),
+        .library(name: "WaymarkYAML", targets: ["WaymarkYAML"]),
+        .library(name: "WaymarkModel", targets: ["WaymarkModel"]),
+        .library(name: "WaymarkDefinitions", targets: ["WaymarkDefinitions"]),
+        .library(name: "WaymarkEngine", targets: ["WaymarkEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "WaymarkYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
+        .target(name: "WaymarkFEEL", swiftSettings: strictSettings),
+        .target(name: "WaymarkModel", dependencies: ["WaymarkFEEL"], swiftSettings: strictSettings),
+        .target(
+            name: "WaymarkDefinitions",
+            dependencies: ["WaymarkYAML", "WaymarkModel", "WaymarkFEEL"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WaymarkEngine",
+            dependencies: [
+                "WaymarkModel", "WaymarkFEEL",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "waymark",
+            dependencies: [
+                "WaymarkYAML", "WaymarkFEEL", "WaymarkModel", "WaymarkDefinitions", "WaymarkEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "WaymarkYAMLTests", dependencies: ["WaymarkYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "WaymarkFEELTests", dependencies: ["WaymarkFEEL"], swiftSettings: strictSettings),
+        .testTarget(name: "WaymarkModelTests", dependencies: ["WaymarkModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WaymarkDefinitionsTests",
+            dependencies: ["WaymarkDefinitions"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WaymarkEngineTests",
+            dependencies: ["WaymarkEngine", "WaymarkDefinitions"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WaymarkCLITests",
+            dependencies: ["waymark"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,64 @@
+extension FEELDate {
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (negative before it).
+    ///
+    /// Howard Hinnant's `days_from_civil`: exact for every year FEEL can write, with no Foundation
+    /// calendar (and no time zone) involved, so date arithmetic stays pure and fast.
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date `dayNumber` days after 1970-01-01.
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// ISO weekday: 1 is Monday, 7 is Sunday.
+    public var isoWeekday: Int {
+        let n = dayNumber
+        // 1970-01-01 was a Thursday (4).
+        return ((n % 7 + 7) % 7 + 3) % 7 + 1
+    }
+
+    /// Whether `year` is a leap year in the proleptic Gregorian calendar.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    /// The number of days in `month` of `year`.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// This date moved by `months`, clamped to the end of a shorter month (31 January + 1 month
+    /// is 28 or 29 February), as FEEL adds years-and-months durations.
+    public func addingMonths(_ months: Int) -> FEELDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        let newMonth = total - newYear * 12 + 1
+        let newDay = Swift.min(day, FEELDate.daysInMonth(year: newYear, month: newMonth))
+        return FEELDate(year: newYear, month: newMonth, day: newDay)
+    }
+
+    /// This date moved by `days` calendar days.
+    public func addingDays(_ days: Int) -> FEELDate {
+        FEELDate(dayNumber: dayNumber + days)
+    }
+}

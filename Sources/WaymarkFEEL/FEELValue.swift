@@ -1,0 +1,113 @@
+import Foundation
+
+/// A FEEL value, as DMN 1.5 chapter 10 defines the types.
+///
+/// Values are immutable and `Sendable`: a compiled expression can be evaluated from any thread.
+public enum FEELValue: Sendable {
+    case null
+    case boolean(Bool)
+    case number(Decimal)
+    case string(String)
+    case date(FEELDate)
+    case time(FEELTime)
+    case dateTime(FEELDateTime)
+    case dayTimeDuration(FEELDayTimeDuration)
+    case yearMonthDuration(FEELYearMonthDuration)
+    case list([FEELValue])
+    case context(FEELContext)
+}
+
+/// A calendar date in the proleptic Gregorian calendar.
+public struct FEELDate: Sendable, Hashable, Comparable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func < (lhs: FEELDate, rhs: FEELDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+/// A local time of day with an optional offset or zone.
+public struct FEELTime: Sendable, Hashable {
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    public var nanosecond: Int
+    /// Offset from UTC in seconds, when the time has one.
+    public var offsetSeconds: Int?
+    /// An IANA zone id such as `Europe/London`, when the time has one.
+    public var zoneID: String?
+
+    public init(
+        hour: Int, minute: Int, second: Int, nanosecond: Int = 0, offsetSeconds: Int? = nil, zoneID: String? = nil
+    ) {
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.nanosecond = nanosecond
+        self.offsetSeconds = offsetSeconds
+        self.zoneID = zoneID
+    }
+}
+
+/// A date and time, local or with an offset or zone.
+public struct FEELDateTime: Sendable, Hashable {
+    public var date: FEELDate
+    public var time: FEELTime
+
+    public init(date: FEELDate, time: FEELTime) {
+        self.date = date
+        self.time = time
+    }
+}
+
+/// A days-and-time duration, held as seconds and nanoseconds.
+public struct FEELDayTimeDuration: Sendable, Hashable, Comparable {
+    public var seconds: Int64
+    public var nanoseconds: Int32
+
+    public init(seconds: Int64, nanoseconds: Int32 = 0) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+}
+
+/// A years-and-months duration, held as a count of months.
+public struct FEELYearMonthDuration: Sendable, Hashable, Comparable {
+    public var months: Int
+
+    public init(months: Int) { self.months = months }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.months < rhs.months }
+}
+
+/// A FEEL context: an ordered map from names to values.
+public struct FEELContext: Sendable {
+    public private(set) var entries: [(key: String, value: FEELValue)]
+
+    public init(_ entries: [(key: String, value: FEELValue)] = []) {
+        self.entries = entries
+    }
+
+    public subscript(key: String) -> FEELValue? {
+        get { entries.first(where: { $0.key == key })?.value }
+        set {
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append((key, newValue))
+            }
+        }
+    }
+}
