@@ -10,6 +10,8 @@ import PackageDescription
 /// - `WaymarkModel`: definitions as typed immutable values, durations, calendars, diagnostics (pure).
 /// - `WaymarkDefinitions`: loading and validating a definitions folder from YAML (edge).
 /// - `WaymarkEngine`: cases, stages, tasks, timers and rules (pure).
+/// - `WaymarkScenario`: scenario files (`waymark test`) read and checked against the engine (edge).
+/// - `WaymarkSimulation`: a seeded synthetic cohort of events (`waymark simulate`) (pure).
 /// - `waymark`: the command line, which only parses arguments and calls the libraries.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
@@ -25,6 +27,8 @@ let package = Package(
         .library(name: "WaymarkModel", targets: ["WaymarkModel"]),
         .library(name: "WaymarkDefinitions", targets: ["WaymarkDefinitions"]),
         .library(name: "WaymarkEngine", targets: ["WaymarkEngine"]),
+        .library(name: "WaymarkScenario", targets: ["WaymarkScenario"]),
+        .library(name: "WaymarkSimulation", targets: ["WaymarkSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,10 +56,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "WaymarkSimulation",
+            dependencies: ["WaymarkEngine", "WaymarkModel", "WaymarkFEEL"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WaymarkScenario",
+            dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkYAML", "WaymarkModel", "WaymarkFEEL"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "waymark",
             dependencies: [
                 "WaymarkYAML", "WaymarkFEEL", "WaymarkModel", "WaymarkDefinitions", "WaymarkEngine",
+                "WaymarkScenario", "WaymarkSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -71,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "WaymarkEngineTests",
             dependencies: ["WaymarkEngine", "WaymarkDefinitions"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WaymarkScenarioTests",
+            dependencies: ["WaymarkScenario", "WaymarkSimulation"],
             swiftSettings: strictSettings
         ),
         .testTarget(
