@@ -1,0 +1,147 @@
+import Foundation
+
+extension FEELBuiltins {
+    /// XPath regular expression flags (`i`, `s`, `m`, `x`, `q`) as `NSRegularExpression` options.
+    ///
+    /// DMN's `matches`, `replace` and `split` use XPath regular expressions; `NSRegularExpression`
+    /// (ICU) accepts the same syntax for everything the TCK uses, so no regex engine is written here.
+    static func regex(_ pattern: String, _ flags: FEELValue) -> NSRegularExpression? {
+        var options: NSRegularExpression.Options = []
+        var text = pattern
+        if case .string(let f) = flags {
+            for c in f {
+                switch c {
+                case "i": options.insert(.caseInsensitive)
+                case "s": options.insert(.dotMatchesLineSeparators)
+                case "m": options.insert(.anchorsMatchLines)
+                case "x": options.insert(.allowCommentsAndWhitespace)
+                case "q": text = NSRegularExpression.escapedPattern(for: pattern)
+                default: return nil
+                }
+            }
+        } else if case .null = flags {
+        } else {
+            return nil
+        }
+        return try? NSRegularExpression(pattern: text, options: options)
+    }
+
+    static let strings: [String: [FEELBuiltin]] = [
+        "substring": [
+            .pure(["string", "start position", "length"], required: 2) { a in
+                guard let s = string(a[0]), let start = number(a[1]).flatMap(FEELNumber.truncatedInt) else {
+                    return .null
+                }
+                let scalars = Array(s.unicodeScalars)
+                let n = scalars.count
+                var from = start > 0 ? start - 1 : n + start
+                if from < 0 { from = 0 }
+                guard start != 0, from <= n else { return start == 0 ? .null : .string("") }
+                var end = n
+                if a.count > 2 {
+                    guard let length = number(a[2]).flatMap(FEELNumber.truncatedInt), length >= 0 else { return .null }
+                    end = Swift.min(n, from + length)
+                }
+                var out = String.UnicodeScalarView()
+                out.append(contentsOf: scalars[from..<Swift.max(from, end)])
+                return .string(String(out))
+            }
+        ],
+        "string length": [
+            .pure(["string"]) { a in
+                guard let s = string(a[0]) else { return .null }
+                return .number(Decimal(s.unicodeScalars.count))
+            }
+        ],
+        "upper case": [.pure(["string"]) { a in string(a[0]).map { .string($0.uppercased()) } ?? .null }],
+        "lower case": [.pure(["string"]) { a in string(a[0]).map { .string($0.lowercased()) } ?? .null }],
+        "substring before": [
+            .pure(["string", "match"]) { a in
+                guard let s = string(a[0]), let m = string(a[1]) else { return .null }
+                guard !m.isEmpty, let r = s.range(of: m) else { return .string("") }
+                return .string(String(s[..<r.lowerBound]))
+            }
+        ],
+        "substring after": [
+            .pure(["string", "match"]) { a in
+                guard let s = string(a[0]), let m = string(a[1]) else { return .null }
+                if m.isEmpty { return .string(s) }
+                guard let r = s.range(of: m) else { return .string("") }
+                return .string(String(s[r.upperBound...]))
+            }
+        ],
+        "contains": [
+            .pure(["string", "match"]) { a in
+                guard let s = string(a[0]), let m = string(a[1]) else { return .null }
+                return .boolean(m.isEmpty || s.contains(m))
+            }
+        ],
+        "starts with": [
+            .pure(["string", "match"]) { a in
+                guard let s = string(a[0]), let m = string(a[1]) else { return .null }
+                return .boolean(s.hasPrefix(m))
+            }
+        ],
+        "ends with": [
+            .pure(["string", "match"]) { a in
+                guard let s = string(a[0]), let m = string(a[1]) else { return .null }
+                return .boolean(s.hasSuffix(m))
+            }
+        ],
+        "matches": [
+            .pure(["input", "pattern", "flags"], required: 2) { a in
+                guard let s = string(a[0]), let p = string(a[1]), let re = regex(p, a.count > 2 ? a[2] : .null) else {
+                    return .null
+                }
+                let range = NSRange(s.startIndex..., in: s)
+                return .boolean(re.firstMatch(in: s, options: [], range: range) != nil)
+            }
+        ],
+        "replace": [
+            .pure(["input", "pattern", "replacement", "flags"], required: 3) { a in
+                guard let s = string(a[0]), let p = string(a[1]), let r = string(a[2]),
+                    let re = regex(p, a.count > 3 ? a[3] : .null)
+                else { return .null }
+                let range = NSRange(s.startIndex..., in: s)
+                return .string(re.stringByReplacingMatches(in: s, options: [], range: range, withTemplate: r))
+            }
+        ],
+        "split": [
+            .pure(["string", "delimiter"]) { a in
+                guard let s = string(a[0]), let d = string(a[1]), let re = regex(d, .null) else { return .null }
+                let ns = s as NSString
+                var parts: [FEELValue] = []
+                var last = 0
+                for m in re.matches(in: s, options: [], range: NSRange(location: 0, length: ns.length)) {
+                    parts.append(.string(ns.substring(with: NSRange(location: last, length: m.range.location - last))))
+                    last = m.range.location + m.range.length
+                }
+                parts.append(.string(ns.substring(from: last)))
+                return .list(parts)
+            }
+        ],
+        "string join": [
+            .pure(["list", "delimiter"], required: 1) { a in
+                guard case .list(let items) = a[0] else { return .null }
+                var delimiter = ""
+                if a.count > 1 {
+                    if case .string(let d) = a[1] {
+                        delimiter = d
+                    } else if case .null = a[1] {
+                    } else {
+                        return .null
+                    }
+                }
+                var parts: [String] = []
+                for item in items {
+                    switch item {
+                    case .string(let s): parts.append(s)
+                    case .null: continue
+                    default: return .null
+                    }
+                }
+                return .string(parts.joined(separator: delimiter))
+            }
+        ],
+    ]
+}
