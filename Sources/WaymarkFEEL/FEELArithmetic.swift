@@ -40,9 +40,9 @@ enum FEELArithmetic {
         case (.dateTime(let x), .dateTime(let y)):
             return difference(x, y)
         case (.date(let x), .dateTime(let y)):
-            return difference(FEELDateTime(date: x, time: FEELCompare.midnight(like: y.time)), y)
+            return difference(FEELDateTime(date: x, time: FEELCompare.utcMidnight), y)
         case (.dateTime(let x), .date(let y)):
-            return difference(x, FEELDateTime(date: y, time: FEELCompare.midnight(like: x.time)))
+            return difference(x, FEELDateTime(date: y, time: FEELCompare.utcMidnight))
         case (.time(let x), .time(let y)):
             if FEELTemporal.hasZone(x) != FEELTemporal.hasZone(y) { return .null }
             let seconds = FEELCompare.utcSecondOfDay(x) - FEELCompare.utcSecondOfDay(y)

@@ -43,22 +43,24 @@ extension FEELBuiltins {
             }
         ],
         "context put": [
-            .pure(["context", "key", "value"]) { a in
+            // Positional calls take either a key or a list of keys; `key:` by name takes only a key.
+            .pure(["context", "keys", "value"]) { a in
                 guard case .context(let c) = a[0] else { return .null }
                 switch a[1] {
                 case .string(let key): return put(c, [key], a[2]).map(FEELValue.context) ?? .null
                 case .list(let keys):
-                    let names = keys.compactMap(string)
+                    let names = keys.compactMap { k -> String? in
+                        if case .string(let s) = k { return s }
+                        return nil
+                    }
                     guard names.count == keys.count, !names.isEmpty else { return .null }
                     return put(c, names[...], a[2]).map(FEELValue.context) ?? .null
                 default: return .null
                 }
             },
-            .pure(["context", "keys", "value"]) { a in
-                guard case .context(let c) = a[0], case .list(let keys) = a[1] else { return .null }
-                let names = keys.compactMap(string)
-                guard names.count == keys.count, !names.isEmpty else { return .null }
-                return put(c, names[...], a[2]).map(FEELValue.context) ?? .null
+            .pure(["context", "key", "value"]) { a in
+                guard case .context(let c) = a[0], case .string(let key) = a[1] else { return .null }
+                return put(c, [key], a[2]).map(FEELValue.context) ?? .null
             },
         ],
         "context merge": [

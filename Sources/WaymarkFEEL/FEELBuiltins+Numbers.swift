@@ -16,7 +16,7 @@ extension FEELBuiltins {
         guard let n = number(a[0]) else { return .null }
         var scale = 0
         if a.count > 1 {
-            guard let s = int(a[1]), s >= -6111, s <= 6176 else { return .null }
+            guard let s = number(a[1]).flatMap(FEELNumber.truncatedInt), s >= -6111, s <= 6176 else { return .null }
             scale = s
         }
         return .number(FEELNumber.round(n, scale: scale, mode(n)))

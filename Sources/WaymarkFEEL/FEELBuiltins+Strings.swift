@@ -23,7 +23,109 @@ extension FEELBuiltins {
         } else {
             return nil
         }
-        return try? NSRegularExpression(pattern: text, options: options)
+        if case .string(let f) = flags, f.contains("q") {
+            return try? NSRegularExpression(pattern: text, options: options)
+        }
+        guard let translated = icuPattern(text, stripWhitespace: options.contains(.allowCommentsAndWhitespace)) else {
+            return nil
+        }
+        options.remove(.allowCommentsAndWhitespace)
+        return try? NSRegularExpression(pattern: translated, options: options)
+    }
+
+    /// An XPath regular expression rewritten for ICU, or nil when XPath rejects it.
+    ///
+    /// The differences that matter: the `x` flag removes white space outside character classes
+    /// before matching; class subtraction is `[a-z-[aeiou]]` (ICU: `--[`); `\p{IsBlock}` names a
+    /// block (ICU: `\p{InBlock}`); a back-reference must name a group already closed, and is not
+    /// allowed inside a class.
+    static func icuPattern(_ pattern: String, stripWhitespace: Bool) -> String? {
+        var chars = Array(pattern)
+        if stripWhitespace {
+            var kept: [Character] = []
+            var inClass = 0
+            var i = 0
+            while i < chars.count {
+                let c = chars[i]
+                if c == "\\", i + 1 < chars.count {
+                    kept.append(c)
+                    i += 1
+                    if !chars[i].isWhitespace || inClass > 0 {
+                        kept.append(chars[i])
+                    } else {
+                        // `\ s` with the space removed is `\s`.
+                        while i < chars.count, chars[i].isWhitespace { i += 1 }
+                        if i < chars.count { kept.append(chars[i]) }
+                    }
+                    i += 1
+                    continue
+                }
+                if c == "[" { inClass += 1 }
+                if c == "]", inClass > 0 { inClass -= 1 }
+                if inClass == 0, c.isWhitespace {
+                    i += 1
+                    continue
+                }
+                if c.isWhitespace, inClass > 0, i > 1, chars[i - 2] == "\\", chars[i - 1] == "p" || chars[i - 1] == "P"
+                {
+                    i += 1
+                    continue
+                }
+                kept.append(c)
+                i += 1
+            }
+            chars = kept
+            // White space inside `\p{...}` goes too.
+            var text = String(chars)
+            while let r = text.range(of: #"\\[pP]\{[^}]*\s[^}]*\}"#, options: .regularExpression) {
+                text.replaceSubrange(r, with: String(text[r].filter { !$0.isWhitespace }))
+            }
+            chars = Array(text)
+        }
+        var out = ""
+        var inClass = 0
+        var openGroups: [Bool] = []
+        var closedGroups = 0
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\" {
+                guard i + 1 < chars.count else { return nil }
+                let next = chars[i + 1]
+                if let digit = next.wholeNumberValue, next.isASCII {
+                    if inClass > 0 || digit == 0 || digit > closedGroups { return nil }
+                }
+                if (next == "p" || next == "P"), i + 4 < chars.count, chars[i + 2] == "{", chars[i + 3] == "I",
+                    chars[i + 4] == "s"
+                {
+                    out += "\\\(next){In"
+                    i += 5
+                    continue
+                }
+                out.append(c)
+                out.append(next)
+                i += 2
+                continue
+            }
+            if inClass > 0, c == "-", i + 1 < chars.count, chars[i + 1] == "[" {
+                out += "--["
+                inClass += 1
+                i += 2
+                continue
+            }
+            if c == "[" {
+                inClass += 1
+            } else if c == "]", inClass > 0 {
+                inClass -= 1
+            } else if inClass == 0, c == "(" {
+                openGroups.append(!(i + 1 < chars.count && chars[i + 1] == "?"))
+            } else if inClass == 0, c == ")" {
+                if let capturing = openGroups.popLast(), capturing { closedGroups += 1 }
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
     }
 
     static let strings: [String: [FEELBuiltin]] = [
@@ -122,7 +224,7 @@ extension FEELBuiltins {
         ],
         "string join": [
             .pure(["list", "delimiter"], required: 1) { a in
-                guard case .list(let items) = a[0] else { return .null }
+                guard let items = list(a[0]) else { return .null }
                 var delimiter = ""
                 if a.count > 1 {
                     if case .string(let d) = a[1] {

@@ -14,13 +14,17 @@ enum FEELBuiltins {
 
     // MARK: argument helpers
 
+    // A list of one value stands for that value where a single value is expected (DMN 1.5 §10.3.2.9.4).
+
     static func number(_ v: FEELValue) -> Decimal? {
         if case .number(let n) = v { return n }
+        if case .list(let items) = v, items.count == 1, case .number(let n) = items[0] { return n }
         return nil
     }
 
     static func string(_ v: FEELValue) -> String? {
         if case .string(let s) = v { return s }
+        if case .list(let items) = v, items.count == 1, case .string(let s) = items[0] { return s }
         return nil
     }
 
@@ -50,6 +54,7 @@ enum FEELBuiltins {
         switch v {
         case .date(let d): return d
         case .dateTime(let dt): return dt.date
+        case .list(let items) where items.count == 1: return date(items[0])
         default: return nil
         }
     }

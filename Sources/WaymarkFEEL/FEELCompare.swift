@@ -54,9 +54,9 @@ enum FEELCompare {
                 FEELTemporal.epochSeconds(x), Int64(x.time.nanosecond), FEELTemporal.epochSeconds(y),
                 Int64(y.time.nanosecond))
         case (.date(let x), .dateTime(let y)):
-            return order(.dateTime(FEELDateTime(date: x, time: midnight(like: y.time))), b)
+            return order(.dateTime(FEELDateTime(date: x, time: utcMidnight)), b)
         case (.dateTime(let x), .date(let y)):
-            return order(a, .dateTime(FEELDateTime(date: y, time: midnight(like: x.time))))
+            return order(a, .dateTime(FEELDateTime(date: y, time: utcMidnight)))
         case (.time(let x), .time(let y)):
             if FEELTemporal.hasZone(x) != FEELTemporal.hasZone(y) { return nil }
             return sign(utcSecondOfDay(x), Int64(x.nanosecond), utcSecondOfDay(y), Int64(y.nanosecond))
@@ -67,6 +67,9 @@ enum FEELCompare {
         default: return nil
         }
     }
+
+    /// A date meets a date-time as midnight UTC of that date (DMN 1.5 §10.3.2.3.6).
+    static let utcMidnight = FEELTime(hour: 0, minute: 0, second: 0, offsetSeconds: 0)
 
     static func midnight(like time: FEELTime) -> FEELTime {
         FEELTime(hour: 0, minute: 0, second: 0, offsetSeconds: time.offsetSeconds, zoneID: time.zoneID)

@@ -201,6 +201,14 @@ struct FEELCompiler {
     }
 
     mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
+        if name == "item", let filter = filters.last, let found = lookup(name), found.slot == filter.item {
+            // A context element with an entry named `item` shows that entry, as the TCK expects.
+            let slot = found.slot
+            return { f in
+                if case .context(let c) = f.slots[slot], let v = c["item"] { return v }
+                return f.slots[slot]
+            }
+        }
         if let found = lookup(name) {
             let slot = found.slot
             // Inside a filter, the entries of the item (when it is a context) hide outer names.
@@ -516,7 +524,11 @@ struct FEELCompiler {
         var chosen: FEELBuiltin?
         var order: [Int?] = []
         if names.contains(where: { $0 != nil }) {
-            for overload in overloads {
+            // Prefer a signature whose required parameters are all named; a parameter left out is null.
+            let given = Set(names.compactMap { $0 })
+            let complete = overloads.filter { Set($0.parameters.prefix($0.required)).isSubset(of: given) }
+            let ranked = complete + overloads.filter { !Set($0.parameters.prefix($0.required)).isSubset(of: given) }
+            for overload in ranked {
                 var slots: [Int?] = Array(repeating: nil, count: overload.parameters.count)
                 var ok = true
                 for (i, n) in names.enumerated() {
@@ -526,9 +538,9 @@ struct FEELCompiler {
                     }
                     slots[p] = i
                 }
-                if ok, slots.prefix(overload.required).allSatisfy({ $0 != nil }) {
+                if ok {
                     chosen = overload
-                    while let last = slots.last, last == nil { slots.removeLast() }
+                    while slots.count > overload.required, let last = slots.last, last == nil { slots.removeLast() }
                     order = slots
                     break
                 }
@@ -560,13 +572,24 @@ struct FEELCompiler {
             return { _ in value }
         }
         if arranged.count == 1, let only = arranged[0] {
-            return { f in body([only(&f)], f.environment) }
+            return { f in
+                let argument = only(&f)
+                let result = body([argument], f.environment)
+                if case .null = result, f.environment.warnings != nil, !argument.isNull {
+                    f.warn("\(name)(\(argument)) is null: the argument is not of a type it takes")
+                }
+                return result
+            }
         }
         return { f in
             var values: [FEELValue] = []
             values.reserveCapacity(arranged.count)
             for code in arranged { values.append(code?(&f) ?? .null) }
-            return body(values, f.environment)
+            let result = body(values, f.environment)
+            if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
+                f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
+            }
+            return result
         }
     }
 }

@@ -176,7 +176,11 @@ struct FEELLexer {
                         throw error("malformed \\u escape", at: i - width - 2)
                     }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default: out.append(e)
+                case 0x22, 0x27, 0x5C: out.append(e)
+                default:
+                    // Any other escape stays as written, so that regular expressions keep `\d`, `\s`.
+                    out.append(0x5C)
+                    out.append(e)
                 }
                 continue
             }

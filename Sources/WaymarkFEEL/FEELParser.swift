@@ -16,6 +16,8 @@ struct FEELParser {
     /// Multi-word names of functions, recognised only when a `(` follows.
     let functionNames: [[UInt8]]
     var depth = 0
+    /// Depths at which a range end is being read: there `[` closes the range instead of filtering.
+    var rangeEndDepths: [Int] = []
 
     static let maximumDepth = 200
 
@@ -353,7 +355,7 @@ struct FEELParser {
                     try advance()
                 }
                 result = node(.path(result, words.joined(separator: " ")), from: start)
-            } else if isSymbol("[") {
+            } else if isSymbol("["), rangeEndDepths.last != depth {
                 try advance()
                 pushScope(["item"])
                 let condition = try expression()
@@ -515,7 +517,9 @@ struct FEELParser {
 
     mutating func rangeRest(startIncluded: Bool, first: FEELNode, from start: Int) throws(FEELError) -> FEELNode {
         try advance()
+        rangeEndDepths.append(depth + 1)
         let end = try expression()
+        rangeEndDepths.removeLast()
         let endIncluded: Bool
         if isSymbol("]") {
             endIncluded = true

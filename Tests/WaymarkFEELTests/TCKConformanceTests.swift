@@ -7,10 +7,16 @@ import WaymarkFEEL
 /// rate falls below a floor that only ever goes up.
 @Suite struct TCKConformanceTests {
     /// Raised as conformance improves; never lowered.
-    static let floor = 0.90
+    static let floor = 0.995
 
     static let casesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/dev.jsonl")
+
+    /// A fixed clock: the TCK only asks `now()` and `today()` for their types.
+    static let environment = FEELEnvironment(
+        now: FEELDateTime(
+            date: FEELDate(year: 2025, month: 1, day: 6),
+            time: FEELTime(hour: 10, minute: 15, second: 0, offsetSeconds: 0)))
 
     struct Outcome {
         var id: String
@@ -27,7 +33,7 @@ import WaymarkFEEL
             let expected = try FEELValue(typedJSON: object["expected"] as Any)
             let errorExpected = object["errorResult"] as? Bool ?? false
             do {
-                let actual = try FEELConformance.evaluate(object)
+                let actual = try FEELConformance.evaluate(object, environment: Self.environment)
                 let passed = FEELConformance.matches(actual, expected)
                 outcomes.append(
                     Outcome(
