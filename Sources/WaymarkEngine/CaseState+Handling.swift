@@ -134,8 +134,10 @@ extension CaseState {
             enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, env)
         }
         // 3. Completions.
+        // Only tasks that were open before this event: a repeat raised by a completion waits for the next one.
+        let existing = tasks.count
         var ti = 0
-        while ti < tasks.count {
+        while ti < existing {
             defer { ti += 1 }
             guard tasks[ti].status == .open || tasks[ti].status == .overdue else { continue }
             var completes = false
