@@ -107,6 +107,8 @@ extension CaseState {
 
     mutating func handle(_ t: Trigger, _ env: EngineDefinitions) {
         depth = t.depth
+        current = t
+        defer { current = nil }
         scopeCache = nil
         changed = true
         let defs = env.newest
@@ -206,8 +208,8 @@ extension CaseState {
         let oldStage = cp.stage(old)
         let before = tasks.count
         runActions(
-            oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: nil,
-            triggerKey: "\(stageID)-\(entry)", reason: reason, env)
+            oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: current,
+            triggerKey: current?.id ?? "\(oldStage.id)-\(entry)", reason: reason, env)
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
@@ -233,8 +235,8 @@ extension CaseState {
             "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
             + "\(cp.pathway.id) v\(cp.pathway.version) on \(cp.calendar.zone.date(of: now).isoString): \(reason)"
         runActions(
-            stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: nil,
-            triggerKey: "\(stage.id)-\(entry)", reason: entered, env)
+            stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: current,
+            triggerKey: current?.id ?? "\(stage.id)-\(entry)", reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for template in stage.tasks {
             raise(

@@ -123,6 +123,8 @@ struct CaseState: Sendable {
     var pending: [Trigger] = []
     var scopeCache: FEELValue?
     var changed = false
+    /// The event being handled, which stage hooks run for a transition see as `event`.
+    var current: Trigger?
     /// The definitions in force while handling, for building the FEEL scope.
     var scopeDefinitions: EngineDefinitions?
 

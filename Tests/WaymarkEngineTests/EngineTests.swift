@@ -285,3 +285,23 @@ import WaymarkModel
         #expect(engine.nextTimer == F.zone.startOfDay(F.date("2025-01-07")))
     }
 }
+
+@Suite struct StageHookTests {
+    typealias F = Fixtures
+
+    @Test func entryHookAlertIsNamedByPathwayStageAndHookAndSeesTheEvent() {
+        var pathway = F.pathway()
+        pathway.stages[2].onEnter = [
+            .alert(AlertTemplate(severity: .low, message: F.message("Plan started"), location: F.at(31)))
+        ]
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
+            F.event("e3", "C1", "fgc.held", "2025-01-10T11:00:00Z"),
+        ]
+        let report = F.run(F.definitions(pathway), events, asOf: "2025-01-10").1
+        #expect(report.alerts.map(\.id) == ["C1/right-balance:plan:on_enter/e3"])
+        #expect(report.alerts.map(\.rule) == ["right-balance:plan:on_enter"])
+        #expect(report.alerts[0].because.contains("fgc.held"))
+    }
+}
