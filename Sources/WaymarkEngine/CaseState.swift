@@ -122,6 +122,7 @@ struct CaseState: Sendable {
     var depth = 0
     var pending: [Trigger] = []
     var scopeCache: FEELValue?
+    var scopeCacheParts = ScopeNeeds()
     var changed = false
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
@@ -172,19 +173,23 @@ struct CaseState: Sendable {
     }
 
     /// Handles every event and timer strictly before `limit`, timers first when they tie with an event.
-    mutating func run(to limit: Moment, _ env: EngineDefinitions) {
+    /// Returns how many timers fired.
+    @discardableResult
+    mutating func run(to limit: Moment, _ env: EngineDefinitions) -> Int {
         scopeDefinitions = env
+        var fired = 0
         while true {
             let nextEvent = applied < events.count ? events[applied].at : Moment.distantFuture
             let nextTimer = timers.first?.at ?? Moment.distantFuture
             if nextTimer <= nextEvent, nextTimer < limit {
                 let timer = timers.removeFirst()
+                fired += 1
                 fire(timer, env)
             } else if nextEvent < limit {
                 applied += 1
                 apply(eventAt: applied - 1, env)
             } else {
-                return
+                return fired
             }
         }
     }

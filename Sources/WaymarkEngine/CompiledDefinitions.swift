@@ -64,9 +64,9 @@ struct CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
-    /// Whether any expression reads `case.history` or `case.tasks`, which are costly to build.
-    let readsHistory: Bool
-    let readsTasks: Bool
+    /// What each expression (by source text) reads of the scope, so that `case`, its history and its
+    /// task list are built only for the expressions that read them.
+    let needs: [String: ScopeNeeds]
 
     init(_ definitions: Definitions) {
         self.definitions = definitions
@@ -127,8 +127,17 @@ struct CompiledDefinitions: Sendable {
             sources.append(r.rule.when?.source ?? "")
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
-        readsHistory = sources.contains { $0.contains("history") }
-        readsTasks = sources.contains { $0.contains("tasks") }
+        let tableNames = tables.map(\.name)
+        let tableNeeds = tableSources.reduce(into: ScopeNeeds()) {
+            $0.formUnion(ScopeNeeds(source: $1, tableNames: []))
+        }
+        var needs: [String: ScopeNeeds] = [:]
+        for source in sources where !source.isEmpty {
+            var n = ScopeNeeds(source: source, tableNames: tableNames)
+            if n.contains(.tables) { n.formUnion(tableNeeds) }
+            needs[source] = n
+        }
+        self.needs = needs
     }
 
     static func sources(_ action: Action) -> [String] {
@@ -139,5 +148,27 @@ struct CompiledDefinitions: Sendable {
         case .goto: return []
         case .set(let pairs, _): return pairs.map(\.value.source)
         }
+    }
+}
+
+/// The parts of the FEEL scope an expression reads, told from its text.
+struct ScopeNeeds: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    static let caseValue = ScopeNeeds(rawValue: 1)
+    static let history = ScopeNeeds(rawValue: 2)
+    static let tasks = ScopeNeeds(rawValue: 4)
+    static let tables = ScopeNeeds(rawValue: 8)
+    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables]
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(source: String, tableNames: [String]) {
+        var n = ScopeNeeds()
+        if source.contains("case") { n.insert(.caseValue) }
+        if source.contains("history") { n.formUnion([.caseValue, .history]) }
+        if source.contains("tasks") { n.formUnion([.caseValue, .tasks]) }
+        if tableNames.contains(where: { source.contains($0) }) { n.insert(.tables) }
+        self = n
     }
 }
