@@ -72,6 +72,11 @@ extension CaseState {
         while head < pending.count {
             let t = pending[head]
             head += 1
+            // Nothing in the definitions names this type: it only goes into the history.
+            if !env.reactsTo(t.type) {
+                history.append(t.history)
+                continue
+            }
             handle(t, env)
         }
         pending.removeAll()
@@ -108,7 +113,11 @@ extension CaseState {
     mutating func handle(_ t: Trigger, _ env: EngineDefinitions) {
         depth = t.depth
         current = t
-        defer { current = nil }
+        eventCache = nil
+        defer {
+            current = nil
+            eventCache = nil
+        }
         scopeCache = nil
         changed = true
         let defs = env.newest
@@ -156,9 +165,11 @@ extension CaseState {
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
             let stage = cp.stage(Int(enrolments[ei].stage))
-            let candidates = stage.final ? stage.transitions : stage.transitions + cp.pathway.transitions
-            for tr in candidates where tr.on.contains(t.type) {
-                guard holds(tr.when, t, task: nil, cp.calendar) else { continue }
+            let own = stage.transitions.count
+            let count = stage.final ? own : own + cp.pathway.transitions.count
+            for k in 0..<count {
+                let tr = k < own ? stage.transitions[k] : cp.pathway.transitions[k - own]
+                guard tr.on.contains(t.type), holds(tr.when, t, task: nil, cp.calendar) else { continue }
                 let reason =
                     "\(describe(t)) moved the case from \(stage.id) to \(tr.to)"
                     + explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location)

@@ -25,11 +25,20 @@ extension CaseState {
                 scopeCacheParts = parts
             }
         }
+        var event = FEELValue.null
+        if let t {
+            if let cached = eventCache {
+                event = cached
+            } else {
+                event = eventValue(t, calendar)
+                eventCache = event
+            }
+        }
         let values: [FEELValue] = [
-            t.map { eventValue($0, calendar) } ?? .null, caseValue, .context(facts),
+            event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.calendar)
+        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
         return expr.compiled.evaluate(values, environment: environment)
     }
 

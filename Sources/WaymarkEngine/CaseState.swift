@@ -123,6 +123,8 @@ struct CaseState: Sendable {
     var pending: [Trigger] = []
     var scopeCache: FEELValue?
     var scopeCacheParts = ScopeNeeds()
+    /// The FEEL value of the event being handled.
+    var eventCache: FEELValue?
     var changed = false
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
@@ -200,6 +202,11 @@ struct EngineDefinitions: Sendable {
     var versions: [CompiledDefinitions]
 
     var newest: CompiledDefinitions { versions[versions.count - 1] }
+
+    /// Whether any loaded version names `type` (enrolment, completion, transition or rule).
+    func reactsTo(_ type: String) -> Bool {
+        type == "task.completed" || versions.contains { $0.reactingTypes.contains(type) }
+    }
 
     func pathway(of e: EnrolmentState) -> CompiledPathway {
         versions[Int(e.version)].pathways[Int(e.pathway)]

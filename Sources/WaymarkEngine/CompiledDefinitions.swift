@@ -5,10 +5,13 @@ import WaymarkModel
 struct CalendarInfo: Sendable {
     let calendar: WorkingCalendar
     let zone: ZoneOffsets
+    /// The calendar boxed once, so that each evaluation does not box it again.
+    let workingDays: any FEELWorkingDays
 
     init(_ calendar: WorkingCalendar) {
         self.calendar = calendar
         self.zone = ZoneOffsets(identifier: calendar.timeZoneID) ?? .utc
+        self.workingDays = calendar
     }
 
     /// The due date `spec` after `moment`: working days skip weekends and holidays (the start date
@@ -67,6 +70,8 @@ struct CompiledDefinitions: Sendable {
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
+    /// Every event type something reacts to: emitted events of other types skip handling.
+    let reactingTypes: Set<String>
 
     init(_ definitions: Definitions) {
         self.definitions = definitions
@@ -138,6 +143,18 @@ struct CompiledDefinitions: Sendable {
             needs[source] = n
         }
         self.needs = needs
+        var reacting = Set(byType.keys)
+        for p in sortedPathways {
+            reacting.formUnion(p.enrol.on)
+            for t in p.transitions { reacting.formUnion(t.on) }
+            for s in p.stages {
+                for t in s.transitions { reacting.formUnion(t.on) }
+                for t in s.tasks { reacting.formUnion(t.doneOn) }
+                for case .task(let t) in s.onEnter + s.onExit + s.onBreach { reacting.formUnion(t.doneOn) }
+            }
+        }
+        for r in rules { for case .task(let t) in r.rule.then { reacting.formUnion(t.doneOn) } }
+        reactingTypes = reacting
     }
 
     static func sources(_ action: Action) -> [String] {
