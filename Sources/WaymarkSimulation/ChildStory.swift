@@ -311,16 +311,18 @@ struct ChildStory {
             end = clock.addWorkingDays(searched, random.int(in: 5...20))
             emit(
                 EventVocabulary.linksClosed, on: end, at: workingMinute(),
-                data: FEELContext([("reason", .string("child-withdrew"))]))
+                data: FEELContext([("reason", .string("withdrawn"))]))
             return
         }
         let engaged = clock.addWorkingDays(
             searched, random.chance(0.8) ? random.int(in: 5...30) : random.int(in: 31...45))
         emit(
             EventVocabulary.linksEngaged, on: engaged, at: workingMinute(),
-            data: FEELContext([("engaged", .number(Decimal(random.int(in: 1...connections))))]))
+            data: FEELContext([("connections_engaged", .number(Decimal(random.int(in: 1...connections))))]))
         let fgc = clock.addWorkingDays(engaged, random.chance(0.7) ? random.int(in: 5...20) : random.int(in: 21...40))
-        emit(EventVocabulary.linksFGCHeld, on: fgc, at: workingMinute())
+        emit(
+            EventVocabulary.linksFGCHeld, on: fgc, at: workingMinute(),
+            data: FEELContext([("connections_attending", .number(Decimal(random.int(in: 1...connections))))]))
         let carePlan = clock.addWorkingDays(fgc, random.chance(0.85) ? random.int(in: 3...20) : random.int(in: 21...30))
         emit(
             EventVocabulary.carePlanUpdated, on: carePlan, at: workingMinute(),
@@ -447,6 +449,6 @@ struct ChildStory {
         ("RC7", 70), ("RC9", 20), ("RC5", 6), ("RC3", 2), ("RC4", 2),
     ]
     private static let crisisSettings: [(String, Int)] = [
-        ("emergency-department", 28), ("police", 30), ("school", 20), ("home", 14), ("missing", 8),
+        ("a-and-e", 28), ("police", 30), ("school-exclusion", 14), ("home", 20), ("missing", 8),
     ]
 }
