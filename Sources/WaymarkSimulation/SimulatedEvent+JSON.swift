@@ -60,8 +60,9 @@ enum JSONText {
                 append(entry.value, to: &out)
             }
             out += "}"
-        case .time, .dateTime, .dayTimeDuration, .yearMonthDuration:
-            // The generator never produces these; write null rather than invent a format.
+        default:
+            // Times, durations and the like: the generator never produces them; write null rather
+            // than invent a format (`default` also keeps this building as FEEL gains value kinds).
             out += "null"
         }
     }
