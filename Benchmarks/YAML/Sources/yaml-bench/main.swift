@@ -5,7 +5,10 @@ import WaymarkYAML
 /// Generates a ~20 MB definitions tree in a temporary folder, then prints MB/s for libyaml's bare event
 /// loop, Waymark's node tree, and Yams (in `yams-bench`, on the same files). Best of several rounds.
 let megabytes = Int(ProcessInfo.processInfo.environment["YAML_BENCH_MB"] ?? "") ?? 20
-let rounds = 5
+/// `YAML_BENCH_ONLY=bare|ours|none` runs one part once, for counting instructions with `perf stat`
+/// when the machine is too busy for wall-clock figures to mean much.
+let only = ProcessInfo.processInfo.environment["YAML_BENCH_ONLY"]
+let rounds = only == nil ? 5 : 1
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-yaml-bench-\(getpid())")
 defer { try? FileManager.default.removeItem(at: root) }
 let urls = try Generator.write(to: root, megabytes: megabytes)
@@ -31,7 +34,8 @@ func report(_ name: String, _ seconds: Double, _ detail: String) {
     print(padded + String(format: "%8.1f MB/s  (%.3f s)  ", mb / seconds, seconds) + detail)
 }
 
-let bare = best {
+if only == "none" { exit(0) }
+let bare = only == "ours" ? (1.0, 0) : best {
     files.reduce(0) { total, file in
         total + file.withUnsafeBufferPointer { Int(bare_event_loop($0.baseAddress, $0.count)) }
     }
@@ -46,6 +50,7 @@ func countNodes(_ node: YAMLNode) -> Int {
     }
 }
 
+if only == "bare" { exit(0) }
 let ours = try best {
     var documents = 0
     for (i, file) in files.enumerated() {
@@ -54,6 +59,7 @@ let ours = try best {
     }
     return documents
 }
+if only != nil { exit(0) }
 let nodes = try files.enumerated().reduce(0) {
     $0 + (try YAMLParser.parse($1.element, file: urls[$1.offset].lastPathComponent).root.map(countNodes) ?? 0)
 }
