@@ -38,7 +38,16 @@ extension CaseState {
             event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        var environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
+            // A table's inputs read the caller's scope, so each call evaluates it over these values.
+            let base = environment
+            var functions: [String: FEELExternalFunction] = [:]
+            for (name, table) in tables {
+                functions[name] = { _ in table.evaluate(values, environment: base) }
+            }
+            environment.functions = functions
+        }
         return expr.compiled.evaluate(values, environment: environment)
     }
 

@@ -136,6 +136,8 @@ struct CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
+    /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
+    let feelTables: [(name: String, table: FEELDecisionTable)]
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
@@ -159,6 +161,12 @@ struct CompiledDefinitions: Sendable {
         self.pathwayIndex = pathwayIndex
         let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
         tables = sets.flatMap(\.tables)
+        let allTableNames = tables.map(\.name)
+        var feelTables: [(name: String, table: FEELDecisionTable)] = []
+        for t in tables where !feelTables.contains(where: { $0.name == t.name }) {
+            if let compiled = t.feelTable(tableNames: allTableNames) { feelTables.append((t.name, compiled)) }
+        }
+        self.feelTables = feelTables
         let tableSources = tables.flatMap { t in
             t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
         }

@@ -1,0 +1,50 @@
+import Testing
+import WaymarkFEEL
+import WaymarkModel
+
+@testable import WaymarkEngine
+
+/// Rules call decision tables by name, and a table's inputs read the calling rule's scope.
+@Suite struct DecisionTableTests {
+    typealias F = Fixtures
+
+    static func expression(_ text: String) -> Expression {
+        Expression(
+            source: text, location: F.at(2, "rules/escalation.yaml"),
+            compiled: try! FEELExpression(text, names: Expression.scopeNames, functionNames: ["crisis level"]))
+    }
+
+    /// Priority: "urgent" is listed last but outranks "single", so a missing child is urgent.
+    static func definitions() -> Definitions {
+        let table = DecisionTable(
+            name: "crisis level", hitPolicy: .priority, inputs: [expression("event.data.setting")],
+            outputs: ["level"], outputValues: [[#""urgent""#, #""single""#]],
+            rules: [
+                .init(inputEntries: ["-"], outputEntries: [expression(#""single""#)], location: F.at(5)),
+                .init(inputEntries: [#""missing""#], outputEntries: [expression(#""urgent""#)], location: F.at(6)),
+            ], location: F.at(4, "rules/escalation.yaml"))
+        let rule = Rule(
+            id: "urgent-crisis", title: nil, trigger: .events(["crisis.presented"]), pathway: nil,
+            when: expression(#"crisis level() = "urgent""#), then: [F.alert("Urgent crisis")],
+            location: F.at(10, "rules/escalation.yaml"))
+        var definitions = F.definitions()
+        definitions.ruleSets["escalation"] = RuleSet(
+            id: "escalation", calendar: "england-and-wales", rules: [rule], tables: [table],
+            location: F.at(1, "rules/escalation.yaml"))
+        return definitions
+    }
+
+    @Test func ruleConditionCallsATableOverTheEvent() {
+        let events = [
+            F.event(
+                "e1", "K1", "crisis.presented", "2024-09-10T02:15:00Z",
+                data: FEELContext([("setting", .string("missing"))])),
+            F.event(
+                "e2", "K2", "crisis.presented", "2024-09-10T02:15:00Z",
+                data: FEELContext([("setting", .string("police"))])),
+        ]
+        let (_, report) = F.run(Self.definitions(), events, asOf: "2024-09-10")
+        #expect(report.alerts.map(\.caseID) == ["K1"])
+        #expect(report.alerts.map(\.rule) == ["urgent-crisis"])
+    }
+}
