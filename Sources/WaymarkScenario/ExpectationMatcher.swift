@@ -61,11 +61,12 @@ struct ExpectationMatcher {
         let candidates = rows(subject)
         let matching = candidates.filter { row in expectation.fields.allSatisfy { matches($0, row) } }
         let noun = subject.rawValue
+        let article = noun == "alert" ? "an" : "a"
         let plural = subject == .enrolment ? "case enrolments" : noun + "s"
         var lines: [String] = []
         if expectation.kind.wantsMatch {
             guard matching.isEmpty else { return nil }
-            lines.append("\(expectation.location): expected a \(noun) matching")
+            lines.append("\(expectation.location): expected \(article) \(noun) matching")
             lines.append("    - " + render(expectation.fields.map { ($0.name, $0.value) }))
             if candidates.isEmpty {
                 lines.append("    but the engine produced no \(plural) at all")

@@ -19,6 +19,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: "The definitions folder (holding workflows/ and rules/).")
     var definitions: String = "."
 
+    @Flag(help: "Also list the stages, deadlines, transitions, tasks and rules that no scenario exercised.")
+    var coverage = false
+
     func run() throws {
         let loaded: LoadedDefinitions
         do {
@@ -40,50 +43,22 @@ struct TestCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let runner = ScenarioRunner(definitions: loaded.definitions)
-        var passed = 0
-        var failed = 0
-        var unreadable = 0
-        var out = ""
+        var report = ScenarioReport()
+        var exercised = ScenarioCoverage(definitions: loaded.definitions)
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                Self.fail("\(file): the file cannot be read")
-                unreadable += 1
-                continue
-            }
-            let scenarios: [Scenario]
-            do {
-                scenarios = try ScenarioParser.parse([UInt8](data), file: file)
-            } catch {
-                Self.fail(error.description)
-                unreadable += 1
-                continue
-            }
-            for scenario in scenarios {
-                let result = runner.run(scenario)
-                if result.passed {
-                    passed += 1
-                    out += "PASS  \(file): \(scenario.name)\n"
-                } else {
-                    failed += 1
-                    out += "FAIL  \(file): \(scenario.name)\n"
-                    for failure in result.failures {
-                        out +=
-                            failure.text.split(separator: "\n", omittingEmptySubsequences: false)
-                            .map { "      " + $0 }.joined(separator: "\n") + "\n"
-                    }
-                    for problem in result.problems {
-                        out += "      engine: \(problem)\n"
-                    }
-                }
-            }
+            let (out, error) = report.add(runner.run(file: file, recording: &exercised))
             FileHandle.standardOutput.write(Data(out.utf8))
-            out = ""
+            if let error { FileHandle.standardError.write(Data(error.utf8)) }
         }
-        var summary = "\(passed) passed, \(failed) failed"
-        if unreadable > 0 { summary += ", \(unreadable) unreadable" }
-        FileHandle.standardOutput.write(Data((summary + "\n").utf8))
-        if unreadable > 0 { throw ExitCode(2) }
-        if failed > 0 { throw ExitCode(1) }
+        if coverage {
+            let missing = exercised.missing
+            var text = "coverage: \(exercised.items.count - missing.count) of \(exercised.items.count) exercised\n"
+            for item in missing { text += "  not exercised: \(item.description)\n" }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        FileHandle.standardOutput.write(Data((report.summary + "\n").utf8))
+        if report.unreadable > 0 { throw ExitCode(2) }
+        if !report.succeeded { throw ExitCode(1) }
     }
 
     private static func fail(_ message: String) {

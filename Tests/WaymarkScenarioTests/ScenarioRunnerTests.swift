@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import WaymarkScenario
+
+/// The runner against the shipped definitions: what passes, and how a failure reads.
+@Suite struct ScenarioRunnerTests {
+    /// The repository root: this file is Tests/WaymarkScenarioTests/ScenarioRunnerTests.swift.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static let runner = Result { try ScenarioRunner(definitionsRoot: root) }
+
+    /// A 12-year-old referred on Monday 4 March 2024: the decision is due the next working day.
+    static func scenario(expecting task: String) -> String {
+        """
+        scenario: a referral raises the decision task
+        events:
+          - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+        as_of: 2024-03-06
+        expect:
+          tasks:
+            - \(task)
+          no_alerts:
+            - { case: C1, rule: re-referral-within-12-months }
+        """
+    }
+
+    func run(_ text: String) throws -> ScenarioResult {
+        let scenarios = try ScenarioParser.parse(text, file: "s.yaml")
+        return try Self.runner.get().run(scenarios[0])
+    }
+
+    @Test func aScenarioWhoseExpectationsHoldPasses() throws {
+        let result = try run(
+            Self.scenario(
+                expecting:
+                    "{ case: C1, pathway: right-balance, key: decide-referral, due: 2024-03-05, status: overdue }"))
+        #expect(result.passed, "\(result.failures.map(\.text))")
+    }
+
+    @Test func aFailingExpectationIsADiffNamingTheFieldAndLine() throws {
+        let result = try run(
+            Self.scenario(expecting: "{ case: C1, pathway: right-balance, key: decide-referral, due: 2024-03-06 }"))
+        #expect(!result.passed)
+        let failure = try #require(result.failures.first)
+        #expect(result.failures.count == 1)
+        #expect(failure.location.file == "s.yaml")
+        #expect(failure.location.line == 7)
+        let lines = failure.text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "s.yaml:7:7: expected a task matching")
+        #expect(lines.contains("    - { case: C1, pathway: right-balance, key: decide-referral, due: 2024-03-06 }"))
+        #expect(lines.contains("    + { case: C1, pathway: right-balance, key: decide-referral, due: 2024-03-05 }"))
+        #expect(lines.contains { $0.contains("C1/right-balance/referral/decide-referral/1 (differs in due)") })
+    }
+
+    @Test func aForbiddenRecordThatAppearsFails() throws {
+        let text = """
+            scenario: a re-referral
+            events:
+              - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+              - { case: C1, type: referral.received, at: 2024-05-04 }
+            expect:
+              no_alerts:
+                - { case: C1, rule: re-referral-within-12-months }
+            """
+        let result = try run(text)
+        let failure = try #require(result.failures.first)
+        #expect(failure.text.hasPrefix("s.yaml:7:7: expected no alert matching"))
+        #expect(failure.text.contains("but the engine produced 1:"))
+        #expect(failure.text.contains("Re-referral within 12 months"))
+    }
+
+    @Test func aMalformedFileIsReportedAtItsPosition() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-bad-\(UUID()).yaml").path
+        try Data("scenario: x\nevents:\n  - { case: C1, type: t, at: tomorrow }\n".utf8).write(
+            to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var coverage = try ScenarioCoverage(definitions: Self.runner.get().definitions)
+        let outcome = try Self.runner.get().run(file: file, recording: &coverage)
+        #expect(outcome.results.isEmpty)
+        let error = try #require(outcome.error)
+        #expect(error.description.hasPrefix("\(file):3:30: error: `at` must be an ISO 8601"))
+        var report = ScenarioReport()
+        let (out, stderr) = report.add(outcome)
+        #expect(out.isEmpty)
+        #expect(stderr == error.description + "\n")
+        #expect(report.summary == "0 passed, 0 failed, 1 unreadable")
+        #expect(!report.succeeded)
+    }
+
+    @Test func theReportCountsAndIndentsFailures() throws {
+        let passing = try run(Self.scenario(expecting: "{ case: C1, key: decide-referral }"))
+        let failing = try run(Self.scenario(expecting: "{ case: C1, key: no-such-task }"))
+        var report = ScenarioReport()
+        let (out, _) = report.add(ScenarioFileOutcome(file: "s.yaml", results: [passing, failing], error: nil))
+        #expect(report.summary == "1 passed, 1 failed")
+        #expect(out.hasPrefix("PASS  s.yaml: a referral raises the decision task\nFAIL  s.yaml: a referral"))
+        #expect(out.contains("\n      s.yaml:7:7: expected a task matching\n"))
+    }
+}
