@@ -68,13 +68,57 @@ public struct ScenarioRunner: Sendable {
         }
         engine.ingest(events)
         let asOf = scenario.asOf ?? events.map(\.at).max().map { zone.date(of: $0) }
-        if let asOf {
-            engine.advance(to: engine.endOfDay(asOf))
+        let end = asOf.map { engine.endOfDay($0) }
+        if let end {
+            engine.advance(to: end)
         }
         let report = engine.report(openOnly: false)
         let matcher = ExpectationMatcher(report: report)
         failures.append(contentsOf: scenario.expectations.compactMap { matcher.check($0) })
+        if let end, let failure = arrivalOrderFailure(scenario, events, end: end, expected: report.json()) {
+            failures.append(failure)
+        }
         return (ScenarioResult(scenario: scenario, failures: failures, problems: engine.problems), engine)
+    }
+
+    /// The expectations are checked against the events applied in time order. A live system sees them
+    /// one by one in the order the file lists them (the arrival order), its clock moving on to each as
+    /// it comes, so that an event listed after later ones arrives late and makes the engine recompute
+    /// its case. The spec promises the same outcome either way; any difference is a failure, shown as
+    /// the first lines of the report that differ.
+    func arrivalOrderFailure(_ scenario: Scenario, _ events: [Event], end: Moment, expected: String)
+        -> ScenarioResult.Failure?
+    {
+        var live = Engine(definitions: definitions)
+        for event in events {
+            live.ingest([event])
+            live.advance(to: min(Moment(epochNanoseconds: event.at.epochNanoseconds + 1), end))
+        }
+        live.advance(to: end)
+        let actual = live.report(openOnly: false).json()
+        guard actual != expected else { return nil }
+        var lines = [
+            "\(scenario.location): the outcome depends on the order the events arrive in (the spec says it must not);",
+            "    - in time order, + in the order listed, applied as they arrive:",
+        ]
+        lines += Self.lineDiff(expected, actual)
+        return ScenarioResult.Failure(location: scenario.location, text: lines.joined(separator: "\n"))
+    }
+
+    /// The first few lines that differ between two reports, `-` expected and `+` actual, indented.
+    static func lineDiff(_ expected: String, _ actual: String, limit: Int = 4) -> [String] {
+        let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let got = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let differing = (0..<max(want.count, got.count)).filter { i in
+            (i < want.count ? want[i] : nil) != (i < got.count ? got[i] : nil)
+        }
+        var lines: [String] = []
+        for i in differing.prefix(limit) {
+            if i < want.count { lines.append("    - " + want[i].drop { $0 == " " }) }
+            if i < got.count { lines.append("    + " + got[i].drop { $0 == " " }) }
+        }
+        if differing.count > limit { lines.append("    ... and \(differing.count - limit) more differing lines") }
+        return lines
     }
 }
 

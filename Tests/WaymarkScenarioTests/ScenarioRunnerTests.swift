@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import WaymarkScenario
+
+@testable import WaymarkScenario
 
 /// The runner against the shipped definitions: what passes, and how a failure reads.
 @Suite struct ScenarioRunnerTests {
@@ -96,5 +97,31 @@ import WaymarkScenario
         #expect(report.summary == "1 passed, 1 failed")
         #expect(out.hasPrefix("PASS  s.yaml: a referral raises the decision task\nFAIL  s.yaml: a referral"))
         #expect(out.contains("\n      s.yaml:7:7: expected a task matching\n"))
+    }
+
+    @Test func eventsListedOutOfOrderArriveLateAndGiveTheTimeOrderOutcome() throws {
+        // The decision is listed (arrives) before the referral it decides; the referral arrives late.
+        let text = """
+            scenario: a decision recorded before its referral
+            events:
+              - { case: C1, type: referral.decided, at: 2024-03-05T10:00:00Z, data: { decision: accept } }
+              - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+            as_of: 2024-03-06
+            expect:
+              tasks:
+                - { case: C1, key: decide-referral, due: 2024-03-05, status: done, done: 2024-03-05T10:00:00Z }
+                - { case: C1, key: confirm-eligibility, due: 2024-03-12, status: open }
+            """
+        let result = try run(text)
+        #expect(result.passed, "\(result.failures.map(\.text))")
+    }
+
+    @Test func aReportDiffShowsTheFirstDifferingLines() {
+        let expected = "{\n  \"tasks\": [\n    {\"a\": 1},\n    {\"b\": 2}\n  ]\n}\n"
+        let actual = "{\n  \"tasks\": [\n    {\"a\": 1},\n    {\"b\": 3}\n  ]\n}\n"
+        #expect(ScenarioRunner.lineDiff(expected, actual) == ["    - {\"b\": 2}", "    + {\"b\": 3}"])
+        #expect(ScenarioRunner.lineDiff(expected, expected).isEmpty)
+        let longer = ScenarioRunner.lineDiff("a\nb\nc", "x\ny\nz\nw", limit: 2)
+        #expect(longer == ["    - a", "    + x", "    - b", "    + y", "    ... and 2 more differing lines"])
     }
 }
