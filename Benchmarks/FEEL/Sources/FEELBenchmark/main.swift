@@ -6,6 +6,9 @@ import WaymarkFEEL
 
 let arguments = CommandLine.arguments
 let seconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 1.0
+/// `--iterations N` runs each case exactly N times once (for `perf stat` instruction counts).
+let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) }
+let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let names = ["event", "case", "facts", "task"]
 
 func number(_ text: String) -> FEELValue { .number(Decimal(string: text)!) }
@@ -46,6 +49,15 @@ let scope: [FEELValue] = [event, caseValue, facts, .null]
 
 @inline(never)
 func measure(_ label: String, _ body: () -> FEELValue) {
+    if let only, !label.contains(only) { return }
+    if let iterations {
+        var sink = 0
+        for _ in 0..<iterations {
+            if case .boolean(true) = body() { sink &+= 1 }
+        }
+        print(label, iterations, "evaluations", "[\(sink % 7)]")
+        return
+    }
     var rates: [Double] = []
     var sink = 0
     for _ in 0..<3 {
@@ -68,6 +80,12 @@ func measure(_ label: String, _ body: () -> FEELValue) {
     print(
         label.padding(toLength: 44, withPad: " ", startingAt: 0)
             + String(format: "%12.0f evaluations/s  (3 runs: %.0f–%.0f)", best, worst, best), "[\(sink % 7)]")
+}
+
+/// `--expression TEXT` measures one more expression over the same scope (for profiling).
+if let index = arguments.firstIndex(of: "--expression") {
+    let extra = try! FEELExpression(arguments[index + 1], names: names)
+    measure("expression") { extra.evaluate(scope) }
 }
 
 let simple = try! FEELExpression("facts.school.attendance <= 0.9", names: names)
