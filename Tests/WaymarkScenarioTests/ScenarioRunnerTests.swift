@@ -91,7 +91,7 @@ import Testing
 
     @Test func theReportCountsAndIndentsFailures() throws {
         let passing = try run(Self.scenario(expecting: "{ case: C1, key: decide-referral }"))
-        let failing = try run(Self.scenario(expecting: "{ case: C1, key: no-such-task }"))
+        let failing = try run(Self.scenario(expecting: "{ case: C1, key: decide-referral, due: 2024-03-07 }"))
         var report = ScenarioReport()
         let (out, _) = report.add(ScenarioFileOutcome(file: "s.yaml", results: [passing, failing], error: nil))
         #expect(report.summary == "1 passed, 1 failed")
@@ -123,5 +123,30 @@ import Testing
         #expect(ScenarioRunner.lineDiff(expected, expected).isEmpty)
         let longer = ScenarioRunner.lineDiff("a\nb\nc", "x\ny\nz\nw", limit: 2)
         #expect(longer == ["    - a", "    + x", "    - b", "    + y", "    ... and 2 more differing lines"])
+    }
+
+    /// A misspelt rule under `no_alerts` would otherwise pass forever: each bad value fails at its position.
+    @Test func misspeltNamesFailAtTheirPositionInsteadOfMatchingNothing() throws {
+        let text = """
+            scenario: typos
+            events:
+              - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+            expect:
+              no_alerts:
+                - { case: C1, rule: re-referal-within-12-months }
+                - { case: C2, rule: "right-balance:referral:on_breach" }
+              tasks:
+                - { case: C1, key: decide-referral, status: overdu, due: 2024-3-5 }
+            """
+        let result = try run(text)
+        let texts = result.failures.map(\.text)
+        #expect(
+            texts == [
+                "s.yaml:6:25: `rule` names no rule of the definitions: `re-referal-within-12-months` "
+                    + "(did you mean `re-referral-within-12-months`?)",
+                "s.yaml:7:15: no event of this scenario is for case `C2` (did you mean `C1`?)",
+                "s.yaml:9:49: `status` must be one of open, overdue, done, cancelled, not `overdu`",
+                "s.yaml:9:62: `due` must be a date (YYYY-MM-DD), not `2024-3-5`",
+            ])
     }
 }
