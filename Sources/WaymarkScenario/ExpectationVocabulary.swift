@@ -8,6 +8,9 @@ import WaymarkModel
 /// stage, key, role) or a fixed shape (dates and moments) is checked before any record is compared.
 struct ExpectationVocabulary: Sendable {
     private var values: [String: Set<String>] = [:]
+    /// Event types some definition reacts to (`on`, `done_on`, `enrol.on`), or names in FEEL text.
+    private var eventTypes: Set<String> = ["task.completed"]
+    private var feelSources: [String] = []
 
     init(definitions: Definitions) {
         var rules: Set<String> = []
@@ -15,34 +18,69 @@ struct ExpectationVocabulary: Sendable {
         var stages: Set<String> = []
         var keys: Set<String> = []
         var roles: Set<String> = []
+        var types: Set<String> = ["task.completed"]
+        var sources: [String] = []
+        func add(_ expression: Expression?) {
+            if let expression { sources.append(expression.source) }
+        }
         func add(_ actions: [Action]) {
-            for case .task(let t) in actions {
-                keys.insert(t.key)
-                roles.insert(t.role)
+            for action in actions {
+                switch action {
+                case .task(let t):
+                    keys.insert(t.key)
+                    roles.insert(t.role)
+                    types.formUnion(t.doneOn)
+                    add(t.doneWhen)
+                case .alert(let a): sources.append(a.message.source)
+                case .set(let pairs, _): sources += pairs.map(\.value.source)
+                case .goto: break
+                }
             }
         }
         for pathway in definitions.sortedPathways {
             pathways.insert(pathway.id)
+            types.formUnion(pathway.enrol.on)
+            add(pathway.enrol.when)
+            for transition in pathway.transitions + pathway.stages.flatMap(\.transitions) {
+                types.formUnion(transition.on)
+                add(transition.when)
+            }
             for stage in pathway.stages {
                 stages.insert(stage.id)
-                for t in stage.tasks {
-                    keys.insert(t.key)
-                    roles.insert(t.role)
-                }
+                add(stage.tasks.map { Action.task($0) })
                 add(stage.onEnter + stage.onExit + stage.onBreach)
                 for hook in ["on_enter", "on_exit", "on_breach"] { rules.insert("\(pathway.id):\(stage.id):\(hook)") }
             }
         }
         for rule in definitions.allRules {
             rules.insert(rule.id)
+            if case .events(let on) = rule.trigger { types.formUnion(on) }
+            add(rule.when)
             add(rule.then)
         }
+        for set in definitions.ruleSets.values {
+            for table in set.tables {
+                sources += table.inputs.map(\.source) + table.rules.flatMap(\.inputEntries)
+            }
+        }
+        eventTypes = types
+        feelSources = sources
         values = [
             "rule": rules, "pathway": pathways, "stage": stages, "key": keys, "role": roles,
         ]
     }
 
     /// The mistakes in an expectation's values, each at its field's position.
+    /// An event whose type no definition reacts to or reads is most likely misspelt: it would do nothing.
+    func problem(_ event: ScenarioEvent) -> ScenarioResult.Failure? {
+        guard !eventTypes.contains(event.type), !feelSources.contains(where: { $0.contains("\"\(event.type)\"") })
+        else { return nil }
+        let text =
+            "\(event.location): no definition reacts to or reads events of type `\(event.type)`"
+            + suggestion(event.type, eventTypes)
+        return ScenarioResult.Failure(location: event.location, text: text)
+    }
+
     static let statuses = ["open", "overdue", "done", "cancelled"]
     static let severities = ["low", "medium", "high", "critical"]
 

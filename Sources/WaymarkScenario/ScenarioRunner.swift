@@ -59,6 +59,7 @@ public struct ScenarioRunner: Sendable {
         var events: [Event] = []
         var failures: [ScenarioResult.Failure] = []
         for item in scenario.events {
+            if let failure = vocabulary.problem(item) { failures.append(failure) }
             guard let at = Moment.parse(item.at, zone: zone) else {
                 failures.append(
                     ScenarioResult.Failure(

@@ -125,12 +125,13 @@ import Testing
         #expect(longer == ["    - a", "    + x", "    - b", "    + y", "    ... and 2 more differing lines"])
     }
 
-    /// A misspelt rule under `no_alerts` would otherwise pass forever: each bad value fails at its position.
+    /// A misspelt rule under `no_alerts` would otherwise pass forever: each bad name fails at its position.
     @Test func misspeltNamesFailAtTheirPositionInsteadOfMatchingNothing() throws {
         let text = """
             scenario: typos
             events:
               - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+              - { case: C1, type: referal.decided, at: 2024-03-05 }
             expect:
               no_alerts:
                 - { case: C1, rule: re-referal-within-12-months }
@@ -142,11 +143,13 @@ import Testing
         let texts = result.failures.map(\.text)
         #expect(
             texts == [
-                "s.yaml:6:25: `rule` names no rule of the definitions: `re-referal-within-12-months` "
+                "s.yaml:4:5: no definition reacts to or reads events of type `referal.decided` "
+                    + "(did you mean `referral.decided`?)",
+                "s.yaml:7:25: `rule` names no rule of the definitions: `re-referal-within-12-months` "
                     + "(did you mean `re-referral-within-12-months`?)",
-                "s.yaml:7:15: no event of this scenario is for case `C2` (did you mean `C1`?)",
-                "s.yaml:9:49: `status` must be one of open, overdue, done, cancelled, not `overdu`",
-                "s.yaml:9:62: `due` must be a date (YYYY-MM-DD), not `2024-3-5`",
+                "s.yaml:8:15: no event of this scenario is for case `C2` (did you mean `C1`?)",
+                "s.yaml:10:49: `status` must be one of open, overdue, done, cancelled, not `overdu`",
+                "s.yaml:10:62: `due` must be a date (YYYY-MM-DD), not `2024-3-5`",
             ])
     }
 }
