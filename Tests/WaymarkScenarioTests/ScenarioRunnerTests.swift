@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaymarkModel
 
 @testable import WaymarkScenario
 
@@ -151,5 +152,32 @@ import Testing
                 "s.yaml:10:49: `status` must be one of open, overdue, done, cancelled, not `overdu`",
                 "s.yaml:10:62: `due` must be a date (YYYY-MM-DD), not `2024-3-5`",
             ])
+    }
+
+    /// A rule that raises a task on every `task.raised` never ends; the engine stops it and the
+    /// scenario fails, even with no expectation that notices.
+    @Test func aCascadeTheEngineHadToStopFailsTheScenario() throws {
+        let here = SourceLocation(file: "rules/loop.yaml", line: 3, column: 5)
+        let task = TaskTemplate(
+            key: "again", title: "Again", role: "nobody", due: DurationSpec.parse("1 day")!, location: here)
+        let rule = Rule(
+            id: "loop", title: nil, trigger: .events(["ping", "task.raised"]), pathway: nil, when: nil,
+            then: [.task(task)], location: here)
+        let definitions = Definitions(
+            ruleSets: ["loop": RuleSet(id: "loop", calendar: "uk", rules: [rule], tables: [], location: here)],
+            calendars: [
+                "uk": WorkingCalendar(
+                    id: "uk", timeZoneID: "Europe/London", workingWeekdays: [1, 2, 3, 4, 5], holidays: [])
+            ])
+        let scenario = try ScenarioParser.parse(
+            "scenario: loop\nevents: [ { case: C1, type: ping, at: 2024-03-04 } ]\n", file: "s.yaml")[0]
+        let result = ScenarioRunner(definitions: definitions).run(scenario)
+        #expect(result.failures.isEmpty)
+        #expect(result.problems.contains { $0.contains("cascade") })
+        #expect(!result.passed)
+        var report = ScenarioReport()
+        let (out, _) = report.add(ScenarioFileOutcome(file: "s.yaml", results: [result], error: nil))
+        #expect(out.hasPrefix("FAIL  s.yaml: loop\n      engine: C1: Stopped a cascade"))
+        #expect(report.summary == "0 passed, 1 failed")
     }
 }
