@@ -206,13 +206,16 @@ struct CompiledDefinitions: Sendable {
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
         let tableNames = tables.map(\.name)
-        let tableNeeds = tableSources.reduce(into: ScopeNeeds()) {
-            $0.formUnion(ScopeNeeds(source: $1, tableNames: []))
+        // What each table's inputs and outputs read, so that a condition calling `absence level()` does
+        // not build the case history that only `crisis level()` reads.
+        let tableNeeds: [(name: String, needs: ScopeNeeds)] = tables.map { t in
+            let sources = t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
+            return (t.name, sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) })
         }
         var needs: [String: ScopeNeeds] = [:]
         for source in sources where !source.isEmpty {
             var n = ScopeNeeds(source: source, tableNames: tableNames)
-            if n.contains(.tables) { n.formUnion(tableNeeds) }
+            for (name, tn) in tableNeeds where source.contains(name) { n.formUnion(tn) }
             needs[source] = n
         }
         self.needs = needs

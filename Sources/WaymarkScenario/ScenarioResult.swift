@@ -25,5 +25,7 @@ public struct ScenarioResult: Sendable {
         self.problems = problems
     }
 
-    public var passed: Bool { failures.isEmpty }
+    /// A problem the engine met (a cascade it had to stop) fails the scenario too: the spec calls it an
+    /// error, and a scenario that passes only because a cascade was cut short proves nothing.
+    public var passed: Bool { failures.isEmpty && problems.isEmpty }
 }

@@ -9,9 +9,11 @@ public import WaymarkModel
 /// the expectations.
 public struct ScenarioRunner: Sendable {
     public let definitions: Definitions
+    private let vocabulary: ExpectationVocabulary
 
     public init(definitions: Definitions) {
         self.definitions = definitions
+        vocabulary = ExpectationVocabulary(definitions: definitions)
     }
 
     /// Loads the definitions folder at `root`; throws its first error, positioned, if it has any.
@@ -57,6 +59,7 @@ public struct ScenarioRunner: Sendable {
         var events: [Event] = []
         var failures: [ScenarioResult.Failure] = []
         for item in scenario.events {
+            if let failure = vocabulary.problem(item) { failures.append(failure) }
             guard let at = Moment.parse(item.at, zone: zone) else {
                 failures.append(
                     ScenarioResult.Failure(
@@ -74,7 +77,15 @@ public struct ScenarioRunner: Sendable {
         }
         let report = engine.report(openOnly: false)
         let matcher = ExpectationMatcher(report: report)
-        failures.append(contentsOf: scenario.expectations.compactMap { matcher.check($0) })
+        let cases = Set(scenario.events.map(\.caseID))
+        for expectation in scenario.expectations {
+            // A misspelt value would make `no_alerts` pass forever: report it instead of comparing.
+            let problems = vocabulary.problems(expectation, cases: cases)
+            if let failure = problems.isEmpty ? matcher.check(expectation) : nil {
+                failures.append(failure)
+            }
+            failures.append(contentsOf: problems)
+        }
         if let end, let failure = arrivalOrderFailure(scenario, events, end: end, expected: report.json()) {
             failures.append(failure)
         }

@@ -11,7 +11,8 @@ import WaymarkModel
     static func expression(_ text: String) -> Expression {
         Expression(
             source: text, location: F.at(2, "rules/escalation.yaml"),
-            compiled: try! FEELExpression(text, names: Expression.scopeNames, functionNames: ["crisis level"]))
+            compiled: try! FEELExpression(
+                text, names: Expression.scopeNames, functionNames: ["crisis level", "setting level"]))
     }
 
     /// Priority: "urgent" is listed last but outranks "single", so a missing child is urgent.
@@ -46,5 +47,23 @@ import WaymarkModel
         let (_, report) = F.run(Self.definitions(), events, asOf: "2024-09-10")
         #expect(report.alerts.map(\.caseID) == ["K1"])
         #expect(report.alerts.map(\.rule) == ["urgent-crisis"])
+    }
+
+    /// Only the tables a condition calls decide which parts of the case it must build: calling a table
+    /// that reads the event alone must not build the case history that another table reads.
+    @Test func aConditionBuildsOnlyWhatTheTablesItCallsRead() {
+        var definitions = Self.definitions()
+        let historyTable = DecisionTable(
+            name: "setting level", hitPolicy: .first,
+            inputs: [Self.expression(#"count(case.history[type = "crisis.presented"])"#)], outputs: ["level"],
+            outputValues: [],
+            rules: [.init(inputEntries: ["-"], outputEntries: [Self.expression(#""single""#)], location: F.at(5))],
+            location: F.at(20, "rules/escalation.yaml"))
+        definitions.ruleSets["escalation"]?.tables.append(historyTable)
+        let compiled = CompiledDefinitions(definitions)
+        let eventOnly = compiled.needs[#"crisis level() = "urgent""#]
+        #expect(eventOnly?.contains(.tables) == true)
+        #expect(eventOnly?.contains(.history) == false)
+        #expect(compiled.needs[#"count(case.history[type = "crisis.presented"])"#]?.contains(.history) == true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaymarkModel
 
 @testable import WaymarkScenario
 
@@ -91,7 +92,7 @@ import Testing
 
     @Test func theReportCountsAndIndentsFailures() throws {
         let passing = try run(Self.scenario(expecting: "{ case: C1, key: decide-referral }"))
-        let failing = try run(Self.scenario(expecting: "{ case: C1, key: no-such-task }"))
+        let failing = try run(Self.scenario(expecting: "{ case: C1, key: decide-referral, due: 2024-03-07 }"))
         var report = ScenarioReport()
         let (out, _) = report.add(ScenarioFileOutcome(file: "s.yaml", results: [passing, failing], error: nil))
         #expect(report.summary == "1 passed, 1 failed")
@@ -123,5 +124,60 @@ import Testing
         #expect(ScenarioRunner.lineDiff(expected, expected).isEmpty)
         let longer = ScenarioRunner.lineDiff("a\nb\nc", "x\ny\nz\nw", limit: 2)
         #expect(longer == ["    - a", "    + x", "    - b", "    + y", "    ... and 2 more differing lines"])
+    }
+
+    /// A misspelt rule under `no_alerts` would otherwise pass forever: each bad name fails at its position.
+    @Test func misspeltNamesFailAtTheirPositionInsteadOfMatchingNothing() throws {
+        let text = """
+            scenario: typos
+            events:
+              - { case: C1, type: referral.received, at: 2024-03-04, facts: { child: { birth_date: 2012-01-01 } } }
+              - { case: C1, type: referal.decided, at: 2024-03-05 }
+            expect:
+              no_alerts:
+                - { case: C1, rule: re-referal-within-12-months }
+                - { case: C2, rule: "right-balance:referral:on_breach" }
+              tasks:
+                - { case: C1, key: decide-referral, status: overdu, due: 2024-3-5 }
+            """
+        let result = try run(text)
+        let texts = result.failures.map(\.text)
+        #expect(
+            texts == [
+                "s.yaml:4:5: no definition reacts to or reads events of type `referal.decided` "
+                    + "(did you mean `referral.decided`?)",
+                "s.yaml:7:25: `rule` names no rule of the definitions: `re-referal-within-12-months` "
+                    + "(did you mean `re-referral-within-12-months`?)",
+                "s.yaml:8:15: no event of this scenario is for case `C2` (did you mean `C1`?)",
+                "s.yaml:10:49: `status` must be one of open, overdue, done, cancelled, not `overdu`",
+                "s.yaml:10:62: `due` must be a date (YYYY-MM-DD), not `2024-3-5`",
+            ])
+    }
+
+    /// A rule that raises a task on every `task.raised` never ends; the engine stops it and the
+    /// scenario fails, even with no expectation that notices.
+    @Test func aCascadeTheEngineHadToStopFailsTheScenario() throws {
+        let here = SourceLocation(file: "rules/loop.yaml", line: 3, column: 5)
+        let task = TaskTemplate(
+            key: "again", title: "Again", role: "nobody", due: DurationSpec.parse("1 day")!, location: here)
+        let rule = Rule(
+            id: "loop", title: nil, trigger: .events(["ping", "task.raised"]), pathway: nil, when: nil,
+            then: [.task(task)], location: here)
+        let definitions = Definitions(
+            ruleSets: ["loop": RuleSet(id: "loop", calendar: "uk", rules: [rule], tables: [], location: here)],
+            calendars: [
+                "uk": WorkingCalendar(
+                    id: "uk", timeZoneID: "Europe/London", workingWeekdays: [1, 2, 3, 4, 5], holidays: [])
+            ])
+        let scenario = try ScenarioParser.parse(
+            "scenario: loop\nevents: [ { case: C1, type: ping, at: 2024-03-04 } ]\n", file: "s.yaml")[0]
+        let result = ScenarioRunner(definitions: definitions).run(scenario)
+        #expect(result.failures.isEmpty)
+        #expect(result.problems.contains { $0.contains("cascade") })
+        #expect(!result.passed)
+        var report = ScenarioReport()
+        let (out, _) = report.add(ScenarioFileOutcome(file: "s.yaml", results: [result], error: nil))
+        #expect(out.hasPrefix("FAIL  s.yaml: loop\n      engine: C1: Stopped a cascade"))
+        #expect(report.summary == "0 passed, 1 failed")
     }
 }
