@@ -7,7 +7,7 @@ struct Waymark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waymark",
         abstract: "A workflow and rules engine for children's social care.",
-        subcommands: [CheckCommand.self, GraphCommand.self, SimulateCommand.self, EvalCommand.self]
+        subcommands: [CheckCommand.self, GraphCommand.self, SimulateCommand.self, EvalCommand.self, RunCommand.self]
     )
 
     /// The contract gives usage mistakes (unknown flags, bad values) exit code 2, where
