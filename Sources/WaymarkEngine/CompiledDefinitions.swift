@@ -208,9 +208,23 @@ struct CompiledDefinitions: Sendable {
         let tableNames = tables.map(\.name)
         // What each table's inputs and outputs read, so that a condition calling `absence level()` does
         // not build the case history that only `crisis level()` reads.
-        let tableNeeds: [(name: String, needs: ScopeNeeds)] = tables.map { t in
-            let sources = t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
-            return (t.name, sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) })
+        // A table that calls another reads what that one reads too (to a fixed point).
+        let tableTexts = tables.map { t in
+            (t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }).joined(separator: "\n")
+        }
+        var tableNeeds: [(name: String, needs: ScopeNeeds)] = zip(tables, tableTexts).map { t, text in
+            (t.name, ScopeNeeds(source: text, tableNames: tableNames))
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for i in tableNeeds.indices {
+                for other in tableNeeds where tableTexts[i].contains(other.name) {
+                    let before = tableNeeds[i].needs
+                    tableNeeds[i].needs.formUnion(other.needs)
+                    if tableNeeds[i].needs != before { grew = true }
+                }
+            }
         }
         var needs: [String: ScopeNeeds] = [:]
         for source in sources where !source.isEmpty {

@@ -65,5 +65,44 @@ import WaymarkModel
         #expect(eventOnly?.contains(.tables) == true)
         #expect(eventOnly?.contains(.history) == false)
         #expect(compiled.needs[#"count(case.history[type = "crisis.presented"])"#]?.contains(.history) == true)
+        // A table that calls the history-reading one reads the history too.
+        let caller = DecisionTable(
+            name: "crisis level", hitPolicy: .first, inputs: [Self.expression("setting level()")], outputs: ["level"],
+            outputValues: [], rules: [], location: F.at(30, "rules/escalation.yaml"))
+        definitions.ruleSets["escalation"]?.tables = [caller, historyTable]
+        #expect(CompiledDefinitions(definitions).needs[#"crisis level() = "urgent""#]?.contains(.history) == true)
+    }
+
+    /// A table's input may call another table, over the same scope; a table calling itself gives null.
+    @Test func aTableMayCallAnotherTable() {
+        var definitions = Self.definitions()
+        let outer = DecisionTable(
+            name: "setting level", hitPolicy: .first, inputs: [Self.expression("crisis level()")], outputs: ["level"],
+            outputValues: [],
+            rules: [
+                .init(
+                    inputEntries: [#""urgent""#], outputEntries: [Self.expression(#""call now""#)], location: F.at(5)),
+                .init(inputEntries: ["-"], outputEntries: [Self.expression(#""wait""#)], location: F.at(6)),
+            ], location: F.at(20, "rules/escalation.yaml"))
+        let selfCalling = DecisionTable(
+            name: "setting level", hitPolicy: .first, inputs: [Self.expression("setting level()")], outputs: ["x"],
+            outputValues: [], rules: [], location: F.at(30, "rules/escalation.yaml"))
+        let rule = Rule(
+            id: "call-now", title: nil, trigger: .events(["crisis.presented"]), pathway: nil,
+            when: Self.expression(#"setting level() = "call now""#), then: [F.alert("Call now")],
+            location: F.at(40, "rules/escalation.yaml"))
+        definitions.ruleSets["escalation"]?.tables.append(outer)
+        definitions.ruleSets["escalation"]?.rules = [rule]
+        let events = [
+            F.event(
+                "e1", "K1", "crisis.presented", "2024-09-10T02:15:00Z",
+                data: FEELContext([("setting", .string("missing"))])),
+            F.event(
+                "e2", "K2", "crisis.presented", "2024-09-10T02:15:00Z",
+                data: FEELContext([("setting", .string("police"))])),
+        ]
+        #expect(F.run(definitions, events, asOf: "2024-09-10").1.alerts.map(\.caseID) == ["K1"])
+        definitions.ruleSets["escalation"]?.tables = [selfCalling]
+        #expect(F.run(definitions, events, asOf: "2024-09-10").1.alerts.isEmpty)
     }
 }
