@@ -10,7 +10,9 @@ import WaymarkFEEL
 /// monthly attendance reviews, reflective groups about every six weeks and reviews every three
 /// months. Children in need have a CIN plan reviewed about every 12 weeks. Crises come unannounced
 /// (a third out of hours); about a third of children are re-referred after closure, some within 12
-/// months of the previous referral and some just outside. Children in care follow Lifelong Links.
+/// months of the previous referral and some just outside. A few families move away before the
+/// assessment, and some CIN plans end in a step-up to child protection rather than closure. Children
+/// in care follow Lifelong Links, which can end at any step (withdrawn, or the child leaves care).
 /// Some steps run late on purpose, so that the engine's overdue tasks and alerts have work to do.
 struct ChildStory {
     private enum Kind {
