@@ -1,6 +1,7 @@
 import WaymarkModel
 
-/// The values an expectation may name, taken from the definitions, so that a misspelt name fails.
+/// The values a scenario may name, taken from the definitions, so that a misspelt name fails: the
+/// fields of its expectations, and the types of its events.
 ///
 /// Without this check `no_alerts: [{ rule: re-referal-within-12-months }]` would pass forever, since
 /// no alert ever has that rule; and `status: overdu` would make a `tasks` entry fail with a diff that

@@ -132,16 +132,3 @@ public struct ScenarioRunner: Sendable {
         return lines
     }
 }
-
-/// What running one scenario file found: its scenarios' results, or why it could not be read.
-public struct ScenarioFileOutcome: Sendable {
-    public var file: String
-    public var results: [ScenarioResult]
-    public var error: ScenarioError?
-
-    public init(file: String, results: [ScenarioResult], error: ScenarioError?) {
-        self.file = file
-        self.results = results
-        self.error = error
-    }
-}
