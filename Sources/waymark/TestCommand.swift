@@ -42,6 +42,11 @@ struct TestCommand: ParsableCommand {
             Self.fail(error.description)
             throw ExitCode(2)
         }
+        // A run that found nothing to run must not pass: the path is probably wrong.
+        guard !files.isEmpty else {
+            Self.fail("no scenario files (*.yaml, *.yml) in \(paths.joined(separator: ", "))")
+            throw ExitCode(2)
+        }
         let runner = ScenarioRunner(definitions: loaded.definitions)
         var report = ScenarioReport()
         var exercised = ScenarioCoverage(definitions: loaded.definitions)
