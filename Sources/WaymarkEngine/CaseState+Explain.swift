@@ -1,0 +1,85 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// `because`: the reason for a task or alert in words a team manager can read.
+///
+/// FEEL does not report which values a condition read, so the explanation names what the condition
+/// text refers to: each `facts.…` path and `event.data.…` field with its value at the time, and the
+/// earlier events of the types the condition mentions.
+extension CaseState {
+    func describe(_ t: Trigger) -> String {
+        let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
+        if case .input = t.history {
+            return "\(t.type) (event \(t.id) at \(t.at.formatted(in: zone)))"
+        }
+        return "\(t.type) (\(t.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? t.id))"
+    }
+
+    mutating func explainCondition(
+        _ expr: Expression?, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, location: SourceLocation
+    ) -> String {
+        let place = " [\(location.file):\(location.line)]"
+        guard let expr else { return place }
+        var evidence: [String] = []
+        for path in CaseState.paths(after: "facts.", in: expr.source) {
+            let value = CaseState.lookup(facts, path)
+            evidence.append("\(path.joined(separator: ".")) = \(value.map(feelText) ?? "not recorded")")
+        }
+        if let data = t?.data {
+            for path in CaseState.paths(after: "event.data.", in: expr.source) {
+                let value = CaseState.lookup(data, path)
+                evidence.append("event \(path.joined(separator: ".")) = \(value.map(feelText) ?? "absent")")
+            }
+        }
+        if expr.source.contains("history") {
+            let types = Set(CaseState.stringLiterals(in: expr.source))
+            var earlier: [String] = []
+            let zone = calendar.zone
+            for item in history {
+                switch item {
+                case .input(let i):
+                    let e = events[Int(i)]
+                    if types.contains(e.type) {
+                        earlier.append("\(e.type) \(e.id) on \(zone.date(of: e.at).isoString)")
+                    }
+                case .emitted(let type, let at, _, _):
+                    if types.contains(type.name) { earlier.append("\(type.name) on \(zone.date(of: at).isoString)") }
+                }
+            }
+            if !earlier.isEmpty {
+                evidence.append("earlier events: " + earlier.suffix(5).joined(separator: ", "))
+            }
+        }
+        let detail = evidence.isEmpty ? "" : " (" + evidence.joined(separator: "; ") + ")"
+        return ", because `\(expr.source)` held\(detail)" + place
+    }
+
+    /// Dotted identifier paths that follow `prefix` in `source` (`facts.school.attendance`).
+    static func paths(after prefix: String, in source: String) -> [[String]] {
+        var out: [[String]] = []
+        var rest = Substring(source)
+        while let range = rest.range(of: prefix) {
+            let before = rest[..<range.lowerBound].last
+            rest = rest[range.upperBound...]
+            if let before, before.isLetter || before.isNumber || before == "_" { continue }
+            let text = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+            let parts = text.split(separator: ".").map(String.init)
+            if !parts.isEmpty, !out.contains(parts) { out.append(parts) }
+        }
+        return out
+    }
+
+    static func stringLiterals(in source: String) -> [String] {
+        source.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+            .map { String($0.element) }
+    }
+
+    static func lookup(_ context: FEELContext, _ path: [String]) -> FEELValue? {
+        var current = FEELValue.context(context)
+        for key in path {
+            guard case .context(let c) = current, let next = c[key] else { return nil }
+            current = next
+        }
+        return current
+    }
+}

@@ -1,0 +1,463 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// Where a list of actions comes from: a pathway hook or a rule.
+enum ActionOrigin {
+    case hook(enrolment: Int, stage: Int, name: String)
+    case rule(Int)
+}
+
+extension CaseState {
+    /// The cascade limit: deeper chains of emitted events stop with an error.
+    static let cascadeLimit = 32
+
+    // MARK: Events and timers
+
+    mutating func apply(eventAt index: Int, _ env: EngineDefinitions) {
+        let e = events[index]
+        now = e.at
+        lastHandled = e.at
+        if opened == nil { opened = e.at }
+        let trigger = Trigger(
+            id: e.id, type: e.type, at: e.at, data: e.data, facts: e.facts, history: .input(Int32(index)), task: nil,
+            depth: 0, source: "input event \(e.id)")
+        handle(trigger, env)
+        drain(env)
+        scheduleDaily(env)
+    }
+
+    mutating func fire(_ timer: CaseTimer, _ env: EngineDefinitions) {
+        now = timer.at
+        lastHandled = timer.at
+        depth = 0
+        scopeCache = nil
+        switch timer.kind {
+        case .overdue(let t):
+            let ti = Int(t)
+            guard tasks[ti].status == .open else { return }
+            tasks[ti].status = .overdue
+            emit(.taskOverdue, subject: ti, stage: -1, source: "task \(tasks[ti].id)")
+            drain(env)
+            scheduleDaily(env)
+        case .breach(let e, let entry):
+            let ei = Int(e)
+            let enrolment = enrolments[ei]
+            guard enrolment.closed == nil, enrolment.entries == entry else { return }
+            let cp = env.pathway(of: enrolment)
+            let stage = cp.stage(Int(enrolment.stage))
+            let within = stage.within?.text ?? "its deadline"
+            let deadline = cp.calendar.zone.date(of: now).addingDays(-1)
+            let reason =
+                "Stage \(stage.id) of \(cp.pathway.id) v\(cp.pathway.version) was still current at the end of "
+                + "\(deadline.isoString), \(within) after it was entered on "
+                + "\(cp.calendar.zone.date(of: enrolment.since).isoString) (deadline defined at "
+                + "\(stage.location.file):\(stage.location.line))"
+            emit(
+                .stageBreached, subject: ei, stage: Int(enrolment.stage), source: "\(cp.pathway.id):\(stage.id):within")
+            runActions(
+                stage.onBreach, origin: .hook(enrolment: ei, stage: Int(enrolment.stage), name: "on_breach"),
+                trigger: nil, triggerKey: deadline.addingDays(1).isoString, reason: reason, env)
+            drain(env)
+            scheduleDaily(env)
+        case .daily:
+            dailyScheduled = nil
+            runDaily(env)
+            drain(env)
+        }
+    }
+
+    /// Handles emitted events in the order they were emitted, stopping any chain deeper than the limit.
+    mutating func drain(_ env: EngineDefinitions) {
+        var head = 0
+        while head < pending.count {
+            let t = pending[head]
+            head += 1
+            handle(t, env)
+        }
+        pending.removeAll()
+    }
+
+    /// Queues an engine-emitted event, to be handled once the current one is done.
+    mutating func emit(_ type: EmittedType, subject: Int, stage: Int, source: String) {
+        changed = true
+        let next = depth + 1
+        if next > CaseState.cascadeLimit {
+            problems.append(
+                "Stopped a cascade deeper than \(CaseState.cascadeLimit) emitted events at \(now.formatted(in: .utc)): "
+                    + "\(type.name) from \(source); check the rules and stage actions that react to "
+                    + "\(type.name) and raise it again")
+            return
+        }
+        let item = HistoryItem.emitted(type, at: now, subject: Int32(subject), stage: Int32(stage))
+        let isTask = [.taskRaised, .taskDone, .taskOverdue, .taskCancelled].contains(type)
+        let id: String
+        switch type {
+        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: id = "\(type.name):\(tasks[subject].id)"
+        case .alertRaised: id = "\(type.name):\(alerts[subject].id)"
+        case .stageEntered, .stageExited, .stageBreached:
+            id = "\(type.name):\(self.id)/\(subject)/\(stage)/\(enrolments[subject].entries)"
+        }
+        pending.append(
+            Trigger(
+                id: id, type: type.name, at: now, data: nil, facts: nil, history: item,
+                task: isTask ? subject : nil, depth: next, source: source))
+    }
+
+    // MARK: One event, in the spec's order
+
+    mutating func handle(_ t: Trigger, _ env: EngineDefinitions) {
+        depth = t.depth
+        scopeCache = nil
+        changed = true
+        let defs = env.newest
+        // 1. Facts.
+        if let f = t.facts {
+            facts = CaseState.merge(facts, f)
+        }
+        // 2. Enrolment.
+        var justOpened: [Int] = []
+        for (pi, cp) in defs.pathways.enumerated() where cp.enrolTypes.contains(t.type) {
+            if enrolments.contains(where: { $0.closed == nil && env.pathway(of: $0).pathway.id == cp.pathway.id }) {
+                continue
+            }
+            guard holds(cp.pathway.enrol.when, t, task: nil, cp.calendar) else { continue }
+            let reason =
+                "\(describe(t)) enrolled the case on \(cp.pathway.title) (\(cp.pathway.id) v\(cp.pathway.version))"
+                + explainCondition(
+                    cp.pathway.enrol.when, t, task: nil, cp.calendar, location: cp.pathway.enrol.location)
+            enrolments.append(
+                EnrolmentState(
+                    version: Int32(env.versions.count - 1), pathway: Int32(pi), stage: -1, since: now, opened: now,
+                    closed: nil, entries: 0))
+            let ei = enrolments.count - 1
+            justOpened.append(ei)
+            enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, env)
+        }
+        // 3. Completions.
+        var ti = 0
+        while ti < tasks.count {
+            defer { ti += 1 }
+            guard tasks[ti].status == .open || tasks[ti].status == .overdue else { continue }
+            var completes = false
+            if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == tasks[ti].id {
+                completes = true
+            } else if tasks[ti].template.doneOn.contains(t.type),
+                holds(tasks[ti].template.doneWhen, t, task: ti, tasks[ti].calendar)
+            {
+                completes = true
+            }
+            if completes { complete(ti, by: t, env) }
+        }
+        // 4. The first matching transition of each open enrolment.
+        for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
+            let cp = env.pathway(of: enrolments[ei])
+            let stage = cp.stage(Int(enrolments[ei].stage))
+            let candidates = stage.final ? stage.transitions : stage.transitions + cp.pathway.transitions
+            for tr in candidates where tr.on.contains(t.type) {
+                guard holds(tr.when, t, task: nil, cp.calendar) else { continue }
+                let reason =
+                    "\(describe(t)) moved the case from \(stage.id) to \(tr.to)"
+                    + explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location)
+                move(ei, to: tr.to, reason: reason, env)
+                break
+            }
+        }
+        // 5. Rules.
+        if let indices = defs.rulesByType[t.type] {
+            for ri in indices {
+                let cr = defs.rules[ri]
+                guard ruleApplies(cr, env) else { continue }
+                guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
+                let title = cr.rule.title.map { " (\($0))" } ?? ""
+                let reason =
+                    "Rule \(cr.rule.id)\(title) fired on \(describe(t))"
+                    + explainCondition(cr.rule.when, t, task: t.task, cr.calendar, location: cr.rule.location)
+                runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
+            }
+        }
+        history.append(t.history)
+        scopeCache = nil
+    }
+
+    /// Whether a rule looks at this case now: always without `pathway:`, else while the case is open on it.
+    func ruleApplies(_ cr: CompiledRule, _ env: EngineDefinitions) -> Bool {
+        guard let p = cr.rule.pathway else { return true }
+        return openEnrolment(on: p, env) != nil
+    }
+
+    func openEnrolment(on pathwayID: String, _ env: EngineDefinitions) -> Int? {
+        enrolments.indices.first {
+            enrolments[$0].closed == nil && env.pathway(of: enrolments[$0]).pathway.id == pathwayID
+        }
+    }
+
+    // MARK: Stages
+
+    mutating func move(_ ei: Int, to stageID: String, reason: String, _ env: EngineDefinitions) {
+        let cp = env.pathway(of: enrolments[ei])
+        guard let target = cp.stageIndex[stageID] else {
+            problems.append("\(cp.pathway.id) has no stage \(stageID) (asked for by: \(reason))")
+            return
+        }
+        let old = Int(enrolments[ei].stage)
+        let entry = enrolments[ei].entries
+        let oldStage = cp.stage(old)
+        let before = tasks.count
+        runActions(
+            oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: nil,
+            triggerKey: "\(stageID)-\(entry)", reason: reason, env)
+        // An exit action may itself have moved the case on: then this move is settled.
+        guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
+        for ti in 0..<before
+        where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int32(old)
+            && (tasks[ti].status == .open || tasks[ti].status == .overdue) && !tasks[ti].template.carry
+        {
+            cancel(ti)
+        }
+        emit(.stageExited, subject: ei, stage: old, source: "\(cp.pathway.id):\(oldStage.id)")
+        enter(ei, stage: target, reason: reason, env)
+    }
+
+    mutating func enter(_ ei: Int, stage target: Int, reason: String, _ env: EngineDefinitions) {
+        let cp = env.pathway(of: enrolments[ei])
+        let stage = cp.stage(target)
+        enrolments[ei].stage = Int32(target)
+        enrolments[ei].since = now
+        enrolments[ei].entries += 1
+        let entry = enrolments[ei].entries
+        scopeCache = nil
+        emit(.stageEntered, subject: ei, stage: target, source: "\(cp.pathway.id):\(stage.id)")
+        let entered =
+            "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
+            + "\(cp.pathway.id) v\(cp.pathway.version) on \(cp.calendar.zone.date(of: now).isoString): \(reason)"
+        runActions(
+            stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: nil,
+            triggerKey: "\(stage.id)-\(entry)", reason: entered, env)
+        guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
+        for template in stage.tasks {
+            raise(
+                template, enrolment: ei, stageIndex: target, pathway: cp.pathway.id, stage: stage.id, prefix: nil,
+                calendar: cp.calendar, because: entered, dueFrom: nil)
+        }
+        if let within = stage.within {
+            let deadline = cp.calendar.date(after: now, within)
+            addTimer(cp.calendar.overdueMoment(deadline), .breach(enrolment: Int32(ei), entry: entry))
+        }
+        if stage.final { close(ei) }
+    }
+
+    /// Closes an enrolment at a final stage, cancelling every task that belongs to it.
+    mutating func close(_ ei: Int) {
+        enrolments[ei].closed = now
+        for ti in tasks.indices
+        where tasks[ti].enrolment == Int32(ei) && (tasks[ti].status == .open || tasks[ti].status == .overdue) {
+            cancel(ti)
+        }
+    }
+
+    // MARK: Tasks
+
+    mutating func raise(
+        _ template: TaskTemplate, enrolment: Int?, stageIndex: Int?, pathway: String?, stage: String?,
+        prefix: String?, calendar: CalendarInfo, because: String, dueFrom: FEELDate?
+    ) {
+        let base = prefix ?? "\(id)/\(pathway ?? "-")/\(stage ?? "-")/\(template.key)"
+        var n = 1 + tasks.count { $0.id.hasPrefix(base + "/") }
+        while tasks.contains(where: { $0.id == "\(base)/\(n)" }) { n += 1 }
+        let due =
+            dueFrom.map { calendar.date(after: $0, template.repeat ?? template.due) }
+            ?? calendar.date(after: now, template.due)
+        let location = "\(template.location.file):\(template.location.line)"
+        tasks.append(
+            TaskState(
+                id: "\(base)/\(n)", template: template, enrolment: Int32(enrolment ?? -1),
+                stageIndex: Int32(stageIndex ?? -1), pathway: pathway, stage: stage, calendar: calendar, raised: now,
+                due: due, status: .open, done: nil,
+                because: because + ". Task \"\(template.title)\" due \(template.due.text) (defined at \(location))."))
+        let ti = tasks.count - 1
+        addTimer(calendar.overdueMoment(due), .overdue(task: Int32(ti)))
+        emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key) at \(location)")
+    }
+
+    mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
+        tasks[ti].status = .done
+        tasks[ti].done = now
+        scopeCache = nil
+        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(tasks[ti].id)")
+        guard tasks[ti].template.repeat != nil else { return }
+        let task = tasks[ti]
+        // Repeats for as long as the case stays in the task's stage (or its enrolment stays open).
+        if task.enrolment >= 0 {
+            let e = enrolments[Int(task.enrolment)]
+            guard e.closed == nil else { return }
+            if task.stageIndex >= 0, e.stage != task.stageIndex { return }
+        }
+        let base = String(task.id[..<(task.id.lastIndex(of: "/") ?? task.id.endIndex)])
+        raise(
+            task.template, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,
+            stageIndex: task.stageIndex >= 0 ? Int(task.stageIndex) : nil, pathway: task.pathway, stage: task.stage,
+            prefix: base, calendar: task.calendar,
+            because:
+                "Next occurrence of a task that repeats every \(task.template.repeat?.text ?? ""): \(task.id) was "
+                + "done on \(task.calendar.zone.date(of: now).isoString) by \(describe(t)), so this one is due one "
+                + "interval after its due date \(task.due.isoString)",
+            dueFrom: task.due)
+    }
+
+    mutating func cancel(_ ti: Int) {
+        tasks[ti].status = .cancelled
+        tasks[ti].done = nil
+        scopeCache = nil
+        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(tasks[ti].id)")
+    }
+
+    // MARK: Actions
+
+    mutating func runActions(
+        _ actions: [Action], origin: ActionOrigin, trigger: Trigger?, triggerKey: String, reason: String,
+        _ env: EngineDefinitions
+    ) {
+        guard !actions.isEmpty else { return }
+        let defs = env.newest
+        for action in actions {
+            switch action {
+            case .task(let template):
+                switch origin {
+                case .hook(let ei, let si, _):
+                    let cp = env.pathway(of: enrolments[ei])
+                    raise(
+                        template, enrolment: ei, stageIndex: si, pathway: cp.pathway.id, stage: cp.stage(si).id,
+                        prefix: nil, calendar: cp.calendar, because: reason, dueFrom: nil)
+                case .rule(let ri):
+                    let cr = defs.rules[ri]
+                    let ei = cr.rule.pathway.flatMap { openEnrolment(on: $0, env) }
+                    raise(
+                        template, enrolment: ei, stageIndex: nil, pathway: cr.rule.pathway, stage: nil,
+                        prefix: "\(id)/\(cr.rule.id)/\(template.key)", calendar: cr.calendar, because: reason,
+                        dueFrom: nil)
+                }
+            case .alert(let template):
+                let source: String
+                let calendar: CalendarInfo
+                switch origin {
+                case .hook(let ei, let si, let name):
+                    let cp = env.pathway(of: enrolments[ei])
+                    source = "\(cp.pathway.id):\(cp.stage(si).id):\(name)"
+                    calendar = cp.calendar
+                case .rule(let ri):
+                    source = defs.rules[ri].rule.id
+                    calendar = defs.rules[ri].calendar
+                }
+                let message = render(template.message, trigger, task: trigger?.task, calendar)
+                var alertID = "\(id)/\(source)/\(triggerKey)"
+                if alerts.contains(where: { $0.id == alertID }) {
+                    var n = 2
+                    while alerts.contains(where: { $0.id == "\(alertID)#\(n)" }) { n += 1 }
+                    alertID += "#\(n)"
+                }
+                let location = "\(template.location.file):\(template.location.line)"
+                alerts.append(
+                    AlertRecord(
+                        id: alertID, caseID: id, rule: source, severity: template.severity, at: now, message: message,
+                        because: reason + ". Alert defined at \(location)."))
+                scopeCache = nil
+                emit(.alertRaised, subject: alerts.count - 1, stage: -1, source: "\(source) at \(location)")
+            case .goto(let stageID, _):
+                switch origin {
+                case .hook(let ei, _, _):
+                    move(ei, to: stageID, reason: reason + " (then goto \(stageID))", env)
+                case .rule(let ri):
+                    let cr = defs.rules[ri]
+                    let target =
+                        cr.rule.pathway.flatMap { openEnrolment(on: $0, env) }
+                        ?? enrolments.indices.first {
+                            enrolments[$0].closed == nil && env.pathway(of: enrolments[$0]).stageIndex[stageID] != nil
+                        }
+                    if let ei = target { move(ei, to: stageID, reason: reason, env) }
+                }
+            case .set(let pairs, _):
+                let calendar: CalendarInfo
+                switch origin {
+                case .hook(let ei, _, _): calendar = env.pathway(of: enrolments[ei]).calendar
+                case .rule(let ri): calendar = defs.rules[ri].calendar
+                }
+                for pair in pairs {
+                    let value = evaluate(pair.value, trigger, task: trigger?.task, calendar)
+                    facts = CaseState.setting(facts, path: pair.path[...], to: value)
+                    scopeCache = nil
+                }
+                changed = true
+            }
+        }
+    }
+
+    // MARK: Daily rules
+
+    /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed.
+    mutating func scheduleDaily(_ env: EngineDefinitions) {
+        let defs = env.newest
+        guard !defs.dailyRules.isEmpty else { return }
+        let zone = defs.defaultCalendar.zone
+        let next = zone.startOfDay(zone.date(of: now).addingDays(1))
+        if let scheduled = dailyScheduled, scheduled <= next { return }
+        dailyScheduled = next
+        addTimer(next, .daily)
+    }
+
+    /// Evaluates every daily rule, firing those whose condition has just become true.
+    mutating func runDaily(_ env: EngineDefinitions) {
+        let defs = env.newest
+        changed = false
+        var readsClock = false
+        let day = defs.defaultCalendar.zone.date(of: now).isoString
+        for ri in defs.dailyRules {
+            let cr = defs.rules[ri]
+            let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
+            let wasTrue = dailyTrue.contains(Int32(ri))
+            let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
+            if applies && cr.readsClock { readsClock = true }
+            if isTrue && !wasTrue {
+                dailyTrue.append(Int32(ri))
+                let title = cr.rule.title.map { " (\($0))" } ?? ""
+                let reason =
+                    "Daily rule \(cr.rule.id)\(title) became true on \(day)"
+                    + explainCondition(cr.rule.when, nil, task: nil, cr.calendar, location: cr.rule.location)
+                runActions(cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: day, reason: reason, env)
+            } else if !isTrue && wasTrue {
+                dailyTrue.removeAll { $0 == Int32(ri) }
+            }
+        }
+        if changed || readsClock {
+            dailyScheduled = nil
+            scheduleDaily(env)
+        }
+    }
+
+    // MARK: Facts
+
+    /// Deep merge: objects merge key by key, anything else replaces.
+    static func merge(_ base: FEELContext, _ incoming: FEELContext) -> FEELContext {
+        var out = base
+        for entry in incoming.entries {
+            if case .context(let old)? = out[entry.key], case .context(let new) = entry.value {
+                out[entry.key] = .context(merge(old, new))
+            } else {
+                out[entry.key] = entry.value
+            }
+        }
+        return out
+    }
+
+    static func setting(_ base: FEELContext, path: ArraySlice<String>, to value: FEELValue) -> FEELContext {
+        guard let head = path.first else { return base }
+        var out = base
+        if path.count == 1 {
+            out[head] = value
+        } else {
+            var inner = FEELContext()
+            if case .context(let c)? = out[head] { inner = c }
+            out[head] = .context(setting(inner, path: path.dropFirst(), to: value))
+        }
+        return out
+    }
+}

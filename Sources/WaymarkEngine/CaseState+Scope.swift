@@ -1,0 +1,160 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// The FEEL view of a case: the values of `event`, `case`, `facts` and `task` (spec section 2).
+extension CaseState {
+    func evaluate(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo) -> FEELValue {
+        var copy = self
+        return copy.evaluateCaching(expr, t, task: task, calendar)
+    }
+
+    /// Evaluates with the case's scope, building `case` once per handling step.
+    mutating func evaluateCaching(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
+        -> FEELValue
+    {
+        let caseValue: FEELValue
+        if let cached = scopeCache {
+            caseValue = cached
+        } else {
+            caseValue = buildCaseValue(calendar)
+            scopeCache = caseValue
+        }
+        let values: [FEELValue] = [
+            t.map { eventValue($0, calendar) } ?? .null, caseValue, .context(facts),
+            task.map { taskValue($0, calendar) } ?? .null,
+        ]
+        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.calendar)
+        return expr.compiled.evaluate(values, environment: environment)
+    }
+
+    /// A condition holds when it is absent or evaluates to true; null counts as false.
+    mutating func holds(_ expr: Expression?, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo) -> Bool {
+        guard let expr else { return true }
+        if case .boolean(true) = evaluateCaching(expr, t, task: task, calendar) { return true }
+        return false
+    }
+
+    mutating func render(_ template: MessageTemplate, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo) -> String {
+        var out = ""
+        for part in template.parts {
+            switch part {
+            case .text(let s): out += s
+            case .expression(let e): out += feelText(evaluateCaching(e, t, task: task, calendar))
+            }
+        }
+        return out
+    }
+
+    func eventValue(_ t: Trigger, _ calendar: CalendarInfo) -> FEELValue {
+        let data: FEELValue
+        if let d = t.data {
+            data = .context(d)
+        } else if case .emitted(let type, _, let subject, let stage) = t.history {
+            data = emittedData(type, subject: Int(subject), stage: Int(stage), calendar)
+        } else {
+            data = .null
+        }
+        return .context(
+            FEELContext([
+                ("id", .string(t.id)), ("type", .string(t.type)),
+                ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
+                ("date", .date(calendar.zone.date(of: t.at))), ("data", data),
+                ("facts", t.facts.map { .context($0) } ?? .null),
+            ]))
+    }
+
+    func emittedData(_ type: EmittedType, subject: Int, stage: Int, _ calendar: CalendarInfo) -> FEELValue {
+        switch type {
+        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled:
+            let t = tasks[subject]
+            return .context(
+                FEELContext([
+                    ("task", .string(t.id)), ("key", .string(t.template.key)), ("role", .string(t.template.role)),
+                    ("pathway", t.pathway.map { .string($0) } ?? .null),
+                    ("stage", t.stage.map { .string($0) } ?? .null),
+                    ("due", .date(t.due)),
+                ]))
+        case .alertRaised:
+            let a = alerts[subject]
+            return .context(
+                FEELContext([
+                    ("alert", .string(a.id)), ("rule", .string(a.rule)), ("severity", .string(a.severity.rawValue)),
+                    ("message", .string(a.message)),
+                ]))
+        case .stageEntered, .stageExited, .stageBreached:
+            return .context(
+                FEELContext([("pathway", .string(pathwayID(subject))), ("stage", .string(stageID(subject, stage)))]))
+        }
+    }
+
+    func pathwayID(_ enrolment: Int) -> String {
+        scopeDefinitions?.pathway(of: enrolments[enrolment]).pathway.id ?? ""
+    }
+
+    func stageID(_ enrolment: Int, _ stage: Int) -> String {
+        guard let cp = scopeDefinitions?.pathway(of: enrolments[enrolment]), stage >= 0,
+            stage < cp.pathway.stages.count
+        else { return "" }
+        return cp.pathway.stages[stage].id
+    }
+
+    func taskValue(_ ti: Int, _ calendar: CalendarInfo) -> FEELValue {
+        let t = tasks[ti]
+        return .context(
+            FEELContext([
+                ("id", .string(t.id)), ("key", .string(t.template.key)), ("title", .string(t.template.title)),
+                ("role", .string(t.template.role)), ("pathway", t.pathway.map { .string($0) } ?? .null),
+                ("stage", t.stage.map { .string($0) } ?? .null),
+                ("raised", .dateTime(t.raised.feelDateTime(in: calendar.zone))), ("due", .date(t.due)),
+                ("status", .string(t.status.rawValue)),
+                ("done", t.done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
+            ]))
+    }
+
+    func buildCaseValue(_ calendar: CalendarInfo) -> FEELValue {
+        var stages: [(key: String, value: FEELValue)] = []
+        for ei in enrolments.indices {
+            let pathway = pathwayID(ei)
+            let value: FEELValue = .string(stageID(ei, Int(enrolments[ei].stage)))
+            if let i = stages.firstIndex(where: { $0.key == pathway }) {
+                stages[i].value = value
+            } else {
+                stages.append((pathway, value))
+            }
+        }
+        var entries: [(key: String, value: FEELValue)] = [
+            ("id", .string(id)), ("facts", .context(facts)), ("stage", .context(FEELContext(stages))),
+            ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
+        ]
+        if scopeDefinitions?.newest.readsHistory ?? true {
+            entries.append(("history", .list(history.map { historyValue($0, calendar) })))
+        }
+        if scopeDefinitions?.newest.readsTasks ?? true {
+            entries.append(("tasks", .list(tasks.indices.map { taskValue($0, calendar) })))
+        }
+        return .context(FEELContext(entries))
+    }
+
+    func historyValue(_ item: HistoryItem, _ calendar: CalendarInfo) -> FEELValue {
+        switch item {
+        case .input(let i):
+            let e = events[Int(i)]
+            return eventValue(
+                Trigger(
+                    id: e.id, type: e.type, at: e.at, data: e.data, facts: e.facts, history: item, task: nil, depth: 0,
+                    source: ""), calendar)
+        case .emitted(let type, let at, let subject, let stage):
+            let id: String
+            switch type {
+            case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: id = "\(type.name):\(tasks[Int(subject)].id)"
+            case .alertRaised: id = "\(type.name):\(alerts[Int(subject)].id)"
+            default: id = "\(type.name):\(self.id)/\(subject)/\(stage)"
+            }
+            return eventValue(
+                Trigger(
+                    id: id, type: type.name, at: at, data: nil, facts: nil, history: item, task: nil, depth: 0,
+                    source: ""),
+                calendar)
+        }
+    }
+}

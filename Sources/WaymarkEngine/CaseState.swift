@@ -1,0 +1,200 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// The event types the engine emits itself; rules and history see them like input events.
+enum EmittedType: UInt8, Sendable {
+    case stageEntered, stageExited, stageBreached, taskRaised, taskDone, taskOverdue, taskCancelled, alertRaised
+
+    var name: String {
+        switch self {
+        case .stageEntered: "stage.entered"
+        case .stageExited: "stage.exited"
+        case .stageBreached: "stage.breached"
+        case .taskRaised: "task.raised"
+        case .taskDone: "task.done"
+        case .taskOverdue: "task.overdue"
+        case .taskCancelled: "task.cancelled"
+        case .alertRaised: "alert.raised"
+        }
+    }
+}
+
+/// An entry of a case's history, kept small: input events point into the case's event list and
+/// emitted ones at the task, stage or alert they are about, so their FEEL form is built only when
+/// an expression reads `case.history`.
+enum HistoryItem: Sendable {
+    case input(Int32)
+    /// `subject` is a task or alert index, or an enrolment index with `stage` for stage events.
+    case emitted(EmittedType, at: Moment, subject: Int32, stage: Int32)
+}
+
+/// What a case is handling: an input event or an emitted one.
+struct Trigger: Sendable {
+    var id: String
+    var type: String
+    var at: Moment
+    var data: FEELContext?
+    var facts: FEELContext?
+    var history: HistoryItem
+    /// For task events: the task they are about (bound to `task` in FEEL).
+    var task: Int?
+    /// How many emitted events led to this one (0 for an input event).
+    var depth: Int
+    /// The definition that emitted it, for the cascade error.
+    var source: String
+}
+
+/// One enrolment of the case on a pathway version.
+struct EnrolmentState: Sendable {
+    /// Index into the engine's definitions versions (the version it was opened on).
+    var version: Int32
+    var pathway: Int32
+    var stage: Int32
+    var since: Moment
+    var opened: Moment
+    var closed: Moment?
+    /// How many stage entries so far; a breach timer fires only for the entry that set it.
+    var entries: Int32
+}
+
+/// One raised task.
+struct TaskState: Sendable {
+    var id: String
+    var template: TaskTemplate
+    /// The enrolment it belongs to, or -1 (a rule's task without a pathway).
+    var enrolment: Int32
+    /// The stage index it belongs to within its pathway, or -1.
+    var stageIndex: Int32
+    var pathway: String?
+    var stage: String?
+    var calendar: CalendarInfo
+    var raised: Moment
+    var due: FEELDate
+    var status: TaskStatus
+    var done: Moment?
+    var because: String
+}
+
+/// A timer of one case.
+struct CaseTimer: Sendable {
+    enum Kind: Sendable {
+        case overdue(task: Int32)
+        case breach(enrolment: Int32, entry: Int32)
+        case daily
+    }
+
+    var at: Moment
+    var seq: Int32
+    var kind: Kind
+}
+
+/// One child's case: its input events and everything derived from them up to the engine clock.
+///
+/// The derived part is a pure function of the events and the definitions, which is what lets a
+/// late event simply reset it and replay the case's events in order.
+struct CaseState: Sendable {
+    let id: String
+    /// Input events sorted by `at`, ties in arrival order.
+    var events: [Event] = []
+    /// How many of `events` have been applied.
+    var applied = 0
+    /// The last moment at which an event or timer of this case was handled.
+    var lastHandled = Moment.distantPast
+    /// The moment of this case's entry in the engine's wake-up heap.
+    var scheduled: Moment?
+
+    // Derived state, reset on recompute.
+    var facts = FEELContext()
+    var opened: Moment?
+    var history: [HistoryItem] = []
+    var enrolments: [EnrolmentState] = []
+    var tasks: [TaskState] = []
+    var alerts: [AlertRecord] = []
+    var timers: [CaseTimer] = []
+    var timerSeq: Int32 = 0
+    /// Daily rules (by index) whose condition was true at their last evaluation.
+    var dailyTrue: [Int32] = []
+    var dailyScheduled: Moment?
+    var problems: [String] = []
+
+    // Handling scratch.
+    var now = Moment.distantPast
+    var depth = 0
+    var pending: [Trigger] = []
+    var scopeCache: FEELValue?
+    var changed = false
+    /// The definitions in force while handling, for building the FEEL scope.
+    var scopeDefinitions: EngineDefinitions?
+
+    init(id: String) { self.id = id }
+
+    /// Forgets everything derived, keeping the events, so the case can be replayed.
+    mutating func reset() {
+        let keep = events
+        self = CaseState(id: id)
+        events = keep
+    }
+
+    /// The moment of this case's next event or timer, if any.
+    var nextWake: Moment? {
+        let e = applied < events.count ? events[applied].at : nil
+        let t = timers.first?.at
+        switch (e, t) {
+        case (nil, nil): return nil
+        case (let e?, nil): return e
+        case (nil, let t?): return t
+        case (let e?, let t?): return min(e, t)
+        }
+    }
+
+    /// Inserts `event` after every event at or before its moment (arrival order among equals).
+    /// Returns whether the case must be replayed because it already handled something later.
+    mutating func insert(_ event: Event) -> Bool {
+        var lo = 0
+        var hi = events.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if events[mid].at <= event.at { lo = mid + 1 } else { hi = mid }
+        }
+        events.insert(event, at: lo)
+        if lo < applied || event.at < lastHandled { return true }
+        return false
+    }
+
+    mutating func addTimer(_ at: Moment, _ kind: CaseTimer.Kind) {
+        timerSeq += 1
+        let timer = CaseTimer(at: at, seq: timerSeq, kind: kind)
+        var i = timers.count
+        while i > 0, timers[i - 1].at > at { i -= 1 }
+        timers.insert(timer, at: i)
+    }
+
+    /// Handles every event and timer strictly before `limit`, timers first when they tie with an event.
+    mutating func run(to limit: Moment, _ env: EngineDefinitions) {
+        scopeDefinitions = env
+        while true {
+            let nextEvent = applied < events.count ? events[applied].at : Moment.distantFuture
+            let nextTimer = timers.first?.at ?? Moment.distantFuture
+            if nextTimer <= nextEvent, nextTimer < limit {
+                let timer = timers.removeFirst()
+                fire(timer, env)
+            } else if nextEvent < limit {
+                applied += 1
+                apply(eventAt: applied - 1, env)
+            } else {
+                return
+            }
+        }
+    }
+}
+
+/// Every definitions version the engine has loaded; enrolments stay on the one they opened on.
+struct EngineDefinitions: Sendable {
+    var versions: [CompiledDefinitions]
+
+    var newest: CompiledDefinitions { versions[versions.count - 1] }
+
+    func pathway(of e: EnrolmentState) -> CompiledPathway {
+        versions[Int(e.version)].pathways[Int(e.pathway)]
+    }
+}

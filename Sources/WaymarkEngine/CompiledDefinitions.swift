@@ -1,0 +1,143 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// A calendar ready for the engine: the working days and the time zone table for reading dates.
+struct CalendarInfo: Sendable {
+    let calendar: WorkingCalendar
+    let zone: ZoneOffsets
+
+    init(_ calendar: WorkingCalendar) {
+        self.calendar = calendar
+        self.zone = ZoneOffsets(identifier: calendar.timeZoneID) ?? .utc
+    }
+
+    /// The due date `spec` after `moment`: working days skip weekends and holidays (the start date
+    /// never counts), days count calendar days, months clamp to the end of a shorter month.
+    func date(after moment: Moment, _ spec: DurationSpec) -> FEELDate {
+        date(after: zone.date(of: moment), spec)
+    }
+
+    func date(after date: FEELDate, _ spec: DurationSpec) -> FEELDate {
+        switch spec.unit {
+        case .workingDays: calendar.addWorkingDays(date, spec.amount)
+        case .days: date.addingDays(spec.amount)
+        case .months: date.addingMonths(spec.amount)
+        }
+    }
+
+    /// 00:00 of the day after `date`: when a task due on `date` becomes overdue.
+    func overdueMoment(_ date: FEELDate) -> Moment { zone.startOfDay(date.addingDays(1)) }
+
+    /// Monday to Friday in UTC, for definitions that name no calendar.
+    static let fallback = CalendarInfo(
+        WorkingCalendar(id: "default", timeZoneID: "UTC", workingWeekdays: [1, 2, 3, 4, 5], holidays: []))
+}
+
+/// One pathway version with its lookups built once.
+struct CompiledPathway: Sendable {
+    let pathway: Pathway
+    let calendar: CalendarInfo
+    let stageIndex: [String: Int]
+    let enrolTypes: Set<String>
+
+    func stage(_ index: Int) -> Stage { pathway.stages[index] }
+}
+
+/// One rule with its rule set's calendar and where it sits.
+struct CompiledRule: Sendable {
+    let rule: Rule
+    let calendar: CalendarInfo
+    /// Daily rules whose condition reads the clock must run every day; the others only change value
+    /// when the case changes, so they run at the first 00:00 after a change.
+    let readsClock: Bool
+}
+
+/// Definitions indexed for handling events: by event type, by id, in a fixed order.
+struct CompiledDefinitions: Sendable {
+    let definitions: Definitions
+    /// Sorted by id.
+    let pathways: [CompiledPathway]
+    let pathwayIndex: [String: Int]
+    /// Sorted by rule set id, then file order.
+    let rules: [CompiledRule]
+    let rulesByType: [String: [Int]]
+    let dailyRules: [Int]
+    let defaultCalendar: CalendarInfo
+    let tables: [DecisionTable]
+    /// Whether any expression reads `case.history` or `case.tasks`, which are costly to build.
+    let readsHistory: Bool
+    let readsTasks: Bool
+
+    init(_ definitions: Definitions) {
+        self.definitions = definitions
+        var calendars: [String: CalendarInfo] = [:]
+        for (id, calendar) in definitions.calendars { calendars[id] = CalendarInfo(calendar) }
+        let sortedPathways = definitions.sortedPathways
+        let defaultCalendar: CalendarInfo =
+            sortedPathways.lazy.compactMap { calendars[$0.calendar] }.first
+            ?? definitions.calendars.keys.sorted().first.flatMap { calendars[$0] } ?? .fallback
+        self.defaultCalendar = defaultCalendar
+        pathways = sortedPathways.map { p in
+            var index: [String: Int] = [:]
+            for (i, s) in p.stages.enumerated() { index[s.id] = i }
+            return CompiledPathway(
+                pathway: p, calendar: calendars[p.calendar] ?? defaultCalendar, stageIndex: index,
+                enrolTypes: Set(p.enrol.on))
+        }
+        var pathwayIndex: [String: Int] = [:]
+        for (i, p) in pathways.enumerated() { pathwayIndex[p.pathway.id] = i }
+        self.pathwayIndex = pathwayIndex
+        let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
+        tables = sets.flatMap(\.tables)
+        let tableSources = tables.flatMap { t in
+            t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
+        }
+        let tablesReadClock = tableSources.contains { $0.contains("now(") || $0.contains("today(") }
+        var rules: [CompiledRule] = []
+        for set in sets {
+            let calendar = set.calendar.flatMap { calendars[$0] } ?? defaultCalendar
+            for rule in set.rules {
+                let source = rule.when?.source ?? ""
+                let readsClock = source.contains("now(") || source.contains("today(") || tablesReadClock
+                rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock))
+            }
+        }
+        self.rules = rules
+        var byType: [String: [Int]] = [:]
+        var daily: [Int] = []
+        for (i, r) in rules.enumerated() {
+            switch r.rule.trigger {
+            case .events(let types): for t in Set(types) { byType[t, default: []].append(i) }
+            case .daily: daily.append(i)
+            }
+        }
+        rulesByType = byType
+        dailyRules = daily
+        var sources: [String] = tableSources
+        for p in sortedPathways {
+            sources.append(p.enrol.when?.source ?? "")
+            for t in p.transitions { sources.append(t.when?.source ?? "") }
+            for s in p.stages {
+                for t in s.transitions { sources.append(t.when?.source ?? "") }
+                for t in s.tasks { sources.append(t.doneWhen?.source ?? "") }
+                for a in s.onEnter + s.onExit + s.onBreach { sources.append(contentsOf: Self.sources(a)) }
+            }
+        }
+        for r in rules {
+            sources.append(r.rule.when?.source ?? "")
+            for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
+        }
+        readsHistory = sources.contains { $0.contains("history") }
+        readsTasks = sources.contains { $0.contains("tasks") }
+    }
+
+    static func sources(_ action: Action) -> [String] {
+        switch action {
+        case .task(let t): return [t.doneWhen?.source ?? ""]
+        case .alert(let a):
+            return a.message.parts.compactMap { if case .expression(let e) = $0 { e.source } else { nil } }
+        case .goto: return []
+        case .set(let pairs, _): return pairs.map(\.value.source)
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import HeapModule
+public import WaymarkFEEL
+public import WaymarkModel
+
+/// The engine: a value holding every case, each an independent state machine, and a heap of
+/// wake-ups so that advancing the clock touches only the cases with something due.
+///
+/// Pure: the clock moves only when `advance(to:)` is called, and every output is sorted, so the
+/// result is a function of the definitions and the events alone.
+public struct Engine: Sendable {
+    /// A case's next event or timer, ordered by moment then case number (for a fixed order).
+    struct Wake: Comparable, Sendable {
+        var at: Moment
+        var caseIndex: Int32
+
+        static func < (a: Wake, b: Wake) -> Bool {
+            a.at != b.at ? a.at < b.at : a.caseIndex < b.caseIndex
+        }
+    }
+
+    var definitions: EngineDefinitions
+    var caseIndex: [String: Int32] = [:]
+    var cases: [CaseState] = []
+    var seen: Set<String> = []
+    var wakes = Heap<Wake>()
+    /// Everything strictly before this moment has been applied.
+    public private(set) var clock = Moment.distantPast
+    /// Duplicate events ignored so far.
+    public private(set) var duplicateCount = 0
+
+    public init(definitions: Definitions) {
+        self.definitions = EngineDefinitions(versions: [CompiledDefinitions(definitions)])
+    }
+
+    /// Puts newer definitions in force: new enrolments and rules use them, while open enrolments stay
+    /// on the pathway version they opened on.
+    public mutating func load(_ definitions: Definitions) {
+        self.definitions.versions.append(CompiledDefinitions(definitions))
+    }
+
+    /// The default calendar's time zone: dates of moments, `--as-of` and printed moments use it.
+    public var timeZone: ZoneOffsets { definitions.newest.defaultCalendar.zone }
+
+    /// The identifier of that zone (for `EventDecoder.decode(_:timeZoneID:)`).
+    public var timeZoneID: String { definitions.newest.defaultCalendar.calendar.timeZoneID }
+
+    /// Adds events. Duplicate ids are ignored (counted). An event earlier than what its case has
+    /// already handled recomputes that case, so the outcome is independent of arrival order.
+    @discardableResult
+    public mutating func ingest(_ events: [Event]) -> IngestResult {
+        var result = IngestResult()
+        var replay: Set<Int32> = []
+        for event in events {
+            guard seen.insert(event.id).inserted else {
+                result.duplicates += 1
+                duplicateCount += 1
+                continue
+            }
+            result.accepted += 1
+            let ci: Int32
+            if let existing = caseIndex[event.caseID] {
+                ci = existing
+            } else {
+                ci = Int32(cases.count)
+                caseIndex[event.caseID] = ci
+                cases.append(CaseState(id: event.caseID))
+            }
+            if cases[Int(ci)].insert(event) { replay.insert(ci) }
+            schedule(ci)
+        }
+        for ci in replay.sorted() {
+            cases[Int(ci)].reset()
+            if clock > .distantPast { cases[Int(ci)].run(to: clock, definitions) }
+            cases[Int(ci)].scheduled = nil
+            schedule(ci)
+        }
+        result.recomputed = replay.count
+        return result
+    }
+
+    /// Makes sure the heap holds the case's next wake-up.
+    mutating func schedule(_ ci: Int32) {
+        guard let next = cases[Int(ci)].nextWake else { return }
+        if let current = cases[Int(ci)].scheduled, current <= next { return }
+        cases[Int(ci)].scheduled = next
+        wakes.insert(Wake(at: next, caseIndex: ci))
+    }
+
+    /// Applies every event and fires every timer strictly before `moment`, in order.
+    public mutating func advance(to moment: Moment) {
+        if moment > clock { clock = moment }
+        while let top = wakes.min, top.at < moment {
+            wakes.removeMin()
+            let ci = Int(top.caseIndex)
+            guard cases[ci].scheduled == top.at else { continue }
+            cases[ci].scheduled = nil
+            cases[ci].run(to: moment, definitions)
+            schedule(top.caseIndex)
+        }
+    }
+
+    /// 00:00 of the day after `date` in the default calendar's zone (for `--as-of`).
+    public func endOfDay(_ date: FEELDate) -> Moment {
+        timeZone.startOfDay(date.addingDays(1))
+    }
+
+    /// The next moment a timer or pending event is due, if any (the daemon sleeps until then).
+    public var nextTimer: Moment? {
+        var heap = wakes
+        while let top = heap.popMin() {
+            if cases[Int(top.caseIndex)].scheduled == top.at { return top.at }
+        }
+        return nil
+    }
+
+    /// The date the clock has reached: the day of the last moment applied.
+    public var asOf: FEELDate {
+        if clock == .distantPast || clock == .distantFuture {
+            return FEELDate(year: 1970, month: 1, day: 1)
+        }
+        return timeZone.date(of: Moment(epochNanoseconds: clock.epochNanoseconds - 1))
+    }
+
+    /// The moment of the latest input event, if any (the default `--as-of` is its date).
+    public var lastEventMoment: Moment? {
+        cases.compactMap { $0.events.last?.at }.max()
+    }
+
+    /// The task list, alerts and enrolments as of the clock (spec section 7).
+    public func report(openOnly: Bool) -> RunReport {
+        var tasks: [TaskRecord] = []
+        var alerts: [AlertRecord] = []
+        var enrolments: [EnrolmentRecord] = []
+        for c in cases {
+            for t in c.tasks where !openOnly || t.status == .open || t.status == .overdue {
+                tasks.append(record(t, c))
+            }
+            alerts.append(contentsOf: c.alerts)
+            enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
+        }
+        return RunReport(asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone)
+    }
+
+    func record(_ t: TaskState, _ c: CaseState) -> TaskRecord {
+        TaskRecord(
+            id: t.id, caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key, title: t.template.title,
+            role: t.template.role, raised: t.raised, due: t.due, status: t.status, done: t.done, because: t.because)
+    }
+
+    func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
+        let cp = definitions.pathway(of: e)
+        return EnrolmentRecord(
+            caseID: c.id, pathway: cp.pathway.id, version: cp.pathway.version, stage: cp.stage(Int(e.stage)).id,
+            since: e.since, closed: e.closed)
+    }
+
+    /// One case in detail; nil if no event ever named it.
+    public func caseDetail(_ caseID: String) -> CaseDetail? {
+        guard let ci = caseIndex[caseID] else { return nil }
+        var c = cases[Int(ci)]
+        c.scopeDefinitions = definitions
+        let zone = timeZone
+        let history: [HistoryRecord] = c.history.map { item in
+            switch item {
+            case .input(let i):
+                let e = c.events[Int(i)]
+                return HistoryRecord(id: e.id, type: e.type, at: e.at, input: true, data: e.data, because: nil)
+            case .emitted(let type, let at, let subject, let stage):
+                var data: FEELContext?
+                if case .context(let d) = c.emittedData(
+                    type, subject: Int(subject), stage: Int(stage), definitions.newest.defaultCalendar)
+                {
+                    data = d
+                }
+                var because: String?
+                switch type {
+                case .taskRaised: because = c.tasks[Int(subject)].because
+                case .alertRaised: because = c.alerts[Int(subject)].because
+                default: because = nil
+                }
+                _ = zone
+                return HistoryRecord(
+                    id: "\(type.name):\(subject)", type: type.name, at: at, input: false, data: data, because: because)
+            }
+        }
+        return CaseDetail(
+            caseID: caseID, facts: c.facts, opened: c.opened, enrolments: c.enrolments.map { record($0, c) },
+            tasks: c.tasks.map { record($0, c) }.sorted(by: RunReport.taskOrder),
+            alerts: c.alerts.sorted(by: RunReport.alertOrder), history: history, problems: c.problems)
+    }
+
+    /// Problems met while handling any case (cascades stopped, unknown stages), case by case.
+    public var problems: [String] {
+        cases.sorted { $0.id < $1.id }.flatMap { c in c.problems.map { "\(c.id): \($0)" } }
+    }
+
+    /// How many cases have an open enrolment.
+    public var openCaseCount: Int {
+        cases.reduce(0) { $0 + ($1.enrolments.contains { $0.closed == nil } ? 1 : 0) }
+    }
+
+    /// How many cases the engine knows.
+    public var caseCount: Int { cases.count }
+}

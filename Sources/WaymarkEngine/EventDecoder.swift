@@ -1,0 +1,179 @@
+import WaymarkFEEL
+
+/// Parses events from JSON Lines or from one JSON array, all or nothing.
+///
+/// Every line is checked even after the first bad one, so that whoever fixes the file sees every
+/// problem at once; the events are returned only when there is none.
+public enum EventDecoder {
+    /// The top-level fields an event may have; anything else is a mistake worth reporting.
+    static let knownFields: Set<String> = ["id", "case", "type", "at", "facts", "data"]
+
+    /// Decodes `bytes` (JSON Lines, or a JSON array of event objects).
+    ///
+    /// - Parameter timeZoneID: the zone in which a bare date in `at` means 00:00.
+    /// - Throws: ``EventBatchError`` with every problem (1-based line, or array index, and field).
+    public static func decode(_ bytes: [UInt8], timeZoneID: String) throws(EventBatchError) -> [Event] {
+        let zone = ZoneOffsets(identifier: timeZoneID) ?? .utc
+        var events: [Event] = []
+        var problems: [EventBatchError.Problem] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var first = 0
+            while first < buffer.count, [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains(buffer[first]) {
+                first += 1
+            }
+            if first < buffer.count, buffer[first] == UInt8(ascii: "[") {
+                decodeArray(buffer, start: first, zone: zone, events: &events, problems: &problems)
+            } else {
+                decodeLines(buffer, zone: zone, events: &events, problems: &problems)
+            }
+        }
+        if !problems.isEmpty { throw EventBatchError(problems: problems) }
+        numberMissingIDs(&events)
+        return events
+    }
+
+    private static func decodeLines(
+        _ buffer: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets, events: inout [Event],
+        problems: inout [EventBatchError.Problem]
+    ) {
+        var lineStart = 0
+        var line = 0
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { lineStart = 3 }
+        while lineStart <= buffer.count {
+            line += 1
+            var lineEnd = lineStart
+            while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+            var reader = JSONReader(buffer, from: lineStart, to: lineEnd)
+            reader.skipWhitespace()
+            if !reader.atEnd {
+                decodeOne(&reader, line: line, zone: zone, events: &events, problems: &problems)
+                reader.skipWhitespace()
+                if !reader.atEnd, problems.last?.line != line {
+                    problems.append(.init(line: line, field: nil, message: "unexpected text after the event"))
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+    }
+
+    private static func decodeArray(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, zone: ZoneOffsets, events: inout [Event],
+        problems: inout [EventBatchError.Problem]
+    ) {
+        var reader = JSONReader(buffer, from: start, to: buffer.count)
+        var lastIndex = 0
+        do {
+            try reader.arrayElements { (r: inout JSONReader, index: Int) throws(JSONReader.Failure) in
+                lastIndex = index
+                let before = problems.count
+                decodeOne(&r, line: index, zone: zone, events: &events, problems: &problems)
+                // A syntax error leaves the reader nowhere sensible: stop at the first one.
+                if problems.count > before, problems.last?.message.hasPrefix("invalid JSON") == true {
+                    throw JSONReader.Failure(message: "", offset: r.index)
+                }
+            }
+            reader.skipWhitespace()
+            if !reader.atEnd {
+                problems.append(.init(line: lastIndex, field: nil, message: "unexpected text after the array"))
+            }
+        } catch {
+            if !error.message.isEmpty {
+                problems.append(.init(line: lastIndex + 1, field: nil, message: "invalid JSON: \(error.message)"))
+            }
+        }
+    }
+
+    /// Reads one event object at the reader's position, recording problems against `line`.
+    private static func decodeOne(
+        _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, events: inout [Event],
+        problems: inout [EventBatchError.Problem]
+    ) {
+        var id: String?
+        var caseID: String?
+        var type: String?
+        var at: Moment?
+        var facts: FEELContext?
+        var data: FEELContext?
+        var seen: Set<String> = []
+        var mine: [EventBatchError.Problem] = []
+        var currentField: String?
+        do {
+            try reader.objectFields { (r: inout JSONReader, key: String) throws(JSONReader.Failure) in
+                currentField = key
+                let value = try r.value()
+                if !seen.insert(key).inserted {
+                    mine.append(.init(line: line, field: key, message: "appears more than once"))
+                    return
+                }
+                switch key {
+                case "id":
+                    switch value {
+                    case .string(let s) where !s.isEmpty: id = s
+                    case .number(let n): id = "\(n)"
+                    default: mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
+                    }
+                case "case":
+                    switch value {
+                    case .string(let s) where !s.isEmpty: caseID = s
+                    case .number(let n): caseID = "\(n)"
+                    default: mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
+                    }
+                case "type":
+                    if case .string(let s) = value, !s.isEmpty {
+                        type = s
+                    } else {
+                        mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
+                    }
+                case "at":
+                    if case .string(let s) = value {
+                        if let m = Moment.parse(s, zone: zone) {
+                            at = m
+                        } else {
+                            mine.append(
+                                .init(
+                                    line: line, field: key,
+                                    message: "'\(s)' is not an ISO 8601 date or date-time"))
+                        }
+                    } else {
+                        mine.append(
+                            .init(line: line, field: key, message: "must be an ISO 8601 date or date-time string"))
+                    }
+                case "facts", "data":
+                    switch value {
+                    case .context(let c): if key == "facts" { facts = c } else { data = c }
+                    case .null: break
+                    default: mine.append(.init(line: line, field: key, message: "must be an object"))
+                    }
+                default:
+                    mine.append(.init(line: line, field: key, message: "unknown field"))
+                }
+            }
+        } catch {
+            problems.append(.init(line: line, field: currentField, message: "invalid JSON: \(error.message)"))
+            return
+        }
+        for (field, present) in [("case", caseID != nil), ("type", type != nil), ("at", at != nil)]
+        where !present && !seen.contains(field) {
+            mine.append(.init(line: line, field: field, message: "is required"))
+        }
+        if !mine.isEmpty {
+            problems.append(contentsOf: mine)
+            return
+        }
+        guard let caseID, let type, let at else { return }
+        events.append(Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data))
+    }
+
+    /// An event without an id gets one from its content (case, time and type), numbered when the same
+    /// content repeats, so that sending the same file twice is still idempotent.
+    private static func numberMissingIDs(_ events: inout [Event]) {
+        var counts: [String: Int] = [:]
+        for i in events.indices where events[i].id.isEmpty {
+            let e = events[i]
+            let base = "\(e.caseID)/\(e.type)/\(e.at.formatted(in: .utc))"
+            let n = (counts[base] ?? 0) + 1
+            counts[base] = n
+            events[i].id = n == 1 ? base : "\(base)#\(n)"
+        }
+    }
+}

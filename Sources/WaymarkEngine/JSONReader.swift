@@ -1,0 +1,284 @@
+import Foundation
+import WaymarkFEEL
+
+/// A JSON parser that reads straight into FEEL values.
+///
+/// Written by hand because the end-to-end target (a quarter of a million events a second) leaves no
+/// room for Foundation's `JSONSerialization` (which builds `NSObject`s we would convert again), and
+/// because every problem must name the field it is in. The mirror has no faster JSON library.
+struct JSONReader {
+    struct Failure: Error {
+        var message: String
+        var offset: Int
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index: Int
+    let end: Int
+    /// Nesting limit, so that hostile input cannot exhaust the stack.
+    var depth = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        self.bytes = bytes
+        self.index = start
+        self.end = end
+    }
+
+    mutating func skipWhitespace() {
+        while index < end {
+            let c = bytes[index]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { index += 1 } else { return }
+        }
+    }
+
+    var atEnd: Bool { index >= end }
+
+    func fail(_ message: String) -> Failure { Failure(message: message, offset: index) }
+
+    mutating func value() throws(Failure) -> FEELValue {
+        skipWhitespace()
+        guard index < end else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .context(try object())
+        case UInt8(ascii: "["): return .list(try array())
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .boolean(true)
+        case UInt8(ascii: "f"): try literal("false"); return .boolean(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        default: return .number(try number())
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(Failure) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= end else { throw fail("invalid literal") }
+        let p = word.utf8Start
+        for k in 0..<count where bytes[index + k] != p[k] { throw fail("invalid literal") }
+        index += count
+    }
+
+    /// Calls `body` with each key, the reader positioned at its value, which `body` must consume.
+    mutating func objectFields(_ body: (inout JSONReader, String) throws(Failure) -> Void) throws(Failure) {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
+        depth += 1
+        guard depth <= 64 else { throw fail("nesting deeper than 64") }
+        index += 1
+        skipWhitespace()
+        if index < end, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a field name") }
+            let key = try string()
+            skipWhitespace()
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            try body(&self, key)
+            skipWhitespace()
+            guard index < end else { throw fail("unexpected end of input in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return
+            }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    mutating func object() throws(Failure) -> FEELContext {
+        var entries: [(key: String, value: FEELValue)] = []
+        try objectFields { (reader: inout JSONReader, key: String) throws(Failure) in
+            let v = try reader.value()
+            if let existing = entries.firstIndex(where: { $0.key == key }) {
+                entries[existing].value = v
+            } else {
+                entries.append((key, v))
+            }
+        }
+        return FEELContext(entries)
+    }
+
+    mutating func array() throws(Failure) -> [FEELValue] {
+        var items: [FEELValue] = []
+        try arrayElements { (reader: inout JSONReader, _: Int) throws(Failure) in items.append(try reader.value()) }
+        return items
+    }
+
+    /// Calls `body` with each element's 1-based index, the reader positioned at the element.
+    mutating func arrayElements(_ body: (inout JSONReader, Int) throws(Failure) -> Void) throws(Failure) {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "[") else { throw fail("expected an array") }
+        depth += 1
+        guard depth <= 64 else { throw fail("nesting deeper than 64") }
+        index += 1
+        skipWhitespace()
+        if index < end, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return
+        }
+        var n = 0
+        while true {
+            n += 1
+            try body(&self, n)
+            skipWhitespace()
+            guard index < end else { throw fail("unexpected end of input in an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    mutating func string() throws(Failure) -> String {
+        index += 1  // opening quote
+        let start = index
+        while index < end {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { return try escapedString(start: start) }
+            if c < 0x20 { throw fail("control character in a string") }
+            index += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func escapedString(start: Int) throws(Failure) -> String {
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < end {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if c < 0x20 { throw fail("control character in a string") }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                index += 1
+                continue
+            }
+            index += 1
+            guard index < end else { break }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), index + 1 < end, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
+                {
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw fail("invalid surrogate pair") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid unicode escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw fail("invalid escape")
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard index + 4 <= end else { throw fail("invalid unicode escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[index]
+            let d: UInt32
+            switch c {
+            case 48...57: d = UInt32(c - 48)
+            case 65...70: d = UInt32(c - 55)
+            case 97...102: d = UInt32(c - 87)
+            default: throw fail("invalid unicode escape")
+            }
+            v = v * 16 + d
+            index += 1
+        }
+        return v
+    }
+
+    mutating func number() throws(Failure) -> Decimal {
+        let start = index
+        var negative = false
+        if index < end, bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        var significand: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var intDigits = 0
+        while index < end, bytes[index] >= 48, bytes[index] <= 57 {
+            if digits < 19 {
+                significand = significand * 10 + UInt64(bytes[index] - 48)
+                if significand != 0 { digits += 1 }
+            } else {
+                exponent += 1
+            }
+            intDigits += 1
+            index += 1
+        }
+        guard intDigits > 0 else { throw fail("invalid value") }
+        if intDigits > 1, bytes[start + (negative ? 1 : 0)] == 48 { throw fail("leading zero in a number") }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var fractionDigits = 0
+            while index < end, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 19 {
+                    significand = significand * 10 + UInt64(bytes[index] - 48)
+                    if significand != 0 { digits += 1 }
+                    exponent -= 1
+                }
+                fractionDigits += 1
+                index += 1
+            }
+            guard fractionDigits > 0 else { throw fail("invalid number") }
+        }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            var expNegative = false
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                expNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while index < end, bytes[index] >= 48, bytes[index] <= 57 {
+                if e < 10_000 { e = e * 10 + Int(bytes[index] - 48) }
+                expDigits += 1
+                index += 1
+            }
+            guard expDigits > 0 else { throw fail("invalid number") }
+            exponent += expNegative ? -e : e
+        }
+        guard exponent > -128, exponent < 127 else { throw fail("number out of range") }
+        return Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
+    }
+}

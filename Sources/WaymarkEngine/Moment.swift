@@ -1,0 +1,175 @@
+public import WaymarkFEEL
+
+/// A UTC instant with nanosecond precision (an event's `at`, a timer's moment).
+///
+/// Held as one integer so that ordering, hashing and heap keys cost nothing; time zones matter only
+/// when a moment is read as a date or printed.
+public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var epochNanoseconds: Int64
+
+    public init(epochNanoseconds: Int64) {
+        self.epochNanoseconds = epochNanoseconds
+    }
+
+    public init(epochSeconds: Int64) {
+        self.epochNanoseconds = epochSeconds * 1_000_000_000
+    }
+
+    /// Whole seconds since the epoch, rounded down.
+    public var epochSeconds: Int64 { epochNanoseconds.floorDivided(by: 1_000_000_000) }
+
+    public static func < (lhs: Moment, rhs: Moment) -> Bool { lhs.epochNanoseconds < rhs.epochNanoseconds }
+
+    public static let distantPast = Moment(epochNanoseconds: .min)
+    public static let distantFuture = Moment(epochNanoseconds: .max)
+
+    public var description: String { formatted(in: .utc) }
+
+    /// Parses an ISO 8601 date (`2025-01-06`, 00:00 of that day in `zone`) or date-time
+    /// (`2025-01-06T10:15:00Z`, `...+01:00`, fractional seconds allowed; without an offset the time
+    /// is read as wall-clock time in `zone`). Returns nil for anything else.
+    public static func parse(_ text: String, zone: ZoneOffsets) -> Moment? {
+        let utf8 = Array(text.utf8)
+        return utf8.withUnsafeBufferPointer { parse($0, zone: zone) }
+    }
+
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets) -> Moment? {
+        var i = 0
+        func digits(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var value = 0
+            for k in 0..<count {
+                let c = b[i + k]
+                guard c >= 48 && c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            i += count
+            return value
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
+            (1...12).contains(month), day >= 1, day <= FEELDate.daysInMonth(year: year, month: month)
+        else { return nil }
+        let date = FEELDate(year: year, month: month, day: day)
+        if i == b.count { return zone.startOfDay(date) }
+        guard expect(84) || expect(116) || expect(32) else { return nil }
+        guard let hour = digits(2), expect(58), let minute = digits(2), hour < 24, minute < 60 else { return nil }
+        var second = 0
+        var nanos: Int64 = 0
+        if expect(58) {
+            guard let s = digits(2), s < 60 else { return nil }
+            second = s
+            if expect(46) || expect(44) {
+                var scale: Int64 = 100_000_000
+                var count = 0
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    nanos += Int64(b[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                    count += 1
+                }
+                guard count > 0 else { return nil }
+            }
+        }
+        let secondsOfDay = Int64(hour * 3600 + minute * 60 + second)
+        if i == b.count { return zone.localMoment(date, secondsOfDay: secondsOfDay, nanoseconds: nanos) }
+        var offset = 0
+        if expect(90) || expect(122) {
+            offset = 0
+        } else {
+            let sign: Int
+            if expect(43) {
+                sign = 1
+            } else if expect(45) {
+                sign = -1
+            } else {
+                return nil
+            }
+            guard let oh = digits(2) else { return nil }
+            _ = expect(58)
+            let om = digits(2) ?? 0
+            guard oh < 24, om < 60 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        }
+        guard i == b.count else { return nil }
+        let seconds = Int64(date.dayNumber) * 86_400 + secondsOfDay - Int64(offset)
+        return Moment(epochNanoseconds: seconds * 1_000_000_000 + nanos)
+    }
+
+    /// ISO 8601 in `zone` with its offset: `2025-01-07T09:00:00+00:00` (fractional seconds only when
+    /// there are any).
+    public func formatted(in zone: ZoneOffsets) -> String {
+        let seconds = epochSeconds
+        let nanos = epochNanoseconds - seconds * 1_000_000_000
+        let offset = zone.offset(atEpochSeconds: seconds)
+        let local = seconds + Int64(offset)
+        let date = FEELDate(dayNumber: Int(local.floorDivided(by: 86_400)))
+        let secondOfDay = Int(local - local.floorDivided(by: 86_400) * 86_400)
+        var out = date.isoString
+        out.append("T")
+        out.append(twoDigits(secondOfDay / 3600))
+        out.append(":")
+        out.append(twoDigits(secondOfDay / 60 % 60))
+        out.append(":")
+        out.append(twoDigits(secondOfDay % 60))
+        if nanos != 0 {
+            var fraction = String(nanos)
+            fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            out.append("." + fraction)
+        }
+        let absOffset = abs(offset)
+        out.append(offset < 0 ? "-" : "+")
+        out.append(twoDigits(absOffset / 3600))
+        out.append(":")
+        out.append(twoDigits(absOffset / 60 % 60))
+        return out
+    }
+
+    /// This moment as a FEEL date and time carrying the offset it has in `zone`.
+    public func feelDateTime(in zone: ZoneOffsets) -> FEELDateTime {
+        let seconds = epochSeconds
+        let nanos = Int(epochNanoseconds - seconds * 1_000_000_000)
+        let offset = zone.offset(atEpochSeconds: seconds)
+        let local = seconds + Int64(offset)
+        let date = FEELDate(dayNumber: Int(local.floorDivided(by: 86_400)))
+        let secondOfDay = Int(local - local.floorDivided(by: 86_400) * 86_400)
+        let time = FEELTime(
+            hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60, nanosecond: nanos,
+            offsetSeconds: offset)
+        return FEELDateTime(date: date, time: time)
+    }
+}
+
+func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+extension FEELDate {
+    /// `YYYY-MM-DD`.
+    public var isoString: String {
+        let y = year < 0 ? "-" + String(-year) : String(year)
+        let padded = y.count < 4 ? String(repeating: "0", count: 4 - y.count) + y : y
+        return "\(padded)-\(twoDigits(month))-\(twoDigits(day))"
+    }
+
+    /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date.
+    public static func parseISO(_ text: String) -> FEELDate? {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for k in r {
+                guard b[k] >= 48 && b[k] <= 57 else { return nil }
+                v = v * 10 + Int(b[k] - 48)
+            }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1,
+            d <= daysInMonth(year: y, month: m)
+        else { return nil }
+        return FEELDate(year: y, month: m, day: d)
+    }
+}

@@ -1,0 +1,208 @@
+public import WaymarkFEEL
+
+/// The task list, alerts and enrolments as of a date: what `waymark run` prints.
+public struct RunReport: Sendable {
+    public var asOf: FEELDate
+    /// Sorted by due date, then case, then key, then id.
+    public var tasks: [TaskRecord]
+    /// Sorted by time, then case, then rule, then id.
+    public var alerts: [AlertRecord]
+    /// Sorted by case, then pathway, then the time the stage was entered.
+    public var cases: [EnrolmentRecord]
+    /// The zone moments print in (the default calendar's).
+    public var zone: ZoneOffsets
+
+    public init(
+        asOf: FEELDate, tasks: [TaskRecord], alerts: [AlertRecord], cases: [EnrolmentRecord],
+        zone: ZoneOffsets = .utc
+    ) {
+        self.asOf = asOf
+        self.tasks = tasks.sorted(by: RunReport.taskOrder)
+        self.alerts = alerts.sorted(by: RunReport.alertOrder)
+        self.cases = cases.sorted(by: RunReport.enrolmentOrder)
+        self.zone = zone
+    }
+
+    static func taskOrder(_ a: TaskRecord, _ b: TaskRecord) -> Bool {
+        if a.due != b.due { return a.due < b.due }
+        if a.caseID != b.caseID { return a.caseID < b.caseID }
+        if a.key != b.key { return a.key < b.key }
+        return a.id < b.id
+    }
+
+    static func alertOrder(_ a: AlertRecord, _ b: AlertRecord) -> Bool {
+        if a.at != b.at { return a.at < b.at }
+        if a.caseID != b.caseID { return a.caseID < b.caseID }
+        if a.rule != b.rule { return a.rule < b.rule }
+        return a.id < b.id
+    }
+
+    static func enrolmentOrder(_ a: EnrolmentRecord, _ b: EnrolmentRecord) -> Bool {
+        if a.caseID != b.caseID { return a.caseID < b.caseID }
+        if a.pathway != b.pathway { return a.pathway < b.pathway }
+        if a.since != b.since { return a.since < b.since }
+        return a.version < b.version
+    }
+
+    /// The spec's JSON (section 7): snake_case keys, one record a line, byte-for-byte deterministic.
+    public func json() -> String {
+        var w = JSONWriter()
+        w.raw("{\n  \"as_of\": ")
+        w.string(asOf.isoString)
+        w.raw(",\n  \"tasks\": [")
+        for (i, t) in tasks.enumerated() {
+            w.raw(i == 0 ? "\n    " : ",\n    ")
+            writeTask(&w, t)
+        }
+        w.raw(tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [")
+        for (i, a) in alerts.enumerated() {
+            w.raw(i == 0 ? "\n    " : ",\n    ")
+            writeAlert(&w, a)
+        }
+        w.raw(alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [")
+        for (i, c) in cases.enumerated() {
+            w.raw(i == 0 ? "\n    " : ",\n    ")
+            writeEnrolment(&w, c)
+        }
+        w.raw(cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        return w.out
+    }
+
+    func writeTask(_ w: inout JSONWriter, _ t: TaskRecord) {
+        w.raw("{\"id\": ")
+        w.string(t.id)
+        w.raw(", \"case\": ")
+        w.string(t.caseID)
+        w.raw(", \"pathway\": ")
+        w.optionalString(t.pathway)
+        w.raw(", \"stage\": ")
+        w.optionalString(t.stage)
+        w.raw(", \"key\": ")
+        w.string(t.key)
+        w.raw(", \"title\": ")
+        w.string(t.title)
+        w.raw(", \"role\": ")
+        w.string(t.role)
+        w.raw(", \"raised\": ")
+        w.string(t.raised.formatted(in: zone))
+        w.raw(", \"due\": ")
+        w.string(t.due.isoString)
+        w.raw(", \"status\": ")
+        w.string(t.status.rawValue)
+        w.raw(", \"done\": ")
+        w.optionalString(t.done?.formatted(in: zone))
+        w.raw(", \"because\": ")
+        w.string(t.because)
+        w.raw("}")
+    }
+
+    func writeAlert(_ w: inout JSONWriter, _ a: AlertRecord) {
+        w.raw("{\"id\": ")
+        w.string(a.id)
+        w.raw(", \"case\": ")
+        w.string(a.caseID)
+        w.raw(", \"rule\": ")
+        w.string(a.rule)
+        w.raw(", \"severity\": ")
+        w.string(a.severity.rawValue)
+        w.raw(", \"at\": ")
+        w.string(a.at.formatted(in: zone))
+        w.raw(", \"message\": ")
+        w.string(a.message)
+        w.raw(", \"because\": ")
+        w.string(a.because)
+        w.raw("}")
+    }
+
+    func writeEnrolment(_ w: inout JSONWriter, _ c: EnrolmentRecord) {
+        w.raw("{\"case\": ")
+        w.string(c.caseID)
+        w.raw(", \"pathway\": ")
+        w.string(c.pathway)
+        w.raw(", \"version\": \(c.version), \"stage\": ")
+        w.string(c.stage)
+        w.raw(", \"since\": ")
+        w.string(c.since.formatted(in: zone))
+        w.raw(", \"closed\": ")
+        w.optionalString(c.closed?.formatted(in: zone))
+        w.raw("}")
+    }
+
+    /// The tasks as CSV (RFC 4180: CRLF line ends, fields quoted when they need it).
+    public func csv() -> String {
+        var out = "id,case,pathway,stage,key,title,role,raised,due,status,done,because\r\n"
+        for t in tasks {
+            let fields = [
+                t.id, t.caseID, t.pathway ?? "", t.stage ?? "", t.key, t.title, t.role, t.raised.formatted(in: zone),
+                t.due.isoString, t.status.rawValue, t.done?.formatted(in: zone) ?? "", t.because,
+            ]
+            out += fields.map(RunReport.csvField).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    static func csvField(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// A readable task list for a terminal: grouped by role, overdue first, then by due date; open
+    /// alerts after it.
+    public func table() -> String {
+        var out = "Task list as of \(asOf.isoString)\n"
+        let roles = Set(tasks.map(\.role)).sorted()
+        if tasks.isEmpty { out += "\nNo tasks.\n" }
+        for role in roles {
+            let mine = tasks.filter { $0.role == role }
+            let rank: (TaskStatus) -> Int = { s in
+                switch s {
+                case .overdue: 0
+                case .open: 1
+                case .done: 2
+                case .cancelled: 3
+                }
+            }
+            let sorted = mine.sorted { a, b in
+                rank(a.status) != rank(b.status) ? rank(a.status) < rank(b.status) : RunReport.taskOrder(a, b)
+            }
+            let overdue = mine.filter { $0.status == .overdue }.count
+            let open = mine.filter { $0.status == .open }.count
+            out += "\n\(role) — \(overdue) overdue, \(open) open\n"
+            let rows = sorted.map { t in
+                [
+                    t.status.rawValue.uppercased(), t.due.isoString, t.caseID, t.title,
+                    t.pathway.map { p in t.stage.map { "\(p)/\($0)" } ?? p } ?? "rule",
+                ]
+            }
+            let headers = ["STATUS", "DUE", "CASE", "TASK", "WHERE"]
+            var widths = headers.map(\.count)
+            for row in rows { for (i, f) in row.enumerated() { widths[i] = max(widths[i], f.count) } }
+            func line(_ fields: [String]) -> String {
+                "  "
+                    + fields.enumerated().map { i, f in
+                        i == fields.count - 1 ? f : f + String(repeating: " ", count: widths[i] - f.count)
+                    }.joined(separator: "  ") + "\n"
+            }
+            out += line(headers)
+            for row in rows { out += line(row) }
+        }
+        if !alerts.isEmpty {
+            out += "\nAlerts (\(alerts.count))\n"
+            for a in alerts.sorted(by: { ($0.severity, $1.at) > ($1.severity, $0.at) }) {
+                out += "  \(a.severity.rawValue.uppercased())  \(a.at.formatted(in: zone))  \(a.caseID)  \(a.message)\n"
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        out.reserveCapacity(count)
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+public import WaymarkFEEL
+
+/// A time zone's UTC offsets as a sorted table of transitions, read once from the system database.
+///
+/// Foundation's `TimeZone` answers one instant at a time and is slow enough to dominate a replay of
+/// a million events; the table answers by binary search and keeps the engine free of any per-call
+/// system lookup. Zones are cached by identifier because every decoder call and engine share them.
+public struct ZoneOffsets: Sendable, Hashable {
+    public let identifier: String
+    /// Instants (seconds since the epoch) at which the offset changes, ascending.
+    private let transitions: [Int64]
+    /// `offsets[i]` holds before `transitions[i]`; the last one holds after the last transition.
+    private let offsets: [Int32]
+
+    private static let cache = Mutex<[String: ZoneOffsets]>([:])
+
+    /// UTC: no offset ever.
+    public static let utc = ZoneOffsets(identifier: "UTC", transitions: [], offsets: [0])
+
+    private init(identifier: String, transitions: [Int64], offsets: [Int32]) {
+        self.identifier = identifier
+        self.transitions = transitions
+        self.offsets = offsets
+    }
+
+    /// The zone named `identifier` (IANA), or nil when the system does not know it.
+    public init?(identifier: String) {
+        if let cached = ZoneOffsets.cache.withLock({ $0[identifier] }) {
+            self = cached
+            return
+        }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        var transitions: [Int64] = []
+        var offsets: [Int32] = []
+        // 1900 to 2200 covers every date a case can carry; outside it the nearest offset holds.
+        var instant = Date(timeIntervalSince1970: -2_208_988_800)
+        let end = Date(timeIntervalSince1970: 7_258_118_400)
+        offsets.append(Int32(zone.secondsFromGMT(for: instant)))
+        while let next = zone.nextDaylightSavingTimeTransition(after: instant), next < end {
+            transitions.append(Int64(next.timeIntervalSince1970.rounded()))
+            offsets.append(Int32(zone.secondsFromGMT(for: next.addingTimeInterval(1))))
+            instant = next
+        }
+        self.init(identifier: identifier, transitions: transitions, offsets: offsets)
+        let made = self
+        ZoneOffsets.cache.withLock { $0[identifier] = made }
+    }
+
+    /// The offset from UTC, in seconds, at `epochSeconds`.
+    public func offset(atEpochSeconds epochSeconds: Int64) -> Int {
+        if transitions.isEmpty { return Int(offsets[0]) }
+        var lo = 0
+        var hi = transitions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if transitions[mid] <= epochSeconds { lo = mid + 1 } else { hi = mid }
+        }
+        return Int(offsets[lo])
+    }
+
+    /// The local calendar date of `moment` in this zone.
+    public func date(of moment: Moment) -> FEELDate {
+        let seconds = moment.epochSeconds
+        let local = seconds + Int64(offset(atEpochSeconds: seconds))
+        return FEELDate(dayNumber: Int(local.floorDivided(by: 86_400)))
+    }
+
+    /// 00:00 of `date` in this zone.
+    public func startOfDay(_ date: FEELDate) -> Moment {
+        localMoment(date, secondsOfDay: 0)
+    }
+
+    /// The instant at which local wall-clock time `secondsOfDay` on `date` happens in this zone.
+    public func localMoment(_ date: FEELDate, secondsOfDay: Int64, nanoseconds: Int64 = 0) -> Moment {
+        let wall = Int64(date.dayNumber) * 86_400 + secondsOfDay
+        let guess = wall - Int64(offset(atEpochSeconds: wall))
+        let seconds = wall - Int64(offset(atEpochSeconds: guess))
+        return Moment(epochNanoseconds: seconds * 1_000_000_000 + nanoseconds)
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}

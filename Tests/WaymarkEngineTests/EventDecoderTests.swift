@@ -1,0 +1,146 @@
+import Testing
+import WaymarkFEEL
+
+@testable import WaymarkEngine
+
+@Suite struct EventDecoderTests {
+    func decode(_ text: String, zone: String = "Europe/London") throws(EventBatchError) -> [Event] {
+        try EventDecoder.decode(Array(text.utf8), timeZoneID: zone)
+    }
+
+    @Test func decodesJSONLinesWithFactsAndData() throws {
+        let text = """
+            {"id": "e-1", "case": "C-1042", "type": "referral.received", "at": "2025-01-06T10:15:00Z", \
+            "facts": {"child": {"birth_date": "2013-05-01"}, "score": 0.85}, "data": {"source": "school"}}
+
+            {"id": "e-2", "case": "C-1042", "type": "referral.decided", "at": "2025-01-07"}
+            """
+        let events = try decode(text)
+        #expect(events.count == 2)
+        #expect(events[0].id == "e-1")
+        #expect(events[0].caseID == "C-1042")
+        #expect(events[0].at == Moment(epochSeconds: 1_736_158_500))
+        guard case .context(let child)? = events[0].facts?["child"], case .string(let birth)? = child["birth_date"]
+        else {
+            Issue.record("facts.child.birth_date missing")
+            return
+        }
+        #expect(birth == "2013-05-01")
+        guard case .number(let score)? = events[0].facts?["score"] else {
+            Issue.record("score missing")
+            return
+        }
+        #expect("\(score)" == "0.85")
+        #expect(events[1].facts == nil)
+    }
+
+    @Test func bareDateIsMidnightInTheCalendarZone() throws {
+        // 1 July is in British Summer Time: 00:00 in London is 23:00 UTC the day before.
+        let events = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01"}"#)
+        #expect(events[0].at == Moment(epochSeconds: 1_751_324_400))
+        let utc = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01"}"#, zone: "UTC")
+        #expect(utc[0].at == Moment(epochSeconds: 1_751_328_000))
+    }
+
+    @Test func offsetsAndFractionsAreRead() throws {
+        let events = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01T10:00:00.250+01:00"}"#)
+        #expect(events[0].at == Moment(epochNanoseconds: 1_751_360_400_250_000_000))
+    }
+
+    @Test func reportsEveryProblemWithLineAndField() {
+        let text = """
+            {"id": "e-1", "case": "C1", "type": "referral.received", "at": "2025-01-06"}
+            {"id": "e-2", "type": "referral.received", "at": "yesterday", "colour": "red"}
+            {"id": "e-3", "case": "C1", "type": "x", "at": "2025-01-06", "facts": [1, 2]}
+            {"id": "e-4", "case": "C1", "type": "x", "at": "2025-01-06",
+            """
+        do {
+            _ = try decode(text)
+            Issue.record("expected an error")
+        } catch {
+            let found = Set(error.problems.map { "\($0.line):\($0.field ?? "-")" })
+            #expect(found.contains("2:at"))
+            #expect(found.contains("2:colour"))
+            #expect(found.contains("2:case"))
+            #expect(found.contains("3:facts"))
+            #expect(error.problems.contains { $0.line == 4 })
+            #expect(!error.problems.contains { $0.line == 1 })
+            let message = error.problems.first { $0.field == "colour" }?.message
+            #expect(message == "unknown field")
+        }
+    }
+
+    @Test func decodesAJSONArrayWithIndexPositions() throws {
+        let ok = try decode(
+            #"[{"id": "a", "case": "C", "type": "t", "at": "2025-01-01"}, {"id": "b", "case": "C", "type": "u", "at": "2025-01-02"}]"#
+        )
+        #expect(ok.map(\.id) == ["a", "b"])
+        do {
+            _ = try decode(#"[{"id": "a", "case": "C", "type": "t", "at": "2025-01-01"}, {"id": "b", "case": "C"}]"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.map(\.line) == [2, 2])
+            #expect(Set(error.problems.compactMap(\.field)) == ["type", "at"])
+        }
+    }
+
+    @Test func missingIDsAreDerivedFromContentAndNumbered() throws {
+        let events = try decode(
+            """
+            {"case": "C", "type": "t", "at": "2025-01-01T09:00:00Z"}
+            {"case": "C", "type": "t", "at": "2025-01-01T09:00:00Z"}
+            """)
+        #expect(events[0].id == "C/t/2025-01-01T09:00:00+00:00")
+        #expect(events[1].id == "C/t/2025-01-01T09:00:00+00:00#2")
+    }
+
+    @Test func escapesAndUnicodeAreDecoded() throws {
+        let events = try decode(
+            #"{"id": "a\"b", "case": "C\u00e9", "type": "t", "at": "2025-01-01", "data": {"s": "\ud83d\ude00\n"}}"#)
+        #expect(events[0].id == "a\"b")
+        #expect(events[0].caseID == "Cé")
+        guard case .string(let s)? = events[0].data?["s"] else {
+            Issue.record("data.s missing")
+            return
+        }
+        #expect(s == "😀\n")
+    }
+
+    @Test func encoderRoundTrips() throws {
+        let text =
+            #"{"id":"e-1","case":"C1","type":"x","at":"2025-01-06T10:15:00Z","facts":{"a":{"b":[1,"two",null,true]}},"data":{"n":-1.5e2}}"#
+        let events = try decode(text)
+        let line = EventEncoder.encodeLine(events[0])
+        #expect(
+            line
+                == #"{"id":"e-1","case":"C1","type":"x","at":"2025-01-06T10:15:00Z","facts":{"a":{"b":[1,"two",null,true]}},"data":{"n":-150}}"#
+        )
+        let again = try decode(line)
+        #expect(EventEncoder.encodeLine(again[0]) == line)
+    }
+}
+
+@Suite struct MomentTests {
+    @Test func formatsInTheZoneWithItsOffset() {
+        let london = ZoneOffsets(identifier: "Europe/London")!
+        let winter = Moment.parse("2025-01-07T09:00:00Z", zone: .utc)!
+        #expect(winter.formatted(in: london) == "2025-01-07T09:00:00+00:00")
+        let summer = Moment.parse("2025-06-30T23:30:00Z", zone: .utc)!
+        #expect(summer.formatted(in: london) == "2025-07-01T00:30:00+01:00")
+        #expect(london.date(of: summer) == FEELDate(year: 2025, month: 7, day: 1))
+    }
+
+    @Test func rejectsImpossibleDates() {
+        #expect(Moment.parse("2025-02-29", zone: .utc) == nil)
+        #expect(Moment.parse("2025-13-01", zone: .utc) == nil)
+        #expect(Moment.parse("2025-01-01T25:00:00Z", zone: .utc) == nil)
+        #expect(Moment.parse("2024-02-29", zone: .utc) != nil)
+    }
+
+    @Test func startOfDayAcrossTheClockChange() {
+        let london = ZoneOffsets(identifier: "Europe/London")!
+        // 30 March 2025: clocks go forward at 01:00 UTC; 00:00 local is still 00:00 UTC.
+        #expect(london.startOfDay(FEELDate(year: 2025, month: 3, day: 30)) == Moment(epochSeconds: 1_743_292_800))
+        #expect(london.startOfDay(FEELDate(year: 2025, month: 3, day: 31)) == Moment(epochSeconds: 1_743_375_600))
+    }
+}
