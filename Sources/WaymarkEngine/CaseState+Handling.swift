@@ -72,6 +72,11 @@ extension CaseState {
         while head < pending.count {
             let t = pending[head]
             head += 1
+            // Nothing in the definitions names this type: it only goes into the history.
+            if !env.reactsTo(t.type) {
+                history.append(t.history)
+                continue
+            }
             handle(t, env)
         }
         pending.removeAll()
@@ -107,6 +112,12 @@ extension CaseState {
 
     mutating func handle(_ t: Trigger, _ env: EngineDefinitions) {
         depth = t.depth
+        current = t
+        eventCache = nil
+        defer {
+            current = nil
+            eventCache = nil
+        }
         scopeCache = nil
         changed = true
         let defs = env.newest
@@ -134,8 +145,10 @@ extension CaseState {
             enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, env)
         }
         // 3. Completions.
+        // Only tasks that were open before this event: a repeat raised by a completion waits for the next one.
+        let existing = tasks.count
         var ti = 0
-        while ti < tasks.count {
+        while ti < existing {
             defer { ti += 1 }
             guard tasks[ti].status == .open || tasks[ti].status == .overdue else { continue }
             var completes = false
@@ -152,9 +165,11 @@ extension CaseState {
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
             let stage = cp.stage(Int(enrolments[ei].stage))
-            let candidates = stage.final ? stage.transitions : stage.transitions + cp.pathway.transitions
-            for tr in candidates where tr.on.contains(t.type) {
-                guard holds(tr.when, t, task: nil, cp.calendar) else { continue }
+            let own = stage.transitions.count
+            let count = stage.final ? own : own + cp.pathway.transitions.count
+            for k in 0..<count {
+                let tr = k < own ? stage.transitions[k] : cp.pathway.transitions[k - own]
+                guard tr.on.contains(t.type), holds(tr.when, t, task: nil, cp.calendar) else { continue }
                 let reason =
                     "\(describe(t)) moved the case from \(stage.id) to \(tr.to)"
                     + explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location)
@@ -204,8 +219,8 @@ extension CaseState {
         let oldStage = cp.stage(old)
         let before = tasks.count
         runActions(
-            oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: nil,
-            triggerKey: "\(stageID)-\(entry)", reason: reason, env)
+            oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: current,
+            triggerKey: current?.id ?? "\(oldStage.id)-\(entry)", reason: reason, env)
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
@@ -231,8 +246,8 @@ extension CaseState {
             "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
             + "\(cp.pathway.id) v\(cp.pathway.version) on \(cp.calendar.zone.date(of: now).isoString): \(reason)"
         runActions(
-            stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: nil,
-            triggerKey: "\(stage.id)-\(entry)", reason: entered, env)
+            stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: current,
+            triggerKey: current?.id ?? "\(stage.id)-\(entry)", reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for template in stage.tasks {
             raise(

@@ -8,22 +8,37 @@ extension CaseState {
         return copy.evaluateCaching(expr, t, task: task, calendar)
     }
 
-    /// Evaluates with the case's scope, building `case` once per handling step.
+    /// Evaluates with the case's scope, building `case` at most once per handling step, and only its
+    /// parts that the expression reads.
     mutating func evaluateCaching(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
         -> FEELValue
     {
-        let caseValue: FEELValue
-        if let cached = scopeCache {
-            caseValue = cached
-        } else {
-            caseValue = buildCaseValue(calendar)
-            scopeCache = caseValue
+        let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
+        var caseValue = FEELValue.null
+        if needs.contains(.caseValue) {
+            let parts = needs.intersection([.history, .tasks])
+            if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
+                caseValue = cached
+            } else {
+                caseValue = buildCaseValue(calendar, parts: parts)
+                scopeCache = caseValue
+                scopeCacheParts = parts
+            }
+        }
+        var event = FEELValue.null
+        if let t {
+            if let cached = eventCache {
+                event = cached
+            } else {
+                event = eventValue(t, calendar)
+                eventCache = event
+            }
         }
         let values: [FEELValue] = [
-            t.map { eventValue($0, calendar) } ?? .null, caseValue, .context(facts),
+            event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.calendar)
+        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
         return expr.compiled.evaluate(values, environment: environment)
     }
 
@@ -111,7 +126,7 @@ extension CaseState {
             ]))
     }
 
-    func buildCaseValue(_ calendar: CalendarInfo) -> FEELValue {
+    func buildCaseValue(_ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
         var stages: [(key: String, value: FEELValue)] = []
         for ei in enrolments.indices {
             let pathway = pathwayID(ei)
@@ -126,10 +141,10 @@ extension CaseState {
             ("id", .string(id)), ("facts", .context(facts)), ("stage", .context(FEELContext(stages))),
             ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
         ]
-        if scopeDefinitions?.newest.readsHistory ?? true {
+        if parts.contains(.history) {
             entries.append(("history", .list(history.map { historyValue($0, calendar) })))
         }
-        if scopeDefinitions?.newest.readsTasks ?? true {
+        if parts.contains(.tasks) {
             entries.append(("tasks", .list(tasks.indices.map { taskValue($0, calendar) })))
         }
         return .context(FEELContext(entries))

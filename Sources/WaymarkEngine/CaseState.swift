@@ -122,7 +122,12 @@ struct CaseState: Sendable {
     var depth = 0
     var pending: [Trigger] = []
     var scopeCache: FEELValue?
+    var scopeCacheParts = ScopeNeeds()
+    /// The FEEL value of the event being handled.
+    var eventCache: FEELValue?
     var changed = false
+    /// The event being handled, which stage hooks run for a transition see as `event`.
+    var current: Trigger?
     /// The definitions in force while handling, for building the FEEL scope.
     var scopeDefinitions: EngineDefinitions?
 
@@ -170,19 +175,23 @@ struct CaseState: Sendable {
     }
 
     /// Handles every event and timer strictly before `limit`, timers first when they tie with an event.
-    mutating func run(to limit: Moment, _ env: EngineDefinitions) {
+    /// Returns how many timers fired.
+    @discardableResult
+    mutating func run(to limit: Moment, _ env: EngineDefinitions) -> Int {
         scopeDefinitions = env
+        var fired = 0
         while true {
             let nextEvent = applied < events.count ? events[applied].at : Moment.distantFuture
             let nextTimer = timers.first?.at ?? Moment.distantFuture
             if nextTimer <= nextEvent, nextTimer < limit {
                 let timer = timers.removeFirst()
+                fired += 1
                 fire(timer, env)
             } else if nextEvent < limit {
                 applied += 1
                 apply(eventAt: applied - 1, env)
             } else {
-                return
+                return fired
             }
         }
     }
@@ -193,6 +202,11 @@ struct EngineDefinitions: Sendable {
     var versions: [CompiledDefinitions]
 
     var newest: CompiledDefinitions { versions[versions.count - 1] }
+
+    /// Whether any loaded version names `type` (enrolment, completion, transition or rule).
+    func reactsTo(_ type: String) -> Bool {
+        type == "task.completed" || versions.contains { $0.reactingTypes.contains(type) }
+    }
 
     func pathway(of e: EnrolmentState) -> CompiledPathway {
         versions[Int(e.version)].pathways[Int(e.pathway)]

@@ -5,10 +5,13 @@ import WaymarkModel
 struct CalendarInfo: Sendable {
     let calendar: WorkingCalendar
     let zone: ZoneOffsets
+    /// The calendar boxed once, so that each evaluation does not box it again.
+    let workingDays: any FEELWorkingDays
 
     init(_ calendar: WorkingCalendar) {
         self.calendar = calendar
         self.zone = ZoneOffsets(identifier: calendar.timeZoneID) ?? .utc
+        self.workingDays = calendar
     }
 
     /// The due date `spec` after `moment`: working days skip weekends and holidays (the start date
@@ -64,9 +67,11 @@ struct CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
-    /// Whether any expression reads `case.history` or `case.tasks`, which are costly to build.
-    let readsHistory: Bool
-    let readsTasks: Bool
+    /// What each expression (by source text) reads of the scope, so that `case`, its history and its
+    /// task list are built only for the expressions that read them.
+    let needs: [String: ScopeNeeds]
+    /// Every event type something reacts to: emitted events of other types skip handling.
+    let reactingTypes: Set<String>
 
     init(_ definitions: Definitions) {
         self.definitions = definitions
@@ -127,8 +132,29 @@ struct CompiledDefinitions: Sendable {
             sources.append(r.rule.when?.source ?? "")
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
-        readsHistory = sources.contains { $0.contains("history") }
-        readsTasks = sources.contains { $0.contains("tasks") }
+        let tableNames = tables.map(\.name)
+        let tableNeeds = tableSources.reduce(into: ScopeNeeds()) {
+            $0.formUnion(ScopeNeeds(source: $1, tableNames: []))
+        }
+        var needs: [String: ScopeNeeds] = [:]
+        for source in sources where !source.isEmpty {
+            var n = ScopeNeeds(source: source, tableNames: tableNames)
+            if n.contains(.tables) { n.formUnion(tableNeeds) }
+            needs[source] = n
+        }
+        self.needs = needs
+        var reacting = Set(byType.keys)
+        for p in sortedPathways {
+            reacting.formUnion(p.enrol.on)
+            for t in p.transitions { reacting.formUnion(t.on) }
+            for s in p.stages {
+                for t in s.transitions { reacting.formUnion(t.on) }
+                for t in s.tasks { reacting.formUnion(t.doneOn) }
+                for case .task(let t) in s.onEnter + s.onExit + s.onBreach { reacting.formUnion(t.doneOn) }
+            }
+        }
+        for r in rules { for case .task(let t) in r.rule.then { reacting.formUnion(t.doneOn) } }
+        reactingTypes = reacting
     }
 
     static func sources(_ action: Action) -> [String] {
@@ -139,5 +165,27 @@ struct CompiledDefinitions: Sendable {
         case .goto: return []
         case .set(let pairs, _): return pairs.map(\.value.source)
         }
+    }
+}
+
+/// The parts of the FEEL scope an expression reads, told from its text.
+struct ScopeNeeds: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    static let caseValue = ScopeNeeds(rawValue: 1)
+    static let history = ScopeNeeds(rawValue: 2)
+    static let tasks = ScopeNeeds(rawValue: 4)
+    static let tables = ScopeNeeds(rawValue: 8)
+    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables]
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(source: String, tableNames: [String]) {
+        var n = ScopeNeeds()
+        if source.contains("case") { n.insert(.caseValue) }
+        if source.contains("history") { n.formUnion([.caseValue, .history]) }
+        if source.contains("tasks") { n.formUnion([.caseValue, .tasks]) }
+        if tableNames.contains(where: { source.contains($0) }) { n.insert(.tables) }
+        self = n
     }
 }

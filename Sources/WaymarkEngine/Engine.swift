@@ -25,6 +25,8 @@ public struct Engine: Sendable {
     var wakes = Heap<Wake>()
     /// Everything strictly before this moment has been applied.
     public private(set) var clock = Moment.distantPast
+    /// Timers fired so far (overdue, breach and daily checks), for benchmarks and metrics.
+    public private(set) var timersFired = 0
     /// Duplicate events ignored so far.
     public private(set) var duplicateCount = 0
 
@@ -94,7 +96,7 @@ public struct Engine: Sendable {
             let ci = Int(top.caseIndex)
             guard cases[ci].scheduled == top.at else { continue }
             cases[ci].scheduled = nil
-            cases[ci].run(to: moment, definitions)
+            timersFired += cases[ci].run(to: moment, definitions)
             schedule(top.caseIndex)
         }
     }

@@ -33,6 +33,7 @@ func feelText(_ v: FEELValue) -> String {
     case .list(let items): return "[" + items.map(feelText).joined(separator: ", ") + "]"
     case .context(let c):
         return "{" + c.entries.map { "\($0.key): \(feelText($0.value))" }.joined(separator: ", ") + "}"
+    default: return "\(v)"
     }
 }
 

@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The engine benchmark: a separate package so that the main build stays lean.
+///
+/// `swift run -c release EngineBenchmark [--cases N] [--events N] [--definitions DIR]` replays a
+/// simulated cohort through the shipped definitions with every rule on and prints events per
+/// second end to end, peak resident memory per open case, and the cost of advancing one day.
+let package = Package(
+    name: "EngineBenchmark",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "../..")],
+    targets: [
+        .executableTarget(
+            name: "EngineBenchmark",
+            dependencies: [
+                .product(name: "WaymarkEngine", package: "Waymark"),
+                .product(name: "WaymarkDefinitions", package: "Waymark"),
+                .product(name: "WaymarkSimulation", package: "Waymark"),
+                .product(name: "WaymarkFEEL", package: "Waymark"),
+                .product(name: "WaymarkModel", package: "Waymark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        )
+    ]
+)

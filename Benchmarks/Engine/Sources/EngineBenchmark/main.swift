@@ -1,0 +1,142 @@
+import Foundation
+import WaymarkDefinitions
+import WaymarkEngine
+import WaymarkFEEL
+import WaymarkModel
+import WaymarkSimulation
+
+/// Reads a figure from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
+func status(_ key: String) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+        return Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "0") ?? 0
+    }
+    return 0
+}
+
+func seconds(_ start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+func option(_ name: String, _ fallback: String) -> String {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
+    return fallback
+}
+
+let caseCount = Int(option("--cases", "100000"))!
+let eventTarget = Int(option("--events", "1000000"))!
+let root = option("--definitions", "../..")
+
+let loaded: LoadedDefinitions
+do {
+    loaded = try DefinitionsLoader(root: root).load()
+} catch {
+    print("cannot load definitions from \(root): \(error)")
+    exit(2)
+}
+if loaded.hasErrors {
+    for d in loaded.diagnostics where d.severity == .error { print("\(d.location): \(d.message)") }
+    exit(2)
+}
+let definitions = loaded.definitions
+print(
+    "definitions: \(definitions.pathways.count) pathways, "
+        + "\(definitions.ruleSets.values.reduce(0) { $0 + $1.rules.count }) rules, "
+        + "\(definitions.ruleSets.values.reduce(0) { $0 + $1.tables.count }) decision tables")
+
+// The cohort: a simulated stream, cut to the target number of events (whole lines, in time order).
+var generatorStart = ContinuousClock.now
+let generator = CohortGenerator(
+    CohortConfiguration(
+        cases: caseCount, seed: 2017, from: FEELDate(year: 2017, month: 9, day: 1),
+        to: FEELDate(year: 2019, month: 8, day: 31)))
+var text = generator.jsonLines()
+var bytes = Array(text.utf8)
+text = ""
+var lines = 0
+var cut = bytes.count
+for (i, b) in bytes.enumerated() where b == 0x0A {
+    lines += 1
+    if lines == eventTarget {
+        cut = i + 1
+        break
+    }
+}
+bytes.removeSubrange(cut...)
+bytes.append(contentsOf: [])
+print("generated \(lines) events for \(caseCount) cases in \(String(format: "%.1f", seconds(generatorStart))) s")
+
+let baselineKiB = status("VmRSS")
+
+// End to end: parse, apply (through the last event's day), and print the open task list as JSON.
+let start = ContinuousClock.now
+var engine = Engine(definitions: definitions)
+let events: [Event]
+do {
+    events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID)
+} catch {
+    print("events rejected: \(error.problems.prefix(3))")
+    exit(2)
+}
+let parsed = seconds(start)
+engine.ingest(events)
+let last = engine.lastEventMoment!
+let lastDay = engine.timeZone.date(of: last)
+engine.advance(to: engine.endOfDay(lastDay))
+let applied = seconds(start)
+let json = engine.report(openOnly: true).json()
+let total = seconds(start)
+let eventsPerSecond = Double(events.count) / total
+print(
+    String(
+        format:
+            "end to end: %d events in %.2f s = %.0f events/s (parse %.2f s, apply %.2f s, output %.2f s, %d bytes of JSON)",
+        events.count, total, eventsPerSecond, parsed, applied - parsed, total - applied, json.utf8.count))
+print("timers fired: \(engine.timersFired); engine problems: \(engine.problems.count)")
+let open = engine.openCaseCount
+let peakKiB = status("VmHWM")
+let rssKiB = status("VmRSS")
+print(
+    String(
+        format:
+            "memory: baseline %d KiB, peak %d KiB, now %d KiB; %d cases, %d open: %.0f bytes per open case (peak above baseline)",
+        baselineKiB, peakKiB, rssKiB, engine.caseCount, open,
+        Double(peakKiB - baselineKiB) * 1024 / Double(max(open, 1))))
+
+// Advancing the clock one day at a time over the open cases: cost against timers fired.
+for dayOffset in 1...3 {
+    let day = lastDay.addingDays(dayOffset)
+    let before = engine.timersFired
+    let t = ContinuousClock.now
+    engine.advance(to: engine.endOfDay(day))
+    let elapsed = seconds(t)
+    let fired = engine.timersFired - before
+    print(
+        String(
+            format: "advance one day to %@ over %d open cases: %.1f ms, %d timers fired, %.2f µs per timer",
+            day.isoString, engine.openCaseCount, elapsed * 1000, fired, fired > 0 ? elapsed * 1e6 / Double(fired) : 0))
+}
+// The same with the daily rules that read the clock switched off: only due tasks and deadlines fire.
+var quiet = definitions
+for (id, set) in quiet.ruleSets {
+    var s = set
+    s.rules.removeAll { if case .daily = $0.trigger { true } else { false } }
+    quiet.ruleSets[id] = s
+}
+var quietEngine = Engine(definitions: quiet)
+quietEngine.ingest(events)
+quietEngine.advance(to: quietEngine.endOfDay(lastDay))
+for dayOffset in 1...3 {
+    let day = lastDay.addingDays(dayOffset)
+    let before = quietEngine.timersFired
+    let t = ContinuousClock.now
+    quietEngine.advance(to: quietEngine.endOfDay(day))
+    let elapsed = seconds(t)
+    let fired = quietEngine.timersFired - before
+    print(
+        String(
+            format: "without daily rules, advance to %@: %.2f ms, %d timers fired over %d open cases",
+            day.isoString, elapsed * 1000, fired, quietEngine.openCaseCount))
+}

@@ -1,0 +1,307 @@
+import Testing
+import WaymarkFEEL
+import WaymarkModel
+
+@testable import WaymarkEngine
+
+@Suite struct EngineTests {
+    typealias F = Fixtures
+
+    @Test func enrolsAndRaisesTheFirstStageTaskDueNextWorkingDay() {
+        // Friday 3 January 2025: one working day later is Monday 6 January.
+        let (_, report) = F.run(
+            F.definitions(), [F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z")], asOf: "2025-01-06")
+        #expect(report.cases.map(\.stage) == ["referral"])
+        #expect(report.tasks.count == 1)
+        let task = report.tasks[0]
+        #expect(task.id == "C1/right-balance/referral/decide-referral/1")
+        #expect(task.due == F.date("2025-01-06"))
+        #expect(task.status == .open)
+        #expect(task.role == "duty-social-worker")
+        #expect(task.because.contains("referral.received"))
+        #expect(task.because.contains("workflows/test.yaml:12"))
+    }
+
+    @Test func taskBecomesOverdueAtMidnightAfterItsDueDate() {
+        let events = [F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z")]
+        var engine = Engine(definitions: F.definitions())
+        engine.ingest(events)
+        engine.advance(to: F.zone.startOfDay(F.date("2025-01-07")))
+        #expect(engine.report(openOnly: true).tasks[0].status == .open)
+        engine.advance(to: Moment(epochNanoseconds: F.zone.startOfDay(F.date("2025-01-07")).epochNanoseconds + 1))
+        #expect(engine.report(openOnly: true).tasks[0].status == .overdue)
+    }
+
+    @Test func taskOverdueIsAnEventRulesSee() {
+        let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
+        let (_, report) = F.run(
+            F.definitions(rules: [rule]), [F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z")],
+            asOf: "2025-01-07")
+        #expect(report.alerts.count == 1)
+        #expect(report.alerts[0].rule == "overdue-alert")
+        #expect(report.alerts[0].at == F.zone.startOfDay(F.date("2025-01-07")))
+        #expect(report.alerts[0].id == "C1/overdue-alert/task.overdue:C1/right-balance/referral/decide-referral/1")
+    }
+
+    @Test func timerAtTheSameMomentAsAnEventFiresFirst() {
+        let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z"),
+            // Exactly 00:00 after the due date: the overdue timer fires before this completes the task.
+            F.event("e2", "C1", "referral.decided", "2025-01-07"),
+        ]
+        let (_, report) = F.run(F.definitions(rules: [rule]), events, asOf: "2025-01-07")
+        #expect(report.alerts.count == 1)
+        #expect(report.tasks[0].status == .done)
+        #expect(report.tasks[0].done == F.zone.startOfDay(F.date("2025-01-07")))
+    }
+
+    @Test func doneOnCompletesAndLateCompletionStaysDone() {
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z"),
+            F.event("e2", "C1", "referral.decided", "2025-01-09T11:00:00Z"),
+        ]
+        let (_, report) = F.run(F.definitions(), events, asOf: "2025-01-10")
+        #expect(report.tasks[0].status == .done)
+        #expect(report.tasks[0].done == Moment.parse("2025-01-09T11:00:00Z", zone: .utc))
+    }
+
+    @Test func taskCompletedEventCompletesAnyTaskByID() {
+        let data = FEELContext([("task", .string("C1/right-balance/referral/decide-referral/1"))])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z"),
+            F.event("e2", "C1", "task.completed", "2025-01-03T12:00:00Z", data: data),
+        ]
+        let (_, report) = F.run(F.definitions(), events, asOf: "2025-01-10")
+        #expect(report.tasks[0].status == .done)
+    }
+
+    @Test func transitionCancelsStageTasksButCarriesCarriedOnes() {
+        let pathway = F.pathway(referralTasks: [
+            F.task("decide-referral", due: "1 working day", doneOn: ["referral.decided"]),
+            F.task("check-history", due: "10 working days", doneOn: ["history.checked"], carry: true),
+        ])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-07T10:00:00Z"),
+        ]
+        let (_, report) = F.run(F.definitions(pathway), events, asOf: "2025-01-08")
+        let byKey = Dictionary(uniqueKeysWithValues: report.tasks.map { ($0.key, $0) })
+        #expect(byKey["decide-referral"]?.status == .cancelled)
+        #expect(byKey["check-history"]?.status == .open)
+        #expect(byKey["arrange-fgc"]?.status == .open)
+        #expect(byKey["arrange-fgc"]?.stage == "fgc")
+        #expect(report.cases[0].stage == "fgc")
+        #expect(report.cases[0].since == Moment.parse("2025-01-07T10:00:00Z", zone: .utc))
+        // Closing the enrolment cancels even carried tasks.
+        let closed = F.run(
+            F.definitions(pathway), events + [F.event("e3", "C1", "case.closed", "2025-01-09")], asOf: "2025-01-10"
+        ).1
+        #expect(closed.tasks.allSatisfy { $0.status == .cancelled })
+        #expect(closed.cases[0].closed == F.zone.startOfDay(F.date("2025-01-09")))
+        #expect(closed.cases[0].stage == "closed")
+    }
+
+    @Test func stageBreachRaisesTheHookAlertAfterTheDeadline() {
+        // Entered Monday 6 January; 5 working days later is Monday 13; breached at 00:00 on the 14th.
+        let events = [F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")]
+        let before = F.run(F.definitions(), events, asOf: "2025-01-13").1
+        #expect(before.alerts.isEmpty)
+        let after = F.run(F.definitions(), events, asOf: "2025-01-14").1
+        #expect(after.alerts.count == 1)
+        #expect(after.alerts[0].rule == "right-balance:referral:on_breach")
+        #expect(after.alerts[0].at == F.zone.startOfDay(F.date("2025-01-14")))
+        // Leaving the stage in time means no breach.
+        let left = F.run(
+            F.definitions(), events + [F.event("e2", "C1", "referral.accepted", "2025-01-13T16:00:00Z")],
+            asOf: "2025-01-20"
+        ).1
+        #expect(left.alerts.isEmpty)
+    }
+
+    @Test func workingDaysSkipChristmas() {
+        let events = [F.event("e1", "C1", "referral.received", "2025-12-24T10:00:00Z")]
+        let report = F.run(F.definitions(), events, asOf: "2025-12-24").1
+        #expect(report.tasks[0].due == F.date("2025-12-29"))
+    }
+
+    @Test func theDateOfAMomentIsItsDateInTheCalendarZone() {
+        // 23:30 UTC on Monday 30 June is 00:30 on Tuesday 1 July in London: due Wednesday 2 July.
+        let events = [F.event("e1", "C1", "referral.received", "2025-06-30T23:30:00Z")]
+        let report = F.run(F.definitions(), events, asOf: "2025-07-01").1
+        #expect(report.tasks[0].due == F.date("2025-07-02"))
+    }
+
+    @Test func monthsClampToTheEndOfAShorterMonth() {
+        let pathway = F.pathway(referralTasks: [F.task("monthly", due: "1 month")])
+        let report = F.run(
+            F.definitions(pathway), [F.event("e1", "C1", "referral.received", "2025-01-31T10:00:00Z")],
+            asOf: "2025-02-01"
+        ).1
+        #expect(report.tasks[0].due == F.date("2025-02-28"))
+    }
+
+    @Test func repeatingTaskRaisesTheNextOccurrenceFromThePreviousDueDate() {
+        let pathway = F.pathway(planTasks: [
+            F.task("review", due: "6 weeks", doneOn: ["review.held"], repeat: "6 weeks")
+        ])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
+            F.event("e3", "C1", "fgc.held", "2025-01-10T11:00:00Z"),
+            F.event("e4", "C1", "review.held", "2025-02-03T11:00:00Z"),
+        ]
+        let report = F.run(F.definitions(pathway), events, asOf: "2025-02-04").1
+        let reviews = report.tasks.filter { $0.key == "review" }
+        #expect(reviews.map(\.id) == ["C1/right-balance/plan/review/1", "C1/right-balance/plan/review/2"])
+        #expect(reviews.map(\.due) == [F.date("2025-02-21"), F.date("2025-04-04")])
+        #expect(reviews.map(\.status) == [.done, .open])
+    }
+
+    @Test func duplicateIDsAreIgnored() {
+        var engine = Engine(definitions: F.definitions())
+        let first = engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")])
+        let second = engine.ingest([
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C2", "referral.received", "2025-01-06T10:00:00Z"),
+        ])
+        #expect(first.accepted == 1)
+        #expect(second.accepted == 1)
+        #expect(second.duplicates == 1)
+        engine.advance(to: engine.endOfDay(F.date("2025-01-06")))
+        #expect(engine.report(openOnly: false).tasks.count == 2)
+    }
+
+    @Test func lateEventsGiveTheSameOutcomeAsInOrder() {
+        let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
+        let defs = F.definitions(rules: [rule])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T10:00:00Z"),
+            F.event("e3", "C2", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e4", "C1", "fgc.held", "2025-01-20T10:00:00Z"),
+            F.event("e5", "C2", "case.closed", "2025-01-21T10:00:00Z"),
+        ]
+        let inOrder = F.run(defs, events, asOf: "2025-02-01").1.json()
+        // Arrive in reverse, advancing the clock between arrivals so that each late one replays its case.
+        var engine = Engine(definitions: defs)
+        for e in events.reversed() {
+            engine.ingest([e])
+            engine.advance(to: engine.endOfDay(F.date("2025-02-01")))
+        }
+        #expect(engine.report(openOnly: false).json() == inOrder)
+    }
+
+    @Test func reEnrolmentAfterCloseOpensANewEnrolment() {
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.declined", "2025-01-07T10:00:00Z"),
+            F.event("e3", "C1", "referral.received", "2025-03-03T10:00:00Z"),
+        ]
+        let report = F.run(F.definitions(), events, asOf: "2025-03-03").1
+        #expect(report.cases.count == 2)
+        #expect(report.cases.map(\.stage) == ["closed", "referral"])
+        #expect(
+            report.tasks.map(\.id).sorted() == [
+                "C1/right-balance/referral/decide-referral/1", "C1/right-balance/referral/decide-referral/2",
+            ])
+    }
+
+    @Test func enrollingEventWhileOpenGoesToTransitionsNotANewEnrolment() {
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.received", "2025-01-08T10:00:00Z"),
+        ]
+        let report = F.run(F.definitions(), events, asOf: "2025-01-08").1
+        #expect(report.cases.count == 1)
+    }
+
+    @Test func cascadeDeeperThan32IsStoppedWithAnError() {
+        let loop = F.rule(
+            "loop", on: ["task.raised"],
+            then: [.task(F.task("again", due: "1 day"))])
+        let (engine, report) = F.run(
+            F.definitions(rules: [loop]), [F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")],
+            asOf: "2025-01-06")
+        #expect(engine.problems.count == 1)
+        #expect(engine.problems[0].contains("cascade"))
+        #expect(engine.problems[0].contains("again"))
+        #expect(report.tasks.count < 40)
+    }
+
+    @Test func dailyRuleIsEdgeTriggeredPerCase() {
+        let daily = F.rule("daily-check", daily: true, then: [F.alert("Daily", .medium)])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-08T10:00:00Z"),
+        ]
+        let report = F.run(F.definitions(rules: [daily]), events, asOf: "2025-01-31").1
+        #expect(report.alerts.map(\.rule) == ["daily-check"])
+        #expect(report.alerts[0].at == F.zone.startOfDay(F.date("2025-01-07")))
+    }
+
+    @Test func ruleTaskWithPathwayIsCancelledWhenTheEnrolmentCloses() {
+        let scoped = F.rule(
+            "review", on: ["referral.received"], pathway: "right-balance",
+            then: [.task(F.task("manager-review", role: "team-manager", due: "1 working day"))])
+        let unscoped = F.rule(
+            "note", on: ["referral.received"], then: [.task(F.task("note", role: "admin", due: "1 working day"))])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "case.closed", "2025-01-06T12:00:00Z"),
+        ]
+        let report = F.run(F.definitions(rules: [scoped, unscoped]), events, asOf: "2025-01-06")
+            .1
+        let byKey = Dictionary(uniqueKeysWithValues: report.tasks.map { ($0.key, $0) })
+        #expect(byKey["manager-review"]?.status == .cancelled)
+        #expect(byKey["manager-review"]?.pathway == "right-balance")
+        #expect(byKey["manager-review"]?.stage == nil)
+        #expect(byKey["manager-review"]?.id == "C1/review/manager-review/1")
+        #expect(byKey["note"]?.status == .open)
+        #expect(byKey["note"]?.pathway == nil)
+    }
+
+    @Test func enrolmentStaysOnItsVersionAfterNewDefinitionsLoad() {
+        var engine = Engine(definitions: F.definitions(F.pathway(version: 1)))
+        engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-06")))
+        engine.load(F.definitions(F.pathway(version: 2)))
+        engine.ingest([
+            F.event("e2", "C2", "referral.received", "2025-01-07T10:00:00Z"),
+            F.event("e3", "C1", "referral.accepted", "2025-01-07T10:00:00Z"),
+        ])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-07")))
+        let cases = engine.report(openOnly: false).cases
+        #expect(cases.map(\.version) == [1, 2])
+        #expect(cases.map(\.stage) == ["fgc", "referral"])
+    }
+
+    @Test func nextTimerIsTheEarliestPendingWakeUp() {
+        var engine = Engine(definitions: F.definitions())
+        engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z")])
+        #expect(engine.nextTimer == Moment.parse("2025-01-03T10:00:00Z", zone: .utc))
+        engine.advance(to: engine.endOfDay(F.date("2025-01-03")))
+        // The task is due Monday 6 January: it becomes overdue at 00:00 on the 7th.
+        #expect(engine.nextTimer == F.zone.startOfDay(F.date("2025-01-07")))
+    }
+}
+
+@Suite struct StageHookTests {
+    typealias F = Fixtures
+
+    @Test func entryHookAlertIsNamedByPathwayStageAndHookAndSeesTheEvent() {
+        var pathway = F.pathway()
+        pathway.stages[2].onEnter = [
+            .alert(AlertTemplate(severity: .low, message: F.message("Plan started"), location: F.at(31)))
+        ]
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
+            F.event("e3", "C1", "fgc.held", "2025-01-10T11:00:00Z"),
+        ]
+        let report = F.run(F.definitions(pathway), events, asOf: "2025-01-10").1
+        #expect(report.alerts.map(\.id) == ["C1/right-balance:plan:on_enter/e3"])
+        #expect(report.alerts.map(\.rule) == ["right-balance:plan:on_enter"])
+        #expect(report.alerts[0].because.contains("fgc.held"))
+    }
+}

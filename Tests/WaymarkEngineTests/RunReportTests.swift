@@ -1,0 +1,94 @@
+import Testing
+import WaymarkFEEL
+import WaymarkModel
+
+@testable import WaymarkEngine
+
+@Suite struct RunReportTests {
+    typealias F = Fixtures
+
+    static let events = [
+        F.event("e1", "C-2", "referral.received", "2025-01-03T10:00:00Z"),
+        F.event("e2", "C-1", "referral.received", "2025-01-06T09:00:00Z"),
+        F.event("e3", "C-1", "referral.accepted", "2025-01-07T09:00:00Z"),
+        F.event("e4", "C-2", "referral.declined", "2025-01-08T09:00:00Z"),
+        F.event("e5", "C-1", "fgc.held", "2025-01-20T09:00:00Z"),
+        F.event("e6", "C-3", "referral.received", "2025-01-20T09:00:00Z"),
+    ]
+
+    @Test func jsonHasTheSpecShapeAndOrder() {
+        let report = F.run(F.definitions(), Self.events, asOf: "2025-01-21").1
+        let json = report.json()
+        #expect(json.hasPrefix("{\n  \"as_of\": \"2025-01-21\",\n  \"tasks\": [\n    {\"id\": "))
+        // Tasks by due date, then case: C-2's decision was due first.
+        #expect(
+            report.tasks.map(\.id) == [
+                "C-2/right-balance/referral/decide-referral/1", "C-1/right-balance/referral/decide-referral/1",
+                "C-3/right-balance/referral/decide-referral/1", "C-1/right-balance/fgc/arrange-fgc/1",
+            ])
+        #expect(
+            json.contains(
+                "{\"case\": \"C-1\", \"pathway\": \"right-balance\", \"version\": 1, \"stage\": \"plan\", "
+                    + "\"since\": \"2025-01-20T09:00:00+00:00\", \"closed\": null}"))
+        #expect(
+            json.contains(
+                "{\"id\": \"C-1/right-balance/fgc/arrange-fgc/1\", \"case\": \"C-1\", \"pathway\": \"right-balance\", "
+                    + "\"stage\": \"fgc\", \"key\": \"arrange-fgc\", \"title\": \"Do arrange-fgc\", "
+                    + "\"role\": \"fgc-coordinator\", \"raised\": \"2025-01-07T09:00:00+00:00\", \"due\": \"2025-01-28\", "
+                    + "\"status\": \"done\", \"done\": \"2025-01-20T09:00:00+00:00\", \"because\": "))
+        #expect(json.hasSuffix("\n  ]\n}\n"))
+    }
+
+    @Test func shuffledArrivalGivesByteIdenticalJSON() {
+        let reference = F.run(F.definitions(), Self.events, asOf: "2025-02-01").1.json()
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<10 {
+            let shuffled = Self.events.shuffled(using: &generator)
+            #expect(F.run(F.definitions(), shuffled, asOf: "2025-02-01").1.json() == reference)
+        }
+    }
+
+    @Test func openOnlyKeepsOpenAndOverdue() {
+        var engine = Engine(definitions: F.definitions())
+        engine.ingest(Self.events)
+        engine.advance(to: engine.endOfDay(F.date("2025-01-21")))
+        let open = engine.report(openOnly: true)
+        #expect(open.tasks.allSatisfy { $0.status == .open || $0.status == .overdue })
+        #expect(open.tasks.count == 1)
+        #expect(open.tasks[0].caseID == "C-3")
+    }
+
+    @Test func csvQuotesFieldsThatNeedIt() {
+        #expect(RunReport.csvField("plain") == "plain")
+        #expect(RunReport.csvField("a, b") == "\"a, b\"")
+        #expect(RunReport.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        let report = F.run(F.definitions(), Self.events, asOf: "2025-01-21").1
+        let lines = report.csv().components(separatedBy: "\r\n")
+        #expect(lines[0] == "id,case,pathway,stage,key,title,role,raised,due,status,done,because")
+        #expect(lines.count == report.tasks.count + 2)
+    }
+
+    @Test func tableGroupsByRoleWithOverdueFirst() {
+        let report = F.run(F.definitions(), Self.events, asOf: "2025-01-23").1
+        let table = report.table()
+        let duty = table.range(of: "duty-social-worker")!
+        let overdueRow = table.range(of: "OVERDUE", range: duty.upperBound..<table.endIndex)!
+        let doneRow = table.range(of: "DONE", range: duty.upperBound..<table.endIndex)!
+        #expect(overdueRow.lowerBound < doneRow.lowerBound)
+    }
+}
+
+/// A small seeded generator so that the shuffles are the same on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
