@@ -11,19 +11,19 @@ public struct DefinitionsSource: Sendable {
         case refused([String])
     }
 
-    /// The folder to watch for changes (modification times of its `*.yaml`/`*.yml` files), if any.
-    public var folder: String?
+    /// The folders to watch for changes (modification times of their `*.yaml`/`*.yml` files).
+    public var folders: [String]
     /// Reads the definitions afresh.
     public var load: @Sendable () -> Outcome
 
-    public init(folder: String?, load: @escaping @Sendable () -> Outcome) {
-        self.folder = folder
+    public init(folders: [String], load: @escaping @Sendable () -> Outcome) {
+        self.folders = folders
         self.load = load
     }
 
     /// Fixed definitions that never change (tests, benchmarks).
     public static func fixed(_ definitions: Definitions) -> DefinitionsSource {
-        DefinitionsSource(folder: nil, load: { .loaded(definitions) })
+        DefinitionsSource(folders: [], load: { .loaded(definitions) })
     }
 }
 

@@ -16,7 +16,7 @@ struct DefinitionsWatcher: Service {
     let logger: Logger
 
     func run() async throws {
-        let initial = source.folder.map(Self.signature(of:))
+        let initial = Self.signature(of: source.folders)
         await cancelOnGracefulShutdownQuietly {
             await withTaskGroup(of: Void.self) { group in
                 if handlesSignals {
@@ -27,12 +27,12 @@ struct DefinitionsWatcher: Service {
                         }
                     }
                 }
-                if let folder = source.folder {
+                if !source.folders.isEmpty {
                     group.addTask {
                         var seen = initial
                         while true {
                             do { try await Task.sleep(for: interval) } catch { return }
-                            let now = Self.signature(of: folder)
+                            let now = Self.signature(of: source.folders)
                             if now != seen {
                                 seen = now
                                 logger.info("definitions folder changed: reloading")
@@ -70,7 +70,11 @@ struct DefinitionsWatcher: Service {
         }
     }
 
-    /// Paths, sizes and modification times of every YAML file under the folder, sorted.
+    /// Paths, sizes and modification times of every YAML file under the folders, sorted.
+    static func signature(of folders: [String]) -> [String] {
+        folders.flatMap(signature(of:)).sorted()
+    }
+
     static func signature(of folder: String) -> [String] {
         let manager = FileManager.default
         guard let enumerator = manager.enumerator(atPath: folder) else { return [] }
@@ -81,7 +85,7 @@ struct DefinitionsWatcher: Service {
             guard let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
             let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            entries.append("\(relative)|\(size)|\(modified)")
+            entries.append("\(path)|\(size)|\(modified)")
         }
         return entries.sorted()
     }

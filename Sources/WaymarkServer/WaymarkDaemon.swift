@@ -8,6 +8,15 @@ import WaymarkStore
 /// `waymark serve`: the store, the engine host, the HTTP API, the scheduler, the publisher and the
 /// definitions watcher, started together and stopped together.
 public enum WaymarkDaemon {
+    /// The daemon's logger: structured key-value metadata on standard error, at the level named by
+    /// `WAYMARK_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
+    /// Nothing the daemon logs carries facts, names, dates of birth or event bodies.
+    public static func logger(environment: [String: String]) -> Logger {
+        var logger = Logger(label: "waymark.serve")
+        logger.logLevel = environment["WAYMARK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+
     /// Starts the daemon and runs it until SIGTERM/SIGINT (when `handlesSignals`) or cancellation.
     ///
     /// Start-up order matters: the configuration is checked and the definitions loaded before the

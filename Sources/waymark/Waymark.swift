@@ -6,6 +6,6 @@ struct Waymark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waymark",
         abstract: "A workflow and rules engine for children's social care.",
-        subcommands: [CheckCommand.self, GraphCommand.self, SimulateCommand.self]
+        subcommands: [CheckCommand.self, GraphCommand.self, SimulateCommand.self, ServeCommand.self]
     )
 }

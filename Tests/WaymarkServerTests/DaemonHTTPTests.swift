@@ -185,7 +185,7 @@ import WaymarkStore
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = folder + "/workflows.yaml"
         try "good".write(toFile: file, atomically: true, encoding: .utf8)
-        let source = DefinitionsSource(folder: folder) {
+        let source = DefinitionsSource(folders: [folder]) {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             if text.hasPrefix("good") {
                 return .loaded(
