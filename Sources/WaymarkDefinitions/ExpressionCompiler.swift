@@ -84,7 +84,7 @@ extension FileContext {
 /// The one place that calls the FEEL compiler, so that its signature lives in one line.
 enum FEELCompiler {
     static func compile(_ text: String, functionNames: [String]) throws(FEELError) -> FEELExpression {
-        try FEELExpression(text, names: Expression.scopeNames)
+        try FEELExpression(text, names: Expression.scopeNames, functionNames: functionNames)
     }
 
     /// Until the FEEL module lands, its placeholder refuses every text; that says nothing about the

@@ -36,7 +36,7 @@ extension CaseState {
             let ti = Int(t)
             guard tasks[ti].status == .open else { return }
             tasks[ti].status = .overdue
-            emit(.taskOverdue, subject: ti, stage: -1, source: "task \(tasks[ti].id)")
+            emit(.taskOverdue, subject: ti, stage: -1, source: "task \(taskID(ti))")
             drain(env)
             scheduleDaily(env)
         case .breach(let e, let entry):
@@ -77,7 +77,9 @@ extension CaseState {
                 history.append(t.history)
                 continue
             }
-            handle(t, env)
+            var named = t
+            named.id = emittedID(t.history)
+            handle(named, env)
         }
         pending.removeAll()
     }
@@ -95,17 +97,24 @@ extension CaseState {
         }
         let item = HistoryItem.emitted(type, at: now, subject: Int32(subject), stage: Int32(stage))
         let isTask = [.taskRaised, .taskDone, .taskOverdue, .taskCancelled].contains(type)
-        let id: String
-        switch type {
-        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: id = "\(type.name):\(tasks[subject].id)"
-        case .alertRaised: id = "\(type.name):\(alerts[subject].id)"
-        case .stageEntered, .stageExited, .stageBreached:
-            id = "\(type.name):\(self.id)/\(subject)/\(stage)/\(enrolments[subject].entries)"
-        }
+        // The id is written only if something handles the event (see `drain`).
+        let id = ""
         pending.append(
             Trigger(
                 id: id, type: type.name, at: now, data: nil, facts: nil, history: item,
                 task: isTask ? subject : nil, depth: next, source: source))
+    }
+
+    /// The id of an emitted event: `TYPE:TASK-ID`, `TYPE:ALERT-ID`, or `TYPE:CASE/PATHWAY/STAGE/N` for a
+    /// stage's Nth entry.
+    func emittedID(_ item: HistoryItem) -> String {
+        guard case .emitted(let type, _, let subject, let stage) = item else { return "" }
+        switch type {
+        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return "\(type.name):\(taskID(Int(subject)))"
+        case .alertRaised: return "\(type.name):\(alerts[Int(subject)].id)"
+        case .stageEntered, .stageExited, .stageBreached:
+            return "\(type.name):\(self.id)/\(pathwayID(Int(subject)))/\(stageID(Int(subject), Int(stage)))"
+        }
     }
 
     // MARK: One event, in the spec's order
@@ -152,7 +161,7 @@ extension CaseState {
             defer { ti += 1 }
             guard tasks[ti].status == .open || tasks[ti].status == .overdue else { continue }
             var completes = false
-            if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == tasks[ti].id {
+            if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == taskID(ti) {
                 completes = true
             } else if tasks[ti].template.doneOn.contains(t.type),
                 holds(tasks[ti].template.doneWhen, t, task: ti, tasks[ti].calendar)
@@ -249,10 +258,8 @@ extension CaseState {
             stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: current,
             triggerKey: current?.id ?? "\(stage.id)-\(entry)", reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
-        for template in stage.tasks {
-            raise(
-                template, enrolment: ei, stageIndex: target, pathway: cp.pathway.id, stage: stage.id, prefix: nil,
-                calendar: cp.calendar, because: entered, dueFrom: nil)
+        for spec in cp.stageTasks[target] {
+            raise(spec, enrolment: ei, stageIndex: target, because: entered, dueFrom: nil)
         }
         if let within = stage.within {
             let deadline = cp.calendar.date(after: now, within)
@@ -272,33 +279,33 @@ extension CaseState {
 
     // MARK: Tasks
 
+    /// The id of task `ti`: `CASE/PATHWAY/STAGE/KEY/N` or `CASE/RULE/KEY/N`.
+    func taskID(_ ti: Int) -> String { "\(id)/\(tasks[ti].spec.idTail)/\(tasks[ti].occurrence)" }
+
     mutating func raise(
-        _ template: TaskTemplate, enrolment: Int?, stageIndex: Int?, pathway: String?, stage: String?,
-        prefix: String?, calendar: CalendarInfo, because: String, dueFrom: FEELDate?
+        _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: String, dueFrom: FEELDate?
     ) {
-        let base = prefix ?? "\(id)/\(pathway ?? "-")/\(stage ?? "-")/\(template.key)"
-        var n = 1 + tasks.count { $0.id.hasPrefix(base + "/") }
-        while tasks.contains(where: { $0.id == "\(base)/\(n)" }) { n += 1 }
+        let template = spec.template
+        let occurrence = 1 + tasks.count { $0.spec.sharesPrefix(with: spec) }
+        let calendar = spec.calendar
         let due =
             dueFrom.map { calendar.date(after: $0, template.repeat ?? template.due) }
             ?? calendar.date(after: now, template.due)
-        let location = "\(template.location.file):\(template.location.line)"
         tasks.append(
             TaskState(
-                id: "\(base)/\(n)", template: template, enrolment: Int32(enrolment ?? -1),
-                stageIndex: Int32(stageIndex ?? -1), pathway: pathway, stage: stage, calendar: calendar, raised: now,
-                due: due, status: .open, done: nil,
-                because: because + ". Task \"\(template.title)\" due \(template.due.text) (defined at \(location))."))
+                spec: spec, enrolment: Int32(enrolment ?? -1), stageIndex: Int32(stageIndex ?? -1),
+                occurrence: Int32(occurrence), dueDay: Int32(due.dayNumber), status: .open, raised: now, done: nil,
+                reason: because))
         let ti = tasks.count - 1
         addTimer(calendar.overdueMoment(due), .overdue(task: Int32(ti)))
-        emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key) at \(location)")
+        emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
     }
 
     mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
         tasks[ti].status = .done
         tasks[ti].done = now
         scopeCache = nil
-        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(tasks[ti].id)")
+        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(taskID(ti))")
         guard tasks[ti].template.repeat != nil else { return }
         let task = tasks[ti]
         // Repeats for as long as the case stays in the task's stage (or its enrolment stays open).
@@ -307,13 +314,11 @@ extension CaseState {
             guard e.closed == nil else { return }
             if task.stageIndex >= 0, e.stage != task.stageIndex { return }
         }
-        let base = String(task.id[..<(task.id.lastIndex(of: "/") ?? task.id.endIndex)])
         raise(
-            task.template, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,
-            stageIndex: task.stageIndex >= 0 ? Int(task.stageIndex) : nil, pathway: task.pathway, stage: task.stage,
-            prefix: base, calendar: task.calendar,
+            task.spec, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,
+            stageIndex: task.stageIndex >= 0 ? Int(task.stageIndex) : nil,
             because:
-                "Next occurrence of a task that repeats every \(task.template.repeat?.text ?? ""): \(task.id) was "
+                "Next occurrence of a task that repeats every \(task.template.repeat?.text ?? ""): \(taskID(ti)) was "
                 + "done on \(task.calendar.zone.date(of: now).isoString) by \(describe(t)), so this one is due one "
                 + "interval after its due date \(task.due.isoString)",
             dueFrom: task.due)
@@ -323,7 +328,7 @@ extension CaseState {
         tasks[ti].status = .cancelled
         tasks[ti].done = nil
         scopeCache = nil
-        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(tasks[ti].id)")
+        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(taskID(ti))")
     }
 
     // MARK: Actions
@@ -334,22 +339,19 @@ extension CaseState {
     ) {
         guard !actions.isEmpty else { return }
         let defs = env.newest
-        for action in actions {
+        for (ai, action) in actions.enumerated() {
             switch action {
-            case .task(let template):
+            case .task:
                 switch origin {
-                case .hook(let ei, let si, _):
+                case .hook(let ei, let si, let name):
                     let cp = env.pathway(of: enrolments[ei])
-                    raise(
-                        template, enrolment: ei, stageIndex: si, pathway: cp.pathway.id, stage: cp.stage(si).id,
-                        prefix: nil, calendar: cp.calendar, because: reason, dueFrom: nil)
+                    guard let spec = cp.hookTasks["\(si):\(name)"]?[ai] else { continue }
+                    raise(spec, enrolment: ei, stageIndex: si, because: reason, dueFrom: nil)
                 case .rule(let ri):
                     let cr = defs.rules[ri]
+                    guard let spec = cr.taskSpecs[ai] else { continue }
                     let ei = cr.rule.pathway.flatMap { openEnrolment(on: $0, env) }
-                    raise(
-                        template, enrolment: ei, stageIndex: nil, pathway: cr.rule.pathway, stage: nil,
-                        prefix: "\(id)/\(cr.rule.id)/\(template.key)", calendar: cr.calendar, because: reason,
-                        dueFrom: nil)
+                    raise(spec, enrolment: ei, stageIndex: nil, because: reason, dueFrom: nil)
                 }
             case .alert(let template):
                 let source: String

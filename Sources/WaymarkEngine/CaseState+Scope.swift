@@ -84,7 +84,8 @@ extension CaseState {
             let t = tasks[subject]
             return .context(
                 FEELContext([
-                    ("task", .string(t.id)), ("key", .string(t.template.key)), ("role", .string(t.template.role)),
+                    ("task", .string(taskID(subject))), ("key", .string(t.template.key)),
+                    ("role", .string(t.template.role)),
                     ("pathway", t.pathway.map { .string($0) } ?? .null),
                     ("stage", t.stage.map { .string($0) } ?? .null),
                     ("due", .date(t.due)),
@@ -117,7 +118,7 @@ extension CaseState {
         let t = tasks[ti]
         return .context(
             FEELContext([
-                ("id", .string(t.id)), ("key", .string(t.template.key)), ("title", .string(t.template.title)),
+                ("id", .string(taskID(ti))), ("key", .string(t.template.key)), ("title", .string(t.template.title)),
                 ("role", .string(t.template.role)), ("pathway", t.pathway.map { .string($0) } ?? .null),
                 ("stage", t.stage.map { .string($0) } ?? .null),
                 ("raised", .dateTime(t.raised.feelDateTime(in: calendar.zone))), ("due", .date(t.due)),
@@ -158,13 +159,8 @@ extension CaseState {
                 Trigger(
                     id: e.id, type: e.type, at: e.at, data: e.data, facts: e.facts, history: item, task: nil, depth: 0,
                     source: ""), calendar)
-        case .emitted(let type, let at, let subject, let stage):
-            let id: String
-            switch type {
-            case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: id = "\(type.name):\(tasks[Int(subject)].id)"
-            case .alertRaised: id = "\(type.name):\(alerts[Int(subject)].id)"
-            default: id = "\(type.name):\(self.id)/\(subject)/\(stage)"
-            }
+        case .emitted(let type, let at, _, _):
+            let id = emittedID(item)
             return eventValue(
                 Trigger(
                     id: id, type: type.name, at: at, data: nil, facts: nil, history: item, task: nil, depth: 0,

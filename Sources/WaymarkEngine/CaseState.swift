@@ -57,22 +57,29 @@ struct EnrolmentState: Sendable {
     var entries: Int32
 }
 
-/// One raised task.
+/// One raised task: a reference to what it shares with its template, and its own few facts.
 struct TaskState: Sendable {
-    var id: String
-    var template: TaskTemplate
+    var spec: TaskSpec
     /// The enrolment it belongs to, or -1 (a rule's task without a pathway).
     var enrolment: Int32
     /// The stage index it belongs to within its pathway, or -1.
     var stageIndex: Int32
-    var pathway: String?
-    var stage: String?
-    var calendar: CalendarInfo
-    var raised: Moment
-    var due: FEELDate
+    /// Its number among the case's tasks with the same id prefix (1, 2, ...).
+    var occurrence: Int32
+    var dueDay: Int32
     var status: TaskStatus
+    var raised: Moment
     var done: Moment?
-    var because: String
+    /// Why it was raised; shared by every task raised for the same reason, the spec's suffix is
+    /// added when it is printed.
+    var reason: String
+
+    var template: TaskTemplate { spec.template }
+    var calendar: CalendarInfo { spec.calendar }
+    var pathway: String? { spec.pathway }
+    var stage: String? { spec.stage }
+    var due: FEELDate { FEELDate(dayNumber: Int(dueDay)) }
+    var because: String { reason + spec.becauseSuffix }
 }
 
 /// A timer of one case.

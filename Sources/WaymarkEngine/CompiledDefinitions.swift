@@ -36,12 +36,67 @@ struct CalendarInfo: Sendable {
         WorkingCalendar(id: "default", timeZoneID: "UTC", workingWeekdays: [1, 2, 3, 4, 5], holidays: []))
 }
 
+/// What every task raised from one template shares, kept once per definitions version so that a
+/// raised task costs a reference rather than a copy of its template, calendar and names.
+final class TaskSpec: Sendable {
+    let template: TaskTemplate
+    let calendar: CalendarInfo
+    let pathway: String?
+    let stage: String?
+    /// The task id after the case id and before the occurrence: `PATHWAY/STAGE/KEY` or `RULE/KEY`.
+    let idTail: String
+    /// The sentence `because` ends with: what the task is, when it is due and where it is defined.
+    let becauseSuffix: String
+
+    init(_ template: TaskTemplate, calendar: CalendarInfo, pathway: String?, stage: String?, rule: String?) {
+        self.template = template
+        self.calendar = calendar
+        self.pathway = pathway
+        self.stage = stage
+        idTail = rule.map { "\($0)/\(template.key)" } ?? "\(pathway ?? "-")/\(stage ?? "-")/\(template.key)"
+        becauseSuffix =
+            ". Task \"\(template.title)\" due \(template.due.text) (defined at "
+            + "\(template.location.file):\(template.location.line))."
+    }
+
+    /// Tasks that share an id prefix: occurrences count across them.
+    func sharesPrefix(with other: TaskSpec) -> Bool { other === self || other.idTail == idTail }
+}
+
 /// One pathway version with its lookups built once.
 struct CompiledPathway: Sendable {
     let pathway: Pathway
     let calendar: CalendarInfo
     let stageIndex: [String: Int]
     let enrolTypes: Set<String>
+    /// Per stage, a spec per task template.
+    let stageTasks: [[TaskSpec]]
+    /// Per `STAGE-INDEX:HOOK`, a spec per action (nil for actions that are not tasks).
+    let hookTasks: [String: [TaskSpec?]]
+
+    init(pathway p: Pathway, calendar: CalendarInfo) {
+        self.pathway = p
+        self.calendar = calendar
+        var index: [String: Int] = [:]
+        for (i, s) in p.stages.enumerated() { index[s.id] = i }
+        stageIndex = index
+        enrolTypes = Set(p.enrol.on)
+        stageTasks = p.stages.map { s in
+            s.tasks.map { TaskSpec($0, calendar: calendar, pathway: p.id, stage: s.id, rule: nil) }
+        }
+        var hooks: [String: [TaskSpec?]] = [:]
+        for (i, s) in p.stages.enumerated() {
+            for (name, actions) in [("on_enter", s.onEnter), ("on_exit", s.onExit), ("on_breach", s.onBreach)] {
+                hooks["\(i):\(name)"] = actions.map { a in
+                    if case .task(let t) = a {
+                        return TaskSpec(t, calendar: calendar, pathway: p.id, stage: s.id, rule: nil)
+                    }
+                    return nil
+                }
+            }
+        }
+        hookTasks = hooks
+    }
 
     func stage(_ index: Int) -> Stage { pathway.stages[index] }
 }
@@ -53,6 +108,20 @@ struct CompiledRule: Sendable {
     /// Daily rules whose condition reads the clock must run every day; the others only change value
     /// when the case changes, so they run at the first 00:00 after a change.
     let readsClock: Bool
+    /// A spec per action (nil for actions that are not tasks).
+    let taskSpecs: [TaskSpec?]
+
+    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool) {
+        self.rule = rule
+        self.calendar = calendar
+        self.readsClock = readsClock
+        taskSpecs = rule.then.map { a in
+            if case .task(let t) = a {
+                return TaskSpec(t, calendar: calendar, pathway: rule.pathway, stage: nil, rule: rule.id)
+            }
+            return nil
+        }
+    }
 }
 
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
@@ -83,11 +152,7 @@ struct CompiledDefinitions: Sendable {
             ?? definitions.calendars.keys.sorted().first.flatMap { calendars[$0] } ?? .fallback
         self.defaultCalendar = defaultCalendar
         pathways = sortedPathways.map { p in
-            var index: [String: Int] = [:]
-            for (i, s) in p.stages.enumerated() { index[s.id] = i }
-            return CompiledPathway(
-                pathway: p, calendar: calendars[p.calendar] ?? defaultCalendar, stageIndex: index,
-                enrolTypes: Set(p.enrol.on))
+            CompiledPathway(pathway: p, calendar: calendars[p.calendar] ?? defaultCalendar)
         }
         var pathwayIndex: [String: Int] = [:]
         for (i, p) in pathways.enumerated() { pathwayIndex[p.pathway.id] = i }

@@ -134,8 +134,8 @@ public struct Engine: Sendable {
         var alerts: [AlertRecord] = []
         var enrolments: [EnrolmentRecord] = []
         for c in cases {
-            for t in c.tasks where !openOnly || t.status == .open || t.status == .overdue {
-                tasks.append(record(t, c))
+            for ti in c.tasks.indices where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
+                tasks.append(record(ti, c))
             }
             alerts.append(contentsOf: c.alerts)
             enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
@@ -143,9 +143,11 @@ public struct Engine: Sendable {
         return RunReport(asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone)
     }
 
-    func record(_ t: TaskState, _ c: CaseState) -> TaskRecord {
-        TaskRecord(
-            id: t.id, caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key, title: t.template.title,
+    func record(_ ti: Int, _ c: CaseState) -> TaskRecord {
+        let t = c.tasks[ti]
+        return TaskRecord(
+            id: c.taskID(ti), caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key,
+            title: t.template.title,
             role: t.template.role, raised: t.raised, due: t.due, status: t.status, done: t.done, because: t.because)
     }
 
@@ -187,7 +189,7 @@ public struct Engine: Sendable {
         }
         return CaseDetail(
             caseID: caseID, facts: c.facts, opened: c.opened, enrolments: c.enrolments.map { record($0, c) },
-            tasks: c.tasks.map { record($0, c) }.sorted(by: RunReport.taskOrder),
+            tasks: c.tasks.indices.map { record($0, c) }.sorted(by: RunReport.taskOrder),
             alerts: c.alerts.sorted(by: RunReport.alertOrder), history: history, problems: c.problems)
     }
 

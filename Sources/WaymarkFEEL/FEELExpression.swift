@@ -25,34 +25,69 @@ public protocol FEELWorkingDays: Sendable {
     func workingDaysBetween(_ from: FEELDate, _ to: FEELDate) -> Int
 }
 
-/// What an evaluation may see beyond its variables: the engine clock and the working-day calendar.
+/// What an evaluation may see beyond its variables: the engine clock, the working-day calendar,
+/// the caller's functions (decision tables) and where to report run-time problems.
 public struct FEELEnvironment: Sendable {
     /// The value of `now()`; `today()` is its date. Never the wall clock inside the engine.
     public var now: FEELDateTime?
     public var workingDays: (any FEELWorkingDays)?
+    /// Functions called by name, such as decision tables; the expression must have been compiled
+    /// with their names in `functionNames`.
+    public var functions: [String: FEELExternalFunction]
+    /// Receives a message for each run-time problem that made a value null (a function called with
+    /// the wrong types, a path on a non-context), when the caller wants to record them.
+    public var warnings: (@Sendable (String) -> Void)?
 
-    public init(now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil) {
+    public init(
+        now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil,
+        functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil
+    ) {
         self.now = now
         self.workingDays = workingDays
+        self.functions = functions
+        self.warnings = warnings
     }
 }
 
 /// A FEEL expression parsed and checked once, evaluated many times.
+///
+/// Compilation resolves every name to a slot and every built-in call to its implementation, and
+/// produces a tree of closures; evaluation runs the closures over an array of values.
 public struct FEELExpression: Sendable {
     /// The source text, as written.
     public let source: String
     /// The names of the variables, in the order `evaluate(_:environment:)` takes their values.
     public let names: [String]
+    let code: FEELCode
+    let slotCount: Int
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
-    public init(_ source: String, names: [String] = []) throws(FEELError) {
+    ///
+    /// - Parameter functionNames: functions the caller supplies through `FEELEnvironment.functions`
+    ///   (decision tables), whose names may contain spaces.
+    /// - Throws: `FEELError` at the offending token for a syntax error, an unknown name or function,
+    ///   a malformed temporal literal or a built-in called with the wrong number of arguments.
+    public init(_ source: String, names: [String] = [], functionNames: [String] = []) throws(FEELError) {
         self.source = source
         self.names = names
-        throw FEELError(message: "FEEL is not implemented yet", offset: 0, line: 1, column: 1)
+        var parser = try FEELParser(source, names: names, functionNames: functionNames)
+        let tree = try parser.parseAll()
+        var compiler = FEELCompiler(bytes: parser.lexer.bytes, names: names, functionNames: functionNames)
+        code = try compiler.compile(tree)
+        slotCount = compiler.slotCount
     }
 
-    /// Evaluates with one value per name in `names`, in the same order.
+    /// Evaluates with one value per name in `names`, in the same order; missing values are null.
     public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = FEELEnvironment()) -> FEELValue {
-        .null
+        var slots = values
+        if slots.count != slotCount {
+            if slots.count > slotCount {
+                slots.removeLast(slots.count - slotCount)
+            } else {
+                slots.append(contentsOf: repeatElement(.null, count: slotCount - slots.count))
+            }
+        }
+        var frame = FEELFrame(slots: slots, environment: environment)
+        return code(&frame)
     }
 }

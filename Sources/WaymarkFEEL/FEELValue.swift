@@ -9,12 +9,17 @@ public enum FEELValue: Sendable {
     case number(Decimal)
     case string(String)
     case date(FEELDate)
-    case time(FEELTime)
-    case dateTime(FEELDateTime)
+    /// Times and date-times are boxed (`indirect`) so that every value stays small to copy.
+    indirect case time(FEELTime)
+    indirect case dateTime(FEELDateTime)
     case dayTimeDuration(FEELDayTimeDuration)
     case yearMonthDuration(FEELYearMonthDuration)
     case list([FEELValue])
     case context(FEELContext)
+    /// An interval such as `[1..10]`, `(date("2025-01-01")..date("2025-02-01"))` or `< 5`.
+    indirect case range(FEELRange)
+    /// A function value: a FEEL `function(a, b) ...` definition, or a built-in named as a value.
+    case function(FEELFunction)
 }
 
 /// A calendar date in the proleptic Gregorian calendar.

@@ -60,7 +60,7 @@ enum JSONText {
                 append(entry.value, to: &out)
             }
             out += "}"
-        case .time, .dateTime, .dayTimeDuration, .yearMonthDuration:
+        case .time, .dateTime, .dayTimeDuration, .yearMonthDuration, .range, .function:
             // The generator never produces these; write null rather than invent a format.
             out += "null"
         }

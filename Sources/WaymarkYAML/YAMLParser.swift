@@ -82,9 +82,8 @@ private struct OffsetTracker {
 private struct TreeBuilder {
     struct Frame {
         var isMapping: Bool
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        var pendingKey: YAMLNode?
+        /// Where this collection's children begin in ``TreeBuilder/children``.
+        var firstChild: Int
         var keyIndex: [String: YAMLMark]?
         var start: YAMLMark
         var anchor: String?
@@ -96,6 +95,9 @@ private struct TreeBuilder {
     let file: String
     let limits: YAMLLimits
     var stack: [Frame] = []
+    /// The finished children of every open collection, in order (a mapping's as key, value, key, ...).
+    /// One shared stack means each collection's array is allocated once, at its exact size, when it ends.
+    var children: [YAMLNode] = []
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var expanded = 0
     var root: YAMLNode?
@@ -175,11 +177,26 @@ private struct TreeBuilder {
                 let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
                 let tag = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
                 stack.append(
-                    Frame(isMapping: isMapping, start: start, anchor: Self.string(anchor), tag: Self.string(tag)))
+                    Frame(
+                        isMapping: isMapping, firstChild: children.count, start: start, anchor: Self.string(anchor),
+                        tag: Self.string(tag)))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
                 let end = tracker.mark(event.end_mark)
-                let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+                let content: YAMLNode.Content
+                if frame.isMapping {
+                    var pairs: [YAMLPair] = []
+                    pairs.reserveCapacity((children.count - frame.firstChild) / 2)
+                    var i = frame.firstChild
+                    while i + 1 < children.count {
+                        pairs.append(YAMLPair(key: children[i], value: children[i + 1]))
+                        i += 2
+                    }
+                    content = .mapping(pairs)
+                } else {
+                    content = .sequence(Array(children[frame.firstChild...]))
+                }
+                children.removeSubrange(frame.firstChild...)
                 let node = YAMLNode(content: content, file: file, start: frame.start, end: end, tag: frame.tag)
                 if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
                 try add(node, size: frame.size)
@@ -206,30 +223,26 @@ private struct TreeBuilder {
         }
     }
 
-    mutating func add(_ node: YAMLNode, size: Int) throws(YAMLError) {
+    mutating func add(_ node: consuming YAMLNode, size: Int) throws(YAMLError) {
         guard !stack.isEmpty else {
             root = node
             return
         }
         let top = stack.count - 1
         stack[top].size += size
-        if !stack[top].isMapping {
-            stack[top].items.append(node)
-            return
+        if stack[top].isMapping && (children.count - stack[top].firstChild) % 2 == 0,
+            case .scalar(let s) = node.content
+        {
+            try checkDuplicate(s.text, at: node.start, frame: top)
         }
-        guard let key = stack[top].pendingKey else {
-            if case .scalar(let s) = node.content { try checkDuplicate(s.text, at: node.start, frame: top) }
-            stack[top].pendingKey = node
-            return
-        }
-        stack[top].pairs.append(YAMLPair(key: key, value: node))
-        stack[top].pendingKey = nil
+        children.append(node)
     }
 
     /// Small mappings are searched in place; an index is built only once a mapping grows, so that the
     /// common case of a few keys allocates nothing extra.
     mutating func checkDuplicate(_ key: String, at mark: YAMLMark, frame top: Int) throws(YAMLError) {
         var previous: YAMLMark?
+        let first = stack[top].firstChild
         if var index = stack[top].keyIndex {
             previous = index[key]
             if previous == nil {
@@ -238,14 +251,20 @@ private struct TreeBuilder {
                 stack[top].keyIndex = index
             }
         } else {
-            for pair in stack[top].pairs where pair.key.scalar?.text == key {
-                previous = pair.key.start
-                break
+            var i = first
+            while i < children.count {
+                if case .scalar(let s) = children[i].content, s.text == key {
+                    previous = children[i].start
+                    break
+                }
+                i += 2
             }
-            if previous == nil && stack[top].pairs.count >= 16 {
+            if previous == nil && children.count - first >= 32 {
                 var index: [String: YAMLMark] = [key: mark]
-                for pair in stack[top].pairs {
-                    if let text = pair.key.scalar?.text { index[text] = pair.key.start }
+                i = first
+                while i < children.count {
+                    if case .scalar(let s) = children[i].content { index[s.text] = children[i].start }
+                    i += 2
                 }
                 stack[top].keyIndex = index
             }

@@ -92,4 +92,18 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("/nonexistent/waymark-defs"))
     }
+
+    @Test func unknownFlagExitsTwoWithAOneLineMessage() throws {
+        let result = try CLIRunner.run(["check", "--no-such-flag"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--no-such-flag"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func helpStillExitsZero() throws {
+        let result = try CLIRunner.run(["check", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--definitions"))
+    }
 }

@@ -1,0 +1,595 @@
+import Foundation
+
+/// The state of one evaluation: a slot for every variable the expression can see.
+///
+/// Names are resolved to slot indices when the expression is compiled, so evaluation never looks a
+/// name up by its text. The caller's values fill the first slots; iteration variables, parameters
+/// and context entries use the rest.
+struct FEELFrame {
+    var slots: [FEELValue]
+    let environment: FEELEnvironment
+
+    @inline(__always)
+    func warn(_ message: @autoclosure () -> String) {
+        environment.warnings?(message())
+    }
+}
+
+/// Compiled FEEL: a closure per node, built once, that evaluates against a frame.
+typealias FEELCode = @Sendable (inout FEELFrame) -> FEELValue
+
+/// The slots a function value captured from the frame it was created in.
+///
+/// A class so that a function bound to a context entry can see itself (recursion) once bound.
+final class FEELCapture: @unchecked Sendable {
+    // Written only while the creating evaluation binds the function, before anything else sees it.
+    var slots: [FEELValue]
+    init(_ slots: [FEELValue]) { self.slots = slots }
+}
+
+/// Turns a parsed `FEELNode` into `FEELCode`, resolving names to slots and built-in calls to their
+/// implementations, folding constant calls, and specialising comparisons with a constant number.
+struct FEELCompiler {
+    let bytes: [UInt8]
+    /// Names visible at this point, innermost last, each with its slot.
+    var scopes: [[(name: String, slot: Int)]]
+    var slotCount: Int
+    /// The `item` slot and scope depth of each filter being compiled, innermost last.
+    var filters: [(item: Int, scopeDepth: Int)] = []
+    let externals: Set<String>
+
+    static let maximumIterations = 1_000_000
+
+    init(bytes: [UInt8], names: [String], functionNames: [String]) {
+        self.bytes = bytes
+        scopes = [names.enumerated().map { ($1, $0) }]
+        slotCount = names.count
+        externals = Set(functionNames)
+    }
+
+    func error(_ message: String, _ node: FEELNode) -> FEELError {
+        FEELLexer.error(message, at: node.range.lowerBound, in: bytes)
+    }
+
+    mutating func newSlot(_ name: String) -> Int {
+        let slot = slotCount
+        slotCount += 1
+        scopes[scopes.count - 1].append((name, slot))
+        return slot
+    }
+
+    func lookup(_ name: String) -> (slot: Int, depth: Int)? {
+        for depth in stride(from: scopes.count - 1, through: 0, by: -1) {
+            if let entry = scopes[depth].last(where: { $0.name == name }) { return (entry.slot, depth) }
+        }
+        return nil
+    }
+
+    // MARK: nodes
+
+    mutating func compile(_ node: FEELNode) throws(FEELError) -> FEELCode {
+        switch node.kind {
+        case .literal(let value):
+            return { _ in value }
+        case .temporal(let text):
+            guard let value = FEELTemporal.parseLiteral(text) else {
+                throw error("'\(text)' is not a date, time, date and time or duration", node)
+            }
+            return { _ in value }
+        case .name(let name):
+            return try compileName(name, node)
+        case .list(let items):
+            var codes: [FEELCode] = []
+            for item in items { codes.append(try compile(item)) }
+            let all = codes
+            return { f in
+                var out: [FEELValue] = []
+                out.reserveCapacity(all.count)
+                for code in all { out.append(code(&f)) }
+                return .list(out)
+            }
+        case .context(let entries):
+            return try compileContext(entries)
+        case .range(let startIncluded, let start, let endIncluded, let end):
+            let s = try start.map { (n) throws(FEELError) in try compile(n) }
+            let e = try end.map { (n) throws(FEELError) in try compile(n) }
+            return { f in
+                let lo = s.map { $0(&f) }
+                let hi = e.map { $0(&f) }
+                return FEELOperators.makeRange(lo, startIncluded, hi, endIncluded)
+            }
+        case .negate(let operand):
+            let code = try compile(operand)
+            return { f in FEELArithmetic.negate(code(&f)) }
+        case .arithmetic(let op, let left, let right):
+            let l = try compile(left)
+            let r = try compile(right)
+            switch op {
+            case .add:
+                return { f in
+                    let a = l(&f)
+                    let b = r(&f)
+                    if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
+                    return FEELArithmetic.add(a, b)
+                }
+            case .subtract: return { f in FEELArithmetic.subtract(l(&f), r(&f)) }
+            case .multiply: return { f in FEELArithmetic.multiply(l(&f), r(&f)) }
+            case .divide: return { f in FEELArithmetic.divide(l(&f), r(&f)) }
+            case .power: return { f in FEELArithmetic.power(l(&f), r(&f)) }
+            }
+        case .comparison(let op, let left, let right):
+            return try compileComparison(op, left, right)
+        case .and(let left, let right):
+            let l = try compile(left)
+            let r = try compile(right)
+            return { f in
+                let a = l(&f)
+                if case .boolean(false) = a { return a }
+                let b = r(&f)
+                if case .boolean(false) = b { return b }
+                if case .boolean(true) = a, case .boolean(true) = b { return b }
+                return .null
+            }
+        case .or(let left, let right):
+            let l = try compile(left)
+            let r = try compile(right)
+            return { f in
+                let a = l(&f)
+                if case .boolean(true) = a { return a }
+                let b = r(&f)
+                if case .boolean(true) = b { return b }
+                if case .boolean(false) = a, case .boolean(false) = b { return b }
+                return .null
+            }
+        case .between(let value, let low, let high):
+            let v = try compile(value)
+            let lo = try compile(low)
+            let hi = try compile(high)
+            return { f in
+                let x = v(&f)
+                guard let a = FEELCompare.order(lo(&f), x), let b = FEELCompare.order(x, hi(&f)) else { return .null }
+                return .boolean(a <= 0 && b <= 0)
+            }
+        case .inTests(let value, let tests):
+            let v = try compile(value)
+            let matchers = try tests.map { (t) throws(FEELError) in try compileTest(t) }
+            return { f in
+                let x = v(&f)
+                return FEELOperators.anyMatch(x, matchers, &f)
+            }
+        case .unaryComparison(let op, let operand):
+            let code = try compile(operand)
+            return { f in FEELOperators.unaryRange(op, code(&f)) }
+        case .notTests(let tests):
+            guard let input = lookup("?") else { throw error("'not(...)' is only allowed in unary tests", node) }
+            let matchers = try tests.map { (t) throws(FEELError) in try compileTest(t) }
+            let slot = input.slot
+            return { f in
+                let x = f.slots[slot]
+                switch FEELOperators.anyMatch(x, matchers, &f) {
+                case .boolean(let b): return .boolean(!b)
+                default: return .null
+                }
+            }
+        case .anything:
+            return { _ in .boolean(true) }
+        case .instanceOf(let value, let type):
+            let v = try compile(value)
+            return { f in .boolean(FEELTypes.isInstance(v(&f), of: type)) }
+        case .ifThenElse(let condition, let then, let otherwise):
+            let c = try compile(condition)
+            let t = try compile(then)
+            let e = try compile(otherwise)
+            return { f in
+                if case .boolean(true) = c(&f) { return t(&f) }
+                return e(&f)
+            }
+        case .forLoop(let iterations, let body):
+            return try compileIteration(iterations, body, quantifier: nil)
+        case .quantified(let every, let iterations, let body):
+            return try compileIteration(iterations, body, quantifier: every)
+        case .path(let base, let name):
+            let b = try compile(base)
+            return { f in FEELOperators.path(b(&f), name) }
+        case .filter(let base, let condition):
+            return try compileFilter(base, condition)
+        case .call(let callee, let arguments):
+            return try compileCall(callee, arguments, node)
+        case .function(let parameters, let body):
+            return try compileFunction(parameters, body)
+        }
+    }
+
+    mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
+        if name == "item", let filter = filters.last, let found = lookup(name), found.slot == filter.item {
+            // A context element with an entry named `item` shows that entry, as the TCK expects.
+            let slot = found.slot
+            return { f in
+                if case .context(let c) = f.slots[slot], let v = c["item"] { return v }
+                return f.slots[slot]
+            }
+        }
+        if let found = lookup(name) {
+            let slot = found.slot
+            // Inside a filter, the entries of the item (when it is a context) hide outer names.
+            if let filter = filters.last, found.depth < filter.scopeDepth, name != "item" {
+                let item = filter.item
+                return { f in
+                    if case .context(let c) = f.slots[item], let v = c[name] { return v }
+                    return f.slots[slot]
+                }
+            }
+            return { f in f.slots[slot] }
+        }
+        if let filter = filters.last {
+            let item = filter.item
+            return { f in
+                if case .context(let c) = f.slots[item], let v = c[name] { return v }
+                return .null
+            }
+        }
+        throw error("unknown name '\(name)'", node)
+    }
+
+    mutating func compileComparison(_ op: ComparisonOperator, _ left: FEELNode, _ right: FEELNode) throws(FEELError)
+        -> FEELCode
+    {
+        let l = try compile(left)
+        if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual {
+            // The common rule shape `facts.x <= 0.9`: compare numbers without building values.
+            let accept: @Sendable (Int) -> Bool
+            switch op {
+            case .less: accept = { $0 < 0 }
+            case .lessOrEqual: accept = { $0 <= 0 }
+            case .greater: accept = { $0 > 0 }
+            default: accept = { $0 >= 0 }
+            }
+            return { f in
+                if case .number(let x) = l(&f) { return .boolean(accept(FEELNumber.compare(x, constant))) }
+                return .null
+            }
+        }
+        let r = try compile(right)
+        switch op {
+        case .equal:
+            return { f in FEELCompare.equal(l(&f), r(&f)).map(FEELValue.boolean) ?? .null }
+        case .notEqual:
+            return { f in FEELCompare.equal(l(&f), r(&f)).map { .boolean(!$0) } ?? .null }
+        case .less:
+            return { f in FEELCompare.order(l(&f), r(&f)).map { .boolean($0 < 0) } ?? .null }
+        case .lessOrEqual:
+            return { f in FEELCompare.order(l(&f), r(&f)).map { .boolean($0 <= 0) } ?? .null }
+        case .greater:
+            return { f in FEELCompare.order(l(&f), r(&f)).map { .boolean($0 > 0) } ?? .null }
+        case .greaterOrEqual:
+            return { f in FEELCompare.order(l(&f), r(&f)).map { .boolean($0 >= 0) } ?? .null }
+        }
+    }
+
+    /// A positive unary test as a matcher of the tested value.
+    mutating func compileTest(_ test: FEELNode) throws(FEELError) -> FEELOperators.Matcher {
+        if case .unaryComparison(let op, let operand) = test.kind {
+            let code = try compile(operand)
+            return { x, f in
+                let y = code(&f)
+                switch op {
+                case .equal: return FEELCompare.equal(x, y)
+                case .notEqual: return FEELCompare.equal(x, y).map { !$0 }
+                case .less: return FEELCompare.order(x, y).map { $0 < 0 }
+                case .lessOrEqual: return FEELCompare.order(x, y).map { $0 <= 0 }
+                case .greater: return FEELCompare.order(x, y).map { $0 > 0 }
+                case .greaterOrEqual: return FEELCompare.order(x, y).map { $0 >= 0 }
+                }
+            }
+        }
+        let usesInput = FEELCompiler.mentions(test, "?")
+        let code = try compile(test)
+        return { x, f in
+            let y = code(&f)
+            switch y {
+            case .range(let r): return r.contains(x)
+            case .list(let items):
+                if case .list = x, FEELCompare.equal(x, y) == true { return true }
+                for item in items {
+                    if case .range(let r) = item {
+                        if r.contains(x) == true { return true }
+                    } else if FEELCompare.equal(x, item) == true {
+                        return true
+                    }
+                }
+                return false
+            case .boolean(let b):
+                if usesInput { return b }
+                if case .boolean = x { return FEELCompare.equal(x, y) }
+                return b
+            default:
+                return FEELCompare.equal(x, y)
+            }
+        }
+    }
+
+    static func mentions(_ node: FEELNode, _ name: String) -> Bool {
+        switch node.kind {
+        case .name(let n): return n == name
+        case .literal, .temporal, .anything: return false
+        case .list(let items): return items.contains { mentions($0, name) }
+        case .context(let entries): return entries.contains { mentions($0.value, name) }
+        case .range(_, let s, _, let e):
+            return (s.map { mentions($0, name) } ?? false) || (e.map { mentions($0, name) } ?? false)
+        case .negate(let a), .unaryComparison(_, let a), .instanceOf(let a, _), .path(let a, _):
+            return mentions(a, name)
+        case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b),
+            .filter(let a, let b):
+            return mentions(a, name) || mentions(b, name)
+        case .between(let a, let b, let c), .ifThenElse(let a, let b, let c):
+            return mentions(a, name) || mentions(b, name) || mentions(c, name)
+        case .inTests(let a, let tests): return mentions(a, name) || tests.contains { mentions($0, name) }
+        case .notTests(let tests): return tests.contains { mentions($0, name) }
+        case .forLoop(let its, let body), .quantified(_, let its, let body):
+            return mentions(body, name)
+                || its.contains { mentions($0.domain, name) || ($0.upTo.map { mentions($0, name) } ?? false) }
+        case .call(let callee, let args): return mentions(callee, name) || args.contains { mentions($0.value, name) }
+        case .function(_, let body): return mentions(body, name)
+        }
+    }
+
+    mutating func compileContext(_ entries: [(key: String, value: FEELNode)]) throws(FEELError) -> FEELCode {
+        scopes.append([])
+        defer { scopes.removeLast() }
+        var compiled: [(key: String, slot: Int, code: FEELCode)] = []
+        for entry in entries {
+            let isFunction: Bool
+            if case .function = entry.value.kind { isFunction = true } else { isFunction = false }
+            var slot = -1
+            // A function entry sees itself, so that it can call itself.
+            if isFunction { slot = newSlot(entry.key) }
+            let code = try compile(entry.value)
+            if !isFunction { slot = newSlot(entry.key) }
+            compiled.append((entry.key, slot, code))
+        }
+        let all = compiled
+        return { f in
+            var result: [(key: String, value: FEELValue)] = []
+            result.reserveCapacity(all.count)
+            for entry in all {
+                let value = entry.code(&f)
+                if case .function(let fn) = value, let capture = fn.capture, capture.slots.count > entry.slot {
+                    capture.slots[entry.slot] = value
+                }
+                f.slots[entry.slot] = value
+                result.append((entry.key, value))
+            }
+            return .context(FEELContext(result))
+        }
+    }
+
+    mutating func compileIteration(_ iterations: [FEELNode.Iteration], _ body: FEELNode, quantifier: Bool?)
+        throws(FEELError) -> FEELCode
+    {
+        scopes.append([])
+        defer { scopes.removeLast() }
+        let partial = quantifier == nil ? newSlot("partial") : -1
+        var domains: [(slot: Int, domain: FEELCode, upTo: FEELCode?)] = []
+        for iteration in iterations {
+            let domain = try compile(iteration.domain)
+            let upTo = try iteration.upTo.map { (n) throws(FEELError) in try compile(n) }
+            domains.append((newSlot(iteration.name), domain, upTo))
+        }
+        let bodyCode = try compile(body)
+        let all = domains
+        return { f in
+            var results: [FEELValue] = []
+            var failed = false
+            var decided: Bool?
+            var count = 0
+            func run(_ level: Int, _ f: inout FEELFrame) {
+                if failed || decided != nil { return }
+                if level == all.count {
+                    count += 1
+                    if count > FEELCompiler.maximumIterations {
+                        failed = true
+                        f.warn("iteration stopped after \(FEELCompiler.maximumIterations) steps")
+                        return
+                    }
+                    if partial >= 0 { f.slots[partial] = .list(results) }
+                    let value = bodyCode(&f)
+                    if let every = quantifier {
+                        let isTrue: Bool
+                        if case .boolean(true) = value { isTrue = true } else { isTrue = false }
+                        if every && !isTrue { decided = false }
+                        if !every && isTrue { decided = true }
+                    } else {
+                        results.append(value)
+                    }
+                    return
+                }
+                let entry = all[level]
+                guard let items = FEELOperators.iterationDomain(entry.domain(&f), entry.upTo.map { $0(&f) }) else {
+                    failed = true
+                    return
+                }
+                for item in items {
+                    f.slots[entry.slot] = item
+                    run(level + 1, &f)
+                    if failed || decided != nil { return }
+                }
+            }
+            run(0, &f)
+            if failed { return .null }
+            if let every = quantifier { return .boolean(decided ?? every) }
+            return .list(results)
+        }
+    }
+
+    mutating func compileFilter(_ base: FEELNode, _ condition: FEELNode) throws(FEELError) -> FEELCode {
+        let b = try compile(base)
+        scopes.append([])
+        let item = newSlot("item")
+        filters.append((item, scopes.count - 1))
+        let c = try compile(condition)
+        filters.removeLast()
+        scopes.removeLast()
+        if case .literal(.number(let n)) = condition.kind {
+            return { f in FEELOperators.index(b(&f), n) }
+        }
+        return { f in
+            let value = b(&f)
+            let items: [FEELValue]
+            if case .list(let list) = value {
+                items = list
+            } else if case .null = value {
+                return .null
+            } else {
+                items = [value]
+            }
+            var out: [FEELValue] = []
+            var first = true
+            for element in items {
+                f.slots[item] = element
+                let keep = c(&f)
+                if first, case .number(let n) = keep { return FEELOperators.index(value, n) }
+                first = false
+                if case .boolean(true) = keep { out.append(element) }
+            }
+            return .list(out)
+        }
+    }
+
+    mutating func compileFunction(_ parameters: [String], _ body: FEELNode) throws(FEELError) -> FEELCode {
+        scopes.append([])
+        defer { scopes.removeLast() }
+        let slots = parameters.map { newSlot($0) }
+        let savedFilters = filters
+        filters = []
+        let code = try compile(body)
+        filters = savedFilters
+        return { f in
+            let capture = FEELCapture(f.slots)
+            let function = FEELFunction(parameters: parameters, capture: capture) { arguments, environment in
+                var frame = FEELFrame(slots: capture.slots, environment: environment)
+                for (i, slot) in slots.enumerated() where slot < frame.slots.count {
+                    frame.slots[slot] = i < arguments.count ? arguments[i] : .null
+                }
+                return code(&frame)
+            }
+            return .function(function)
+        }
+    }
+
+    mutating func compileCall(_ callee: FEELNode, _ arguments: [FEELNode.Argument], _ node: FEELNode)
+        throws(FEELError) -> FEELCode
+    {
+        var codes: [FEELCode] = []
+        for argument in arguments { codes.append(try compile(argument.value)) }
+        let names = arguments.map(\.name)
+        let isNamed = names.contains { $0 != nil }
+        if case .name(let name) = callee.kind, lookup(name) == nil {
+            if externals.contains(name) {
+                let all = codes
+                return { f in
+                    guard let function = f.environment.functions[name] else {
+                        f.warn("no function '\(name)'")
+                        return .null
+                    }
+                    return function(all.map { $0(&f) })
+                }
+            }
+            if let overloads = FEELBuiltins.table[name] {
+                return try compileBuiltin(name, overloads, names: names, codes, arguments, node)
+            }
+            if filters.isEmpty { throw error("unknown function '\(name)'", callee) }
+        }
+        let target = try compile(callee)
+        let all = codes
+        return { f in
+            guard case .function(let function) = target(&f) else {
+                f.warn("called a value that is not a function")
+                return .null
+            }
+            var values = all.map { $0(&f) }
+            if isNamed {
+                guard let ordered = FEELOperators.order(names, values, function.parameters) else { return .null }
+                values = ordered
+            } else if values.count != function.parameters.count, function.capture != nil {
+                return .null
+            }
+            return function.call(values, environment: f.environment)
+        }
+    }
+
+    mutating func compileBuiltin(
+        _ name: String, _ overloads: [FEELBuiltin], names: [String?], _ codes: [FEELCode],
+        _ arguments: [FEELNode.Argument], _ node: FEELNode
+    ) throws(FEELError) -> FEELCode {
+        var chosen: FEELBuiltin?
+        var order: [Int?] = []
+        if names.contains(where: { $0 != nil }) {
+            // Prefer a signature whose required parameters are all named; a parameter left out is null.
+            let given = Set(names.compactMap { $0 })
+            let complete = overloads.filter { Set($0.parameters.prefix($0.required)).isSubset(of: given) }
+            let ranked = complete + overloads.filter { !Set($0.parameters.prefix($0.required)).isSubset(of: given) }
+            for overload in ranked {
+                var slots: [Int?] = Array(repeating: nil, count: overload.parameters.count)
+                var ok = true
+                for (i, n) in names.enumerated() {
+                    guard let n, let p = overload.parameters.firstIndex(of: n), slots[p] == nil else {
+                        ok = false
+                        break
+                    }
+                    slots[p] = i
+                }
+                if ok {
+                    chosen = overload
+                    while slots.count > overload.required, let last = slots.last, last == nil { slots.removeLast() }
+                    order = slots
+                    break
+                }
+            }
+        } else {
+            chosen = overloads.first {
+                codes.count >= $0.required && ($0.variadic || codes.count <= $0.parameters.count)
+            }
+            order = codes.indices.map { $0 }
+        }
+        guard let builtin = chosen else {
+            let counts = overloads.map { $0.variadic ? "\($0.required) or more" : "\($0.parameters.count)" }
+            throw error(
+                "'\(name)' takes \(counts.joined(separator: " or ")) arguments (\(overloads[0].parameters.joined(separator: ", "))), not \(codes.count)",
+                node)
+        }
+        let arranged = order.map { index in index.map { codes[$0] } }
+        let body = builtin.body
+        // A call of a pure built-in with constant arguments (`duration("P12M")`) is evaluated once, here.
+        let constant = arguments.allSatisfy {
+            if case .literal = $0.value.kind { return true }
+            if case .temporal = $0.value.kind { return true }
+            return false
+        }
+        if constant, !builtin.usesEnvironment {
+            var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: FEELEnvironment())
+            let values = arranged.map { $0?(&frame) ?? .null }
+            let value = body(values, frame.environment)
+            return { _ in value }
+        }
+        if arranged.count == 1, let only = arranged[0] {
+            return { f in
+                let argument = only(&f)
+                let result = body([argument], f.environment)
+                if case .null = result, f.environment.warnings != nil, !argument.isNull {
+                    f.warn("\(name)(\(argument)) is null: the argument is not of a type it takes")
+                }
+                return result
+            }
+        }
+        return { f in
+            var values: [FEELValue] = []
+            values.reserveCapacity(arranged.count)
+            for code in arranged { values.append(code?(&f) ?? .null) }
+            let result = body(values, f.environment)
+            if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
+                f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// A DMN decision table (DMN 1.5 §8), evaluated without I/O.
+///
+/// Input expressions are evaluated over the caller's variables, each rule's unary tests against
+/// those inputs, and the hit policy picks or combines the outputs of the matching rules. One output
+/// column gives its value; several give a context keyed by output name. Tables are called from FEEL
+/// by name through `FEELEnvironment.functions`.
+public struct FEELDecisionTable: Sendable {
+    public enum Aggregation: String, Sendable {
+        case sum, count, min, max
+    }
+
+    public enum HitPolicy: Sendable, Equatable {
+        case unique, first, priority, any, ruleOrder, outputOrder
+        case collect(Aggregation?)
+
+        /// Reads a hit policy as written in rule files: `first`, `rule order`, `collect sum`, ...
+        public init?(_ text: String) {
+            let words = text.lowercased().split(separator: " ").map(String.init)
+            switch words {
+            case ["unique"], ["u"]: self = .unique
+            case ["first"], ["f"]: self = .first
+            case ["priority"], ["p"]: self = .priority
+            case ["any"], ["a"]: self = .any
+            case ["rule", "order"], ["r"]: self = .ruleOrder
+            case ["output", "order"], ["o"]: self = .outputOrder
+            case ["collect"], ["c"]: self = .collect(nil)
+            default:
+                guard words.count == 2, words[0] == "collect", let aggregation = Aggregation(rawValue: words[1]) else {
+                    return nil
+                }
+                self = .collect(aggregation)
+            }
+        }
+    }
+
+    public struct Rule: Sendable {
+        public var inputs: [FEELUnaryTests]
+        public var outputs: [FEELExpression]
+
+        public init(inputs: [FEELUnaryTests], outputs: [FEELExpression]) {
+            self.inputs = inputs
+            self.outputs = outputs
+        }
+    }
+
+    public let inputs: [FEELExpression]
+    public let outputNames: [String]
+    public let rules: [Rule]
+    public let hitPolicy: HitPolicy
+    /// Per output, the allowed values in priority order (for `priority` and `output order`).
+    public let outputValues: [[FEELValue]]
+
+    private let inputSlot: Int
+    private let slotCount: Int
+
+    /// - Parameters:
+    ///   - inputs: one expression per input column, compiled over the same names as the tests.
+    ///   - rules: every rule's tests must have one cell per input, compiled with the same `names`.
+    public init(
+        inputs: [FEELExpression], outputNames: [String], rules: [Rule], hitPolicy: HitPolicy,
+        outputValues: [[FEELValue]] = []
+    ) {
+        self.inputs = inputs
+        self.outputNames = outputNames
+        self.rules = rules
+        self.hitPolicy = hitPolicy
+        self.outputValues = outputValues
+        let tests = rules.flatMap(\.inputs)
+        inputSlot = tests.first?.inputSlot ?? 0
+        slotCount = Swift.max(tests.map(\.slotCount).max() ?? 0, inputSlot + 1)
+    }
+
+    /// Evaluates the inputs with `values` (one per name, as for the input expressions), then the rules.
+    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = FEELEnvironment()) -> FEELValue {
+        var inputValues: [FEELValue] = []
+        inputValues.reserveCapacity(inputs.count)
+        for input in inputs { inputValues.append(input.evaluate(values, environment: environment)) }
+        var slots = values
+        if slots.count > inputSlot { slots.removeLast(slots.count - inputSlot) }
+        while slots.count < slotCount { slots.append(.null) }
+        var frame = FEELFrame(slots: slots, environment: environment)
+        var matched: [Int] = []
+        for (index, rule) in rules.enumerated() {
+            var all = true
+            for (column, test) in rule.inputs.enumerated() where !test.matchesAnything {
+                frame.slots[inputSlot] = column < inputValues.count ? inputValues[column] : .null
+                if test.test(&frame) != true {
+                    all = false
+                    break
+                }
+            }
+            if all {
+                if hitPolicy == .first { return output(of: index, values, environment) }
+                matched.append(index)
+            }
+        }
+        return combine(matched, values, environment)
+    }
+
+    private func output(of rule: Int, _ values: [FEELValue], _ environment: FEELEnvironment) -> FEELValue {
+        let outputs = rules[rule].outputs
+        if outputs.count == 1 { return outputs[0].evaluate(values, environment: environment) }
+        var context = FEELContext()
+        for (name, expression) in zip(outputNames, outputs) {
+            context[name] = expression.evaluate(values, environment: environment)
+        }
+        return .context(context)
+    }
+
+    private func priority(_ value: FEELValue) -> Int {
+        let first: FEELValue
+        if case .context(let c) = value, let name = outputNames.first {
+            first = c[name] ?? .null
+        } else {
+            first = value
+        }
+        guard let allowed = outputValues.first else { return 0 }
+        return allowed.firstIndex { FEELCompare.equal($0, first) == true } ?? allowed.count
+    }
+
+    private func combine(_ matched: [Int], _ values: [FEELValue], _ environment: FEELEnvironment) -> FEELValue {
+        let results = matched.map { output(of: $0, values, environment) }
+        switch hitPolicy {
+        case .first: return results.first ?? .null
+        case .unique:
+            if results.count > 1 {
+                environment.warnings?("decision table with hit policy unique matched \(results.count) rules")
+            }
+            return results.count == 1 ? results[0] : .null
+        case .any:
+            guard let first = results.first else { return .null }
+            if results.contains(where: { FEELCompare.equal($0, first) != true }) {
+                environment.warnings?("decision table with hit policy any matched rules with different outputs")
+                return .null
+            }
+            return first
+        case .priority:
+            return results.enumerated().min { (priority($0.element), $0.offset) < (priority($1.element), $1.offset) }?
+                .element ?? .null
+        case .outputOrder:
+            return .list(
+                results.enumerated().sorted { (priority($0.element), $0.offset) < (priority($1.element), $1.offset) }
+                    .map(\.element))
+        case .ruleOrder, .collect(nil):
+            return .list(results)
+        case .collect(.count?):
+            return .number(Decimal(results.count))
+        case .collect(let aggregation?):
+            if results.isEmpty { return .null }
+            let name: String
+            switch aggregation {
+            case .sum: name = "sum"
+            case .min: name = "min"
+            default: name = "max"
+            }
+            return FEELBuiltins.table[name]![0].body([.list(results)], environment)
+        }
+    }
+}

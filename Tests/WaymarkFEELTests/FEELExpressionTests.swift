@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import WaymarkFEEL
+
+/// Behaviour of compiled expressions that Waymark's rules rely on beyond the TCK.
+@Suite struct FEELExpressionTests {
+    func eval(
+        _ text: String, _ names: [String] = [], _ values: [FEELValue] = [], environment: FEELEnvironment = .init()
+    )
+        throws -> FEELValue
+    {
+        try FEELExpression(text, names: names).evaluate(values, environment: environment)
+    }
+
+    func number(_ text: String) -> FEELValue { .number(Decimal(string: text)!) }
+
+    func history() -> FEELValue {
+        func event(_ type: String, _ day: Int) -> FEELValue {
+            .context(
+                FEELContext([
+                    ("type", .string(type)),
+                    (
+                        "at",
+                        .dateTime(
+                            FEELDateTime(
+                                date: FEELDate(year: 2024, month: 3, day: day),
+                                time: FEELTime(hour: 9, minute: 0, second: 0, offsetSeconds: 0)))
+                    ),
+                ]))
+        }
+        return .context(FEELContext([("history", .list([event("referral.received", 4), event("case.closed", 28)]))]))
+    }
+
+    @Test func namesWithSpacesResolveAgainstTheScope() throws {
+        let value = try eval("12 * Monthly Salary + 1", ["Monthly Salary"], [number("100")])
+        #expect(value.typedJSONText == #"{"type":"number","value":"1201"}"#)
+    }
+
+    @Test func pathsFiltersAndQuantifiersOverHistory() throws {
+        let event = FEELValue.context(
+            FEELContext([
+                (
+                    "at",
+                    .dateTime(
+                        FEELDateTime(
+                            date: FEELDate(year: 2025, month: 1, day: 6),
+                            time: FEELTime(hour: 10, minute: 0, second: 0, offsetSeconds: 0)))
+                )
+            ]))
+        let rule = """
+            some r in case.history[type = "referral.received"] satisfies r.at >= event.at - duration("P12M")
+            """
+        #expect(try eval(rule, ["event", "case"], [event, history()]).typedJSONText.contains("true"))
+        let count = try eval(#"count(case.history[type = "case.closed"])"#, ["case"], [history()])
+        #expect(count.typedJSONText == #"{"type":"number","value":"1"}"#)
+    }
+
+    @Test func threeValuedLogicAndNullPropagation() throws {
+        #expect(try eval("null and false").typedJSONText == #"{"type":"boolean","value":false}"#)
+        #expect(try eval("null and true").isNull)
+        #expect(try eval("null or true").typedJSONText == #"{"type":"boolean","value":true}"#)
+        #expect(try eval("1 + null").isNull)
+        #expect(try eval("x < 5", ["x"], [.null]).isNull)
+    }
+
+    @Test func dateArithmeticClampsToTheMonthEnd() throws {
+        let value = try eval(#"date("2025-01-31") + duration("P1M")"#)
+        #expect(value.typedJSONText == #"{"type":"date","value":"2025-02-28"}"#)
+    }
+
+    @Test func runtimeProblemsGiveNullAndAWarning() throws {
+        final class Sink: @unchecked Sendable {
+            let lock = NSLock()
+            var messages: [String] = []
+        }
+        let sink = Sink()
+        let environment = FEELEnvironment(warnings: { m in
+            sink.lock.lock()
+            sink.messages.append(m)
+            sink.lock.unlock()
+        })
+        #expect(try eval(#"upper case(5) + substring("a", "b")"#).isNull)
+        #expect(try eval("x.y.z", ["x"], [number("1")]).isNull)
+        #expect(try eval("x(1)", ["x"], [number("1")], environment: environment).isNull)
+        #expect(try eval("upper case(x)", ["x"], [number("5")], environment: environment).isNull)
+        #expect(sink.messages.count == 2)
+        #expect(sink.messages[1].contains("upper case"))
+    }
+
+    @Test func syntaxErrorsArePositioned() {
+        #expect(throws: FEELError.self) { try FEELExpression("1 +") }
+        do {
+            _ = try FEELExpression("a = 1 and\n  (b = )", names: ["a", "b"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.column == 8)
+            #expect(error.offset == 17)
+            #expect(error.message == "expected an expression but found ')'")
+        }
+        do {
+            _ = try FEELExpression("facts.x > 1 and unknownn > 2", names: ["facts"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.column == 17)
+            #expect(error.message.contains("unknownn"))
+        }
+    }
+
+    @Test func externalFunctionsAreCalledByName() throws {
+        let expression = try FEELExpression(#"absence level() = "severe""#, names: [], functionNames: ["absence level"])
+        let environment = FEELEnvironment(functions: ["absence level": { _ in .string("severe") }])
+        #expect(expression.evaluate([], environment: environment).typedJSONText.contains("true"))
+    }
+
+    @Test func workingDaysAndAgeUseTheCallersCalendar() throws {
+        struct Weekdays: FEELWorkingDays {
+            func addWorkingDays(_ date: FEELDate, _ n: Int) -> FEELDate {
+                var d = date
+                var left = n
+                while left > 0 {
+                    d = d.addingDays(1)
+                    if d.isoWeekday <= 5 { left -= 1 }
+                }
+                return d
+            }
+            func workingDaysBetween(_ from: FEELDate, _ to: FEELDate) -> Int {
+                var n = 0
+                var d = from
+                while d < to {
+                    d = d.addingDays(1)
+                    if d.isoWeekday <= 5 { n += 1 }
+                }
+                return n
+            }
+        }
+        let environment = FEELEnvironment(workingDays: Weekdays())
+        let added = try eval(#"add working days("2025-01-03", 1)"#, environment: environment)
+        #expect(added.typedJSONText == #"{"type":"date","value":"2025-01-06"}"#)
+        let between = try eval(
+            #"working days between(date("2025-01-03"), date("2025-01-10"))"#, environment: environment)
+        #expect(between.typedJSONText == #"{"type":"number","value":"5"}"#)
+        #expect(try eval(#"age("2013-05-01", date("2025-04-30"))"#).typedJSONText.contains(#""11""#))
+    }
+
+    @Test func iterationIsBounded() throws {
+        #expect(try eval("count(for i in 1..100000000 return i)").isNull)
+        #expect(throws: FEELError.self) { try FEELExpression(String(repeating: "(", count: 1000) + "1") }
+    }
+}
