@@ -58,6 +58,9 @@ enum CaseDetailJSON {
             return "{"
                 + context.entries.map { JSONText.string($0.key) + ": " + Self.value($0.value) }
                 .joined(separator: ", ") + "}"
+        case .range, .function:
+            // Never in event JSON; only a computed fact could hold one: shown as FEEL text.
+            return JSONText.string(value.description)
         }
     }
 
