@@ -9,7 +9,7 @@ struct Waymark: AsyncParsableCommand {
         abstract: "A workflow and rules engine for children's social care.",
         subcommands: [
             CheckCommand.self, GraphCommand.self, RunCommand.self, TestCommand.self, SimulateCommand.self,
-            EvalCommand.self,
+            EvalCommand.self, ServeCommand.self,
         ]
     )
 
