@@ -13,7 +13,10 @@ import WaymarkFEEL
 /// months of the previous referral and some just outside. A few families move away before the
 /// assessment, and some CIN plans end in a step-up to child protection rather than closure. Children
 /// in care follow Lifelong Links, which can end at any step (withdrawn, or the child leaves care).
-/// Some steps run late on purpose, so that the engine's overdue tasks and alerts have work to do.
+/// After an urgent crisis the team manager decides on a strategy discussion (mostly within the day);
+/// after repeated crises the plan is reviewed with the family, at the next plan review when one is
+/// near, else at a review held for the crisis. Some steps run late on purpose, so that the engine's
+/// overdue tasks and alerts have work to do.
 struct ChildStory {
     private enum Kind {
         case rightBalance
@@ -37,6 +40,8 @@ struct ChildStory {
     private var attendance = 0.95
     /// While set, steps on or after this day are not told: the case closed before they happened.
     private var cutoff: FEELDate?
+    /// The moments of the crises told so far, to tell how worrying the next one is.
+    private var crisisMoments: [Int64] = []
     private(set) var events: [SimulatedEvent] = []
 
     init(caseID: String, random: SeededGenerator, clock: LocalClock, from: FEELDate, to: FEELDate) {
@@ -190,7 +195,8 @@ struct ChildStory {
                     facts: FEELContext([("school", attendanceFact())]))
             }
         }
-        crises(from: referral, to: closed, monthlyChance: rightBalance ? 0.08 : 0.05)
+        // Every episode that gets this far ends with a CIN review (closing or stepping up) on `closed`.
+        crises(from: referral, to: closed, monthlyChance: rightBalance ? 0.08 : 0.05, reviewOnEnd: true)
 
         // Some plans end at a review that steps the case up to child protection instead of closing it.
         if random.chance(0.08) {
@@ -316,7 +322,7 @@ struct ChildStory {
                     EventVocabulary.pepRecorded, on: checkpoint, at: workingMinute(),
                     facts: FEELContext([("school", attendanceFact())]))
             }
-            crises(from: start, to: end, monthlyChance: 0.04)
+            crises(from: start, to: end, monthlyChance: 0.04, reviewOnEnd: false)
         }
 
         let consent = clock.addWorkingDays(
@@ -406,7 +412,9 @@ struct ChildStory {
 
     // MARK: - Pieces
 
-    private mutating func crises(from start: FEELDate, to end: FEELDate, monthlyChance: Double) {
+    /// Crises between two days, each followed by what the escalation rules ask for it.
+    /// `reviewOnEnd` says that the story holds a plan review on `end`.
+    private mutating func crises(from start: FEELDate, to end: FEELDate, monthlyChance: Double, reviewOnEnd: Bool) {
         var month = start
         while month < end {
             if random.chance(monthlyChance) {
@@ -415,13 +423,53 @@ struct ChildStory {
                     // A crisis keeps no office hours: a third come in the evening or at night, any day.
                     let outOfHours = random.chance(0.35)
                     let minute = outOfHours ? random.int(in: (18 * 60)...(23 * 60 + 55)) : workingMinute()
-                    emit(
-                        EventVocabulary.crisisPresented, on: outOfHours ? day : clock.workingDay(onOrAfter: day),
-                        at: minute,
-                        data: FEELContext([("setting", .string(random.pick(weighted: Self.crisisSettings)))]))
+                    let crisisDay = outOfHours ? day : clock.workingDay(onOrAfter: day)
+                    let setting = random.pick(weighted: Self.crisisSettings)
+                    if emit(
+                        EventVocabulary.crisisPresented, on: crisisDay, at: minute,
+                        data: FEELContext([("setting", .string(setting))]))
+                    {
+                        respond(toCrisisOn: crisisDay, at: minute, setting: setting, end: end, reviewOnEnd: reviewOnEnd)
+                    }
                 }
             }
             month = month.addingMonths(1)
+        }
+    }
+
+    /// What follows a crisis, judged as the `crisis level` table in rules/escalation.yaml does (the
+    /// number of earlier crises in the 3 months before, and whether the child went missing).
+    /// Urgent: the team manager decides on a strategy discussion, due 1 working day after - most the
+    /// same working day or the next morning, a few days late now and then. Repeated: the plan is
+    /// reviewed with the family within 5 working days; when a plan review falls within 10 working
+    /// days it waits for that review (so some are late), otherwise a review is held for the crisis.
+    private mutating func respond(
+        toCrisisOn day: FEELDate, at minute: Int, setting: String, end: FEELDate, reviewOnEnd: Bool
+    ) {
+        let moment = clock.instant(day, minuteOfDay: minute)
+        let windowStart = clock.instant(day.addingMonths(-3), minuteOfDay: minute)
+        let earlier = crisisMoments.filter { $0 >= windowStart && $0 < moment }.count
+        crisisMoments.append(moment)
+        if setting == "missing" || earlier >= 2 {
+            let delay = random.pick(weighted: [(0, 55), (1, 35), (random.int(in: 2...4), 10)])
+            let outcome = random.pick(weighted: [("convene", 40), ("not-needed", 60)])
+            let sameDay = delay == 0 && minute < 17 * 60 && clock.calendar.isWorkingDay(day)
+            emit(
+                EventVocabulary.strategyDiscussionDecided,
+                on: sameDay ? day : clock.addWorkingDays(day, max(1, delay)),
+                at: sameDay ? self.minute(after: minute) : workingMinute(),
+                data: FEELContext([("outcome", .string(outcome))]))
+        } else if earlier == 1 {
+            let reviewTypes = [
+                EventVocabulary.reviewHeld, EventVocabulary.cinReviewHeld, EventVocabulary.linksReviewHeld,
+            ]
+            let told = pending.filter { $0.at > moment && reviewTypes.contains($0.type) }.map(\.at).min()
+            let endOfStory = reviewOnEnd ? clock.instant(end, minuteOfDay: 9 * 60) : nil
+            let nextReview = [told, endOfStory].compactMap { $0 }.min()
+            let soon = clock.instant(clock.addWorkingDays(day, 10), minuteOfDay: 24 * 60 - 1)
+            let held = clock.addWorkingDays(day, random.chance(0.85) ? random.int(in: 1...5) : random.int(in: 6...15))
+            if let nextReview, nextReview <= soon { return }
+            emit(EventVocabulary.crisisReviewHeld, on: held, at: workingMinute())
         }
     }
 
@@ -481,11 +529,15 @@ struct ChildStory {
         return result.sorted()
     }
 
+    /// Tells one event, unless it falls outside the cohort's dates or after the case closed; says
+    /// whether it was told.
+    @discardableResult
     private mutating func emit(
         _ type: String, on day: FEELDate, at minute: Int, facts: FEELContext? = nil, data: FEELContext? = nil
-    ) {
-        guard day >= from && day <= to, cutoff.map({ day < $0 }) ?? true else { return }
+    ) -> Bool {
+        guard day >= from && day <= to, cutoff.map({ day < $0 }) ?? true else { return false }
         pending.append((clock.instant(day, minuteOfDay: minute), type, facts, data))
+        return true
     }
 
     /// Orders the story by time (keeping story order for equal times) and numbers it: `C-00001-0001`.

@@ -18,6 +18,10 @@ public enum EventVocabulary {
     public static let reflectiveGroupHeld = "reflective-group.held"
     public static let reviewHeld = "review.held"
     public static let crisisPresented = "crisis.presented"
+    /// The team manager's decision, after an urgent crisis, whether a strategy discussion is needed.
+    public static let strategyDiscussionDecided = "strategy-discussion.decided"
+    /// The plan reviewed with the family after repeated crises, when no plan review comes first.
+    public static let crisisReviewHeld = "crisis-review.held"
     public static let caseClosed = "case.closed"
     // Children in care: Lifelong Links.
     public static let linksReferred = "lifelong-links.referred"
@@ -33,7 +37,8 @@ public enum EventVocabulary {
     public static let all: [String] = [
         referralReceived, referralDecided, assessmentCompleted, cinPlanAgreed, cinReviewHeld, eligibilityDecided,
         fgcPrepared, fgcHeld, fgcDeclined, planAgreed, pepRecorded, attendanceRecorded, reflectiveGroupHeld,
-        reviewHeld, crisisPresented, caseClosed, linksReferred, linksConsent, linksSearchCompleted, linksEngaged,
+        reviewHeld, crisisPresented, strategyDiscussionDecided, crisisReviewHeld, caseClosed, linksReferred,
+        linksConsent, linksSearchCompleted, linksEngaged,
         linksFGCHeld, carePlanUpdated, linksReviewHeld, linksClosed,
     ]
 }

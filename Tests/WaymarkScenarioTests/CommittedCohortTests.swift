@@ -45,5 +45,17 @@ import WaymarkSimulation
         #expect(report.tasks.contains { $0.status == .done })
         #expect(report.tasks.contains { $0.status == .overdue })
         #expect(report.alerts.contains { $0.rule == "re-referral-within-12-months" })
+        // The simulator answers the escalation rules' tasks: each crisis decision, crisis review and
+        // re-referral review ends, most on time (by the end of the due date) and some late.
+        for key in ["crisis-strategy-decision", "crisis-review", "manager-review"] {
+            let raised = report.tasks.filter { $0.key == key }
+            let onTime = raised.filter { task in
+                task.done.map { $0.epochSeconds < Int64(task.due.dayNumber + 1) * 86_400 - 3600 } ?? false
+            }
+            #expect(raised.count >= 8, "\(key): \(raised.count) raised")
+            #expect(raised.allSatisfy { $0.status == .done || $0.status == .cancelled }, "\(key) left open")
+            #expect(onTime.count * 4 >= raised.count * 3, "\(key): \(onTime.count) of \(raised.count) on time")
+            #expect(onTime.count < raised.count, "\(key): none late")
+        }
     }
 }
