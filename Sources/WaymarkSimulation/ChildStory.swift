@@ -15,8 +15,9 @@ import WaymarkFEEL
 /// in care follow Lifelong Links, which can end at any step (withdrawn, or the child leaves care).
 /// After an urgent crisis the team manager decides on a strategy discussion (mostly within the day);
 /// after repeated crises the plan is reviewed with the family, at the next plan review when one is
-/// near, else at a review held for the crisis. Some steps run late on purpose, so that the engine's
-/// overdue tasks and alerts have work to do.
+/// near, else at a review held for the crisis. When recorded attendance falls to half or less, an
+/// attendance plan is agreed with the school within about a week. Some steps run late on purpose,
+/// so that the engine's overdue tasks and alerts have work to do.
 struct ChildStory {
     private enum Kind {
         case rightBalance
@@ -42,6 +43,8 @@ struct ChildStory {
     private var cutoff: FEELDate?
     /// The moments of the crises told so far, to tell how worrying the next one is.
     private var crisisMoments: [Int64] = []
+    /// The attendance last told in the child's facts, to see it fall to severe absence.
+    private var toldAttendance: Decimal?
     private(set) var events: [SimulatedEvent] = []
 
     init(caseID: String, random: SeededGenerator, clock: LocalClock, from: FEELDate, to: FEELDate) {
@@ -537,7 +540,21 @@ struct ChildStory {
     ) -> Bool {
         guard day >= from && day <= to, cutoff.map({ day < $0 }) ?? true else { return false }
         pending.append((clock.instant(day, minuteOfDay: minute), type, facts, data))
+        if case .context(let school)? = facts?["school"], case .number(let value)? = school["attendance"] {
+            noteAttendance(value, recordedOn: day)
+        }
         return true
+    }
+
+    /// Severe absence (half the sessions or more missed) asks for an attendance plan with the school,
+    /// due 5 working days after the daily rule notices it (at 00:00 the next day): most are agreed
+    /// in time, some a week or two late.
+    private mutating func noteAttendance(_ value: Decimal, recordedOn day: FEELDate) {
+        let severe = Decimal(5) / 10
+        defer { toldAttendance = value }
+        guard value <= severe, (toldAttendance ?? 1) > severe else { return }
+        let agreed = clock.addWorkingDays(day, random.chance(0.8) ? random.int(in: 2...5) : random.int(in: 7...15))
+        emit(EventVocabulary.attendancePlanAgreed, on: agreed, at: workingMinute())
     }
 
     /// Orders the story by time (keeping story order for equal times) and numbers it: `C-00001-0001`.

@@ -15,6 +15,8 @@ public enum EventVocabulary {
     public static let planAgreed = "plan.agreed"
     public static let pepRecorded = "pep.recorded"
     public static let attendanceRecorded = "attendance.recorded"
+    /// An attendance plan agreed with the school after attendance fell to half or less.
+    public static let attendancePlanAgreed = "attendance-plan.agreed"
     public static let reflectiveGroupHeld = "reflective-group.held"
     public static let reviewHeld = "review.held"
     public static let crisisPresented = "crisis.presented"
@@ -36,7 +38,8 @@ public enum EventVocabulary {
     /// Every type the simulator may write, for tests that check it against the definitions.
     public static let all: [String] = [
         referralReceived, referralDecided, assessmentCompleted, cinPlanAgreed, cinReviewHeld, eligibilityDecided,
-        fgcPrepared, fgcHeld, fgcDeclined, planAgreed, pepRecorded, attendanceRecorded, reflectiveGroupHeld,
+        fgcPrepared, fgcHeld, fgcDeclined, planAgreed, pepRecorded, attendanceRecorded, attendancePlanAgreed,
+        reflectiveGroupHeld,
         reviewHeld, crisisPresented, strategyDiscussionDecided, crisisReviewHeld, caseClosed, linksReferred,
         linksConsent, linksSearchCompleted, linksEngaged,
         linksFGCHeld, carePlanUpdated, linksReviewHeld, linksClosed,
