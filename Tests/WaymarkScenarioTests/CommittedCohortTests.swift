@@ -45,8 +45,8 @@ import WaymarkSimulation
         #expect(report.tasks.contains { $0.status == .done })
         #expect(report.tasks.contains { $0.status == .overdue })
         #expect(report.alerts.contains { $0.rule == "re-referral-within-12-months" })
-        // The simulator answers the escalation rules' tasks: each crisis decision, crisis review and
-        // re-referral review and attendance plan ends, most on time (by the end of the due date) and some late.
+        // The simulator answers the escalation rules' tasks: every crisis decision, crisis review,
+        // re-referral review and attendance plan ends, most on time (by the end of the due date), some late.
         for key in ["crisis-strategy-decision", "crisis-review", "manager-review", "severe-absence-plan"] {
             let raised = report.tasks.filter { $0.key == key }
             let onTime = raised.filter { task in
