@@ -53,6 +53,8 @@ public struct FEELDecisionTable: Sendable {
     public let outputValues: [[FEELValue]]
 
     private let inputSlot: Int
+    /// Slots for evaluating the inputs: the most any input expression needs.
+    private let inputFrameSize: Int
     private let slotCount: Int
     /// Every cell that is not `-`, rule by rule: what `evaluate` loops over. A flat array of small
     /// structs, so that the loop copies no `FEELUnaryTests` and calls each matcher directly.
@@ -82,6 +84,7 @@ public struct FEELDecisionTable: Sendable {
         let tests = rules.flatMap(\.inputs)
         inputSlot = tests.first?.inputSlot ?? 0
         slotCount = Swift.max(tests.map(\.slotCount).max() ?? 0, inputSlot + 1)
+        inputFrameSize = inputs.map(\.slotCount).max() ?? 0
         var cells: [Cell] = []
         var ends: [Int] = []
         for (r, rule) in rules.enumerated() {
@@ -98,7 +101,16 @@ public struct FEELDecisionTable: Sendable {
     public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = .empty) -> FEELValue {
         var inputValues: [FEELValue] = []
         inputValues.reserveCapacity(inputs.count)
-        for input in inputs { inputValues.append(input.evaluate(values, environment: environment)) }
+        if !inputs.isEmpty {
+            // The inputs share one frame: each was compiled over the same names, and each writes its
+            // own working slots before reading them.
+            var slots = values
+            if slots.count < inputFrameSize {
+                slots.append(contentsOf: repeatElement(.null, count: inputFrameSize - slots.count))
+            }
+            var inputFrame = FEELFrame(slots: slots, environment: environment)
+            for input in inputs { inputValues.append(input.code(&inputFrame)) }
+        }
         // The frame for tests that read variables is built only when a rule reaches one.
         var frame: FEELFrame?
         var matched: [Int] = []
@@ -112,7 +124,7 @@ public struct FEELDecisionTable: Sendable {
                 let input = cell.column < inputValues.count ? inputValues[cell.column] : .null
                 let result: Bool?
                 if let direct = cell.direct {
-                    result = direct.run(input)
+                    result = direct(input)
                 } else {
                     if frame == nil { frame = makeFrame(values, environment) }
                     frame!.slots[inputSlot] = input
@@ -141,7 +153,7 @@ public struct FEELDecisionTable: Sendable {
 
     private func output(of rule: Int, _ values: [FEELValue], _ environment: FEELEnvironment) -> FEELValue {
         let outputs = rules[rule].outputs
-        if outputs.count == 1 { return outputs[0].evaluate(values, environment: environment) }
+        if outputs.count == 1 { return outputs[0].constant ?? outputs[0].evaluate(values, environment: environment) }
         var context = FEELContext()
         for (name, expression) in zip(outputNames, outputs) {
             context[name] = expression.evaluate(values, environment: environment)

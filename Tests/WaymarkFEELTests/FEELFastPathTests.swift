@@ -22,6 +22,18 @@ import WaymarkFEEL
         #expect(fast == general)
     }
 
+    @Test(arguments: ["some", "every"])
+    func quantifierOverAnEntryFilterMatchesTheGeneralForm(quantifier: String) throws {
+        for (list, body) in [
+            (mixed, "r.n > 1"), (mixed, "r.n >= 1"), (mixed, "r.n < 0"), ("[]", "r.n > 1"), ("null", "true"),
+            (#"{type: "a", n: 2}"#, "r.n > 1"), (#"[{type: "a"}, {type: "a", n: 5}]"#, "r.n > 1"),
+        ] {
+            let fast = try eval(#"\#(quantifier) r in \#(list)[type = "a"] satisfies \#(body)"#)
+            let general = try eval(#"\#(quantifier) r in \#(list)[item.type = "a"] satisfies \#(body)"#)
+            #expect(fast == general, "\(quantifier) over \(list) satisfying \(body)")
+        }
+    }
+
     @Test func filterOnAnEntryOfANonList() throws {
         #expect(try eval(#"{type: "a"}[type = "a"]"#) == (try eval(#"[{type: "a"}]"#)))
         #expect(try eval(#"null[type = "a"]"#) == #"{"type":"null"}"#)

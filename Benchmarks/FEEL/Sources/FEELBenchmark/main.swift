@@ -78,7 +78,7 @@ func measure(_ label: String, _ body: () -> FEELValue) {
     let best = rates.max()!
     let worst = rates.min()!
     print(
-        label.padding(toLength: 44, withPad: " ", startingAt: 0)
+        label.padding(toLength: 48, withPad: " ", startingAt: 0)
             + String(format: "%12.0f evaluations/s  (3 runs: %.0f–%.0f)", best, worst, best), "[\(sink % 7)]")
 }
 
@@ -105,6 +105,12 @@ let rereferral = try! FEELExpression(
     names: names)
 precondition(rereferral.evaluate(scope).typedJSONText.contains("true"))
 measure("re-referral over 50 events") { rereferral.evaluate(scope) }
+// The same condition when no referral is recent enough: every event is looked at, none decides.
+let lateEvent = FEELValue.context(
+    FEELContext([("type", .string("referral.received")), ("at", moment(2000)), ("data", .context(FEELContext()))]))
+let lateScope: [FEELValue] = [lateEvent, caseValue, facts, .null]
+precondition(rereferral.evaluate(lateScope).typedJSONText.contains("false"))
+measure("re-referral over 50 events, none recent") { rereferral.evaluate(lateScope) }
 
 let rows: [([String], String)] = [
     (["< 0.5", ">= 2", "-"], #""severe""#),
