@@ -78,4 +78,23 @@ import WaymarkFEEL
         #expect(tests.matches(value) ?? false == expected)
         #expect(viaVariable.matches(value, values: [.number(Decimal(string: "0.5")!)]) == tests.matches(value))
     }
+
+    @Test(arguments: [
+        "0.4", "0.5", "0.7", "-0.0001", "12345678901234567", "1e35", "1e-30", "123456789012345678901234567890", "null",
+        "\"0.6\"",
+    ])
+    func tableCellsOnScaledIntegersAgreeWithTheUnaryTests(input: String) throws {
+        let cells = ["< 0.5", "[0.5..0.7)", ">= 12345678901234567", "[1e30..1e40]", "1e-30", "-", "(-1..0)"]
+        let value = try FEELExpression(input).evaluate([])
+        let table = FEELDecisionTable(
+            inputs: [try FEELExpression("x", names: ["x"])], outputNames: ["row"],
+            rules: cells.enumerated().map { index, cell in
+                FEELDecisionTable.Rule(
+                    inputs: [try! FEELUnaryTests(cell, names: ["x"])],
+                    outputs: [try! FEELExpression("\(index)", names: ["x"])])
+            }, hitPolicy: .collect(nil))
+        let expected = cells.enumerated().filter { _, cell in (try? FEELUnaryTests(cell).matches(value)) == true }
+            .map { FEELValue.number(Decimal($0.offset)) }
+        #expect(table.evaluate([value]).typedJSONText == FEELValue.list(expected).typedJSONText)
+    }
 }
