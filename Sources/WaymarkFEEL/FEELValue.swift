@@ -19,7 +19,9 @@ public enum FEELValue: Sendable {
     /// An interval such as `[1..10]`, `(date("2025-01-01")..date("2025-02-01"))` or `< 5`.
     indirect case range(FEELRange)
     /// A function value: a FEEL `function(a, b) ...` definition, or a built-in named as a value.
-    case function(FEELFunction)
+    /// Boxed too: unboxed, its 32 bytes made every value (and every context entry) larger, and
+    /// copying values is what evaluation does most.
+    indirect case function(FEELFunction)
 }
 
 /// A calendar date in the proleptic Gregorian calendar.
