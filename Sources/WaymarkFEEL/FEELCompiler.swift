@@ -331,18 +331,9 @@ struct FEELCompiler {
         case .quantified(let every, let iterations, let body):
             return try compileIteration(iterations, body, quantifier: every)
         case .path(let base, let name):
-            var names = [name]
-            var root = base
-            while case .path(let inner, let innerName) = root.kind {
-                names.insert(innerName, at: 0)
-                root = inner
-            }
-            if case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName) {
-                // `facts.school.attendance`: walk the contexts in place from the variable's slot,
-                // copying only the value at the end of the path.
-                let slot = found.slot
-                let all = names
-                return { f in FEELCompiler.follow(f.slots[slot], all) }
+            if let (slot, names) = slotPath(node) {
+                // `facts.school.attendance`: walk the contexts from the variable's slot in one call.
+                return { f in FEELCompiler.follow(f.slots[slot], names) }
             }
             let b = try compile(base)
             return { f in FEELOperators.path(b(&f), name) }
@@ -400,22 +391,62 @@ struct FEELCompiler {
         throw error("unknown name '\(name)'", node)
     }
 
+    /// `name.a.b...` where `name` is a variable read straight from its slot (not inside a filter,
+    /// where the element's entries could hide it): the slot and the entry names.
+    func slotPath(_ node: FEELNode) -> (slot: Int, names: [String])? {
+        var names: [String] = []
+        var root = node
+        while case .path(let inner, let name) = root.kind {
+            names.insert(name, at: 0)
+            root = inner
+        }
+        guard !names.isEmpty, case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName)
+        else { return nil }
+        return (found.slot, names)
+    }
+
+    /// Whether a comparison result `c` (-1, 0, 1) satisfies `op`.
+    @inline(__always)
+    static func accepts(_ op: ComparisonOperator, _ c: Int) -> Bool {
+        switch op {
+        case .equal: c == 0
+        case .notEqual: c != 0
+        case .less: c < 0
+        case .lessOrEqual: c <= 0
+        case .greater: c > 0
+        case .greaterOrEqual: c >= 0
+        }
+    }
+
+    /// `x` against a constant, through 64-bit integers when both fit.
+    @inline(__always)
+    static func compare(_ x: Decimal, _ constant: Decimal, _ scaled: FEELNumber.Scaled?) -> Int {
+        if let scaled, let y = FEELNumber.Scaled(knownLayout: x), let c = FEELNumber.Scaled.compare(y, scaled) {
+            return c
+        }
+        return FEELNumber.compare(x, constant)
+    }
+
     mutating func compileComparison(_ op: ComparisonOperator, _ left: FEELNode, _ right: FEELNode) throws(FEELError)
         -> FEELCode
     {
+        if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual,
+            let (slot, names) = slotPath(left)
+        {
+            // The commonest rule shape, `facts.school.attendance <= 0.9`, in one closure.
+            let scaled = FEELNumber.Scaled(constant)
+            return { f in
+                guard case .number(let x) = FEELCompiler.follow(f.slots[slot], names) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
+            }
+        }
         let l = try compile(left)
         if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual {
-            // The common rule shape `facts.x <= 0.9`: compare numbers without building values.
-            let accept: @Sendable (Int) -> Bool
-            switch op {
-            case .less: accept = { $0 < 0 }
-            case .lessOrEqual: accept = { $0 <= 0 }
-            case .greater: accept = { $0 > 0 }
-            default: accept = { $0 >= 0 }
-            }
+            // `count(...) > 2`: compare numbers without building values.
+            let scaled = FEELNumber.Scaled(constant)
             return { f in
-                if case .number(let x) = l(&f) { return .boolean(accept(FEELNumber.compare(x, constant))) }
-                return .null
+                guard case .number(let x) = l(&f) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
             }
         }
         if case .literal(.string(let constant)) = right.kind, op == .equal || op == .notEqual {

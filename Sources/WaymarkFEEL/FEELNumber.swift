@@ -71,7 +71,14 @@ enum FEELNumber {
         var exponent: Int
 
         init?(_ d: Decimal) {
-            guard FEELNumber.layoutKnown, let p = FEELNumber.rawParts(d) else { return nil }
+            guard FEELNumber.layoutKnown else { return nil }
+            self.init(knownLayout: d)
+        }
+
+        /// For callers that hold a `Scaled` already, which proves the layout known.
+        @inline(__always)
+        init?(knownLayout d: Decimal) {
+            guard let p = FEELNumber.rawParts(d) else { return nil }
             mantissa = p.mantissa
             exponent = p.exponent
         }
