@@ -7,11 +7,21 @@ import Foundation
 /// and context entries use the rest.
 struct FEELFrame {
     var slots: [FEELValue]
-    let environment: FEELEnvironment
+    /// The caller's environment, which the caller keeps alive for the whole evaluation (every frame
+    /// is built from an `environment` argument or `FEELEnvironment.empty` and never outlives that
+    /// call); held unowned so that making a frame costs no reference count.
+    unowned(unsafe) let storage: FEELEnvironment.Storage
+
+    init(slots: [FEELValue], environment: FEELEnvironment) {
+        self.slots = slots
+        storage = environment.storage
+    }
+
+    var environment: FEELEnvironment { FEELEnvironment(storage: storage) }
 
     @inline(__always)
     func warn(_ message: @autoclosure () -> String) {
-        environment.warnings?(message())
+        storage.warnings?(message())
     }
 }
 
@@ -21,9 +31,38 @@ typealias FEELCode = @Sendable (inout FEELFrame) -> FEELValue
 /// A test of a value that needs no frame (a decision table cell such as `< 0.5`).
 ///
 /// A struct rather than a bare closure so that it can be optional or stored in an array without
-/// Swift re-abstracting the closure, which would put two thunks in front of every call.
+/// Swift re-abstracting the closure, which would put two thunks in front of every call. A test that
+/// is an interval of numbers says so, and numbers are then checked inline, without a call.
 struct FEELDirectTest: Sendable {
+    struct Interval: Sendable {
+        var low: Decimal?
+        var lowIncluded: Bool
+        var high: Decimal?
+        var highIncluded: Bool
+
+        @inline(__always)
+        func contains(_ m: Decimal) -> Bool {
+            if let low {
+                let a = FEELNumber.compare(low, m)
+                if a > 0 || (a == 0 && !lowIncluded) { return false }
+            }
+            if let high {
+                let b = FEELNumber.compare(m, high)
+                if b > 0 || (b == 0 && !highIncluded) { return false }
+            }
+            return true
+        }
+    }
+
+    var interval: Interval?
+    /// The test of any value (for an interval test, of values that are not numbers).
     let run: @Sendable (FEELValue) -> Bool?
+
+    @inline(__always)
+    func callAsFunction(_ x: FEELValue) -> Bool? {
+        if let interval, case .number(let m) = x { return interval.contains(m) }
+        return run(x)
+    }
 }
 
 /// The slots a function value captured from the frame it was created in.
@@ -292,18 +331,9 @@ struct FEELCompiler {
         case .quantified(let every, let iterations, let body):
             return try compileIteration(iterations, body, quantifier: every)
         case .path(let base, let name):
-            var names = [name]
-            var root = base
-            while case .path(let inner, let innerName) = root.kind {
-                names.insert(innerName, at: 0)
-                root = inner
-            }
-            if case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName) {
-                // `facts.school.attendance`: walk the contexts in place from the variable's slot,
-                // copying only the value at the end of the path.
-                let slot = found.slot
-                let all = names
-                return { f in FEELCompiler.follow(f.slots[slot], all) }
+            if let (slot, names) = slotPath(node) {
+                // `facts.school.attendance`: walk the contexts from the variable's slot in one call.
+                return { f in FEELCompiler.follow(f.slots[slot], names) }
             }
             let b = try compile(base)
             return { f in FEELOperators.path(b(&f), name) }
@@ -361,22 +391,62 @@ struct FEELCompiler {
         throw error("unknown name '\(name)'", node)
     }
 
+    /// `name.a.b...` where `name` is a variable read straight from its slot (not inside a filter,
+    /// where the element's entries could hide it): the slot and the entry names.
+    func slotPath(_ node: FEELNode) -> (slot: Int, names: [String])? {
+        var names: [String] = []
+        var root = node
+        while case .path(let inner, let name) = root.kind {
+            names.insert(name, at: 0)
+            root = inner
+        }
+        guard !names.isEmpty, case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName)
+        else { return nil }
+        return (found.slot, names)
+    }
+
+    /// Whether a comparison result `c` (-1, 0, 1) satisfies `op`.
+    @inline(__always)
+    static func accepts(_ op: ComparisonOperator, _ c: Int) -> Bool {
+        switch op {
+        case .equal: c == 0
+        case .notEqual: c != 0
+        case .less: c < 0
+        case .lessOrEqual: c <= 0
+        case .greater: c > 0
+        case .greaterOrEqual: c >= 0
+        }
+    }
+
+    /// `x` against a constant, through 64-bit integers when both fit.
+    @inline(__always)
+    static func compare(_ x: Decimal, _ constant: Decimal, _ scaled: FEELNumber.Scaled?) -> Int {
+        if let scaled, let y = FEELNumber.Scaled(knownLayout: x), let c = FEELNumber.Scaled.compare(y, scaled) {
+            return c
+        }
+        return FEELNumber.compare(x, constant)
+    }
+
     mutating func compileComparison(_ op: ComparisonOperator, _ left: FEELNode, _ right: FEELNode) throws(FEELError)
         -> FEELCode
     {
+        if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual,
+            let (slot, names) = slotPath(left)
+        {
+            // The commonest rule shape, `facts.school.attendance <= 0.9`, in one closure.
+            let scaled = FEELNumber.Scaled(constant)
+            return { f in
+                guard case .number(let x) = FEELCompiler.follow(f.slots[slot], names) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
+            }
+        }
         let l = try compile(left)
         if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual {
-            // The common rule shape `facts.x <= 0.9`: compare numbers without building values.
-            let accept: @Sendable (Int) -> Bool
-            switch op {
-            case .less: accept = { $0 < 0 }
-            case .lessOrEqual: accept = { $0 <= 0 }
-            case .greater: accept = { $0 > 0 }
-            default: accept = { $0 >= 0 }
-            }
+            // `count(...) > 2`: compare numbers without building values.
+            let scaled = FEELNumber.Scaled(constant)
             return { f in
-                if case .number(let x) = l(&f) { return .boolean(accept(FEELNumber.compare(x, constant))) }
-                return .null
+                guard case .number(let x) = l(&f) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
             }
         }
         if case .literal(.string(let constant)) = right.kind, op == .equal || op == .notEqual {
@@ -408,7 +478,7 @@ struct FEELCompiler {
 
     /// A positive unary test as a matcher of the tested value.
     mutating func compileTest(_ test: FEELNode) throws(FEELError) -> FEELOperators.Matcher {
-        if let direct = try constantTest(test) { return { x, _ in direct.run(x) } }
+        if let direct = try constantTest(test) { return { x, _ in direct(x) } }
         if case .unaryComparison(let op, let operand) = test.kind {
             let code = try compile(operand)
             return { x, f in FEELCompiler.compareTest(op, x, code(&f)) }
@@ -423,44 +493,32 @@ struct FEELCompiler {
     mutating func constantTest(_ test: FEELNode) throws(FEELError) -> FEELDirectTest? {
         if case .unaryComparison(let op, let operand) = test.kind {
             guard let y = try constantValue(operand) else { return nil }
+            var direct = FEELDirectTest { x in FEELCompiler.compareTest(op, x, y) }
             if case .number(let n) = y {
-                return FEELDirectTest { x in
-                    if case .number(let m) = x {
-                        let c = FEELNumber.compare(m, n)
-                        switch op {
-                        case .equal: return c == 0
-                        case .notEqual: return c != 0
-                        case .less: return c < 0
-                        case .lessOrEqual: return c <= 0
-                        case .greater: return c > 0
-                        case .greaterOrEqual: return c >= 0
-                        }
-                    }
-                    return FEELCompiler.compareTest(op, x, y)
+                switch op {
+                case .equal: direct.interval = .init(low: n, lowIncluded: true, high: n, highIncluded: true)
+                case .less: direct.interval = .init(low: nil, lowIncluded: false, high: n, highIncluded: false)
+                case .lessOrEqual: direct.interval = .init(low: nil, lowIncluded: false, high: n, highIncluded: true)
+                case .greater: direct.interval = .init(low: n, lowIncluded: false, high: nil, highIncluded: false)
+                case .greaterOrEqual: direct.interval = .init(low: n, lowIncluded: true, high: nil, highIncluded: false)
+                case .notEqual: break
                 }
             }
-            return FEELDirectTest { x in FEELCompiler.compareTest(op, x, y) }
+            return direct
         }
         guard !FEELCompiler.mentions(test, "?"), let y = try constantValue(test) else { return nil }
         switch y {
         case .number(let n):
-            return FEELDirectTest { x in
-                if case .number(let m) = x { return FEELNumber.compare(m, n) == 0 }
-                return FEELCompare.equal(x, y)
-            }
+            var direct = FEELDirectTest { x in FEELCompare.equal(x, y) }
+            direct.interval = .init(low: n, lowIncluded: true, high: n, highIncluded: true)
+            return direct
         case .range(let r):
-            if case .number(let lo)? = r.start, case .number(let hi)? = r.end {
-                let loIncluded = r.startIncluded
-                let hiIncluded = r.endIncluded
-                return FEELDirectTest { x in
-                    guard case .number(let m) = x else { return r.contains(x) }
-                    let a = FEELNumber.compare(lo, m)
-                    if a > 0 || (a == 0 && !loIncluded) { return false }
-                    let b = FEELNumber.compare(m, hi)
-                    return b < 0 || (b == 0 && hiIncluded)
-                }
+            var direct = FEELDirectTest { x in r.contains(x) }
+            if case .number(let low)? = r.start, case .number(let high)? = r.end {
+                direct.interval = .init(
+                    low: low, lowIncluded: r.startIncluded, high: high, highIncluded: r.endIncluded)
             }
-            return FEELDirectTest { x in r.contains(x) }
+            return direct
         default:
             return FEELDirectTest { x in FEELCompiler.valueTest(x, y, usesInput: false) }
         }
@@ -563,6 +621,11 @@ struct FEELCompiler {
         scopes.append([])
         defer { scopes.removeLast() }
         let partial = quantifier == nil ? newSlot("partial") : -1
+        if let every = quantifier, iterations.count == 1, iterations[0].upTo == nil,
+            case .filter(let base, let condition) = iterations[0].domain.kind, let test = try entryTest(condition)
+        {
+            return try compileFilteredQuantifier(every, iterations[0].name, base, test, body)
+        }
         var domains: [(slot: Int, domain: FEELCode, upTo: FEELCode?)] = []
         for iteration in iterations {
             let domain = try compile(iteration.domain)
@@ -639,11 +702,57 @@ struct FEELCompiler {
         }
     }
 
+    /// The filter condition `entry op constant` (`type = "referral.received"`), where `entry` can only
+    /// be an entry of the element, as its parts.
+    mutating func entryTest(_ condition: FEELNode) throws(FEELError) -> (String, ComparisonOperator, FEELValue)? {
+        guard case .comparison(let op, let left, let right) = condition.kind, case .name(let name) = left.kind,
+            name != "item", name != "?", lookup(name) == nil, let constant = try constantValue(right)
+        else { return nil }
+        return (name, op, constant)
+    }
+
+    /// `some r in history[type = "referral.received"] satisfies body`: the filter and the quantifier in
+    /// one pass, without building the filtered list, stopping at the first element that decides.
+    mutating func compileFilteredQuantifier(
+        _ every: Bool, _ name: String, _ base: FEELNode, _ test: (String, ComparisonOperator, FEELValue),
+        _ body: FEELNode
+    ) throws(FEELError) -> FEELCode {
+        let b = try compile(base)
+        let slot = newSlot(name)
+        hoisting.append((scopes.count - 1, []))
+        let bodyCode = try compile(body)
+        let hoisted = hoisting.removeLast()!.hoisted
+        let (entry, op, constant) = test
+        return { f in
+            let value = b(&f)
+            let items: [FEELValue]
+            switch value {
+            case .null: return .null
+            case .list(let list): items = list
+            default: items = [value]
+            }
+            var prepared = false
+            var i = 0
+            while i < items.count {
+                if FEELCompiler.entryMatches(items[i], entry, op, constant) {
+                    if !prepared {
+                        FEELCompiler.prepare(hoisted, &f)
+                        prepared = true
+                    }
+                    f.slots[slot] = items[i]
+                    let isTrue: Bool
+                    if case .boolean(true) = bodyCode(&f) { isTrue = true } else { isTrue = false }
+                    if isTrue != every { return .boolean(isTrue) }
+                }
+                i += 1
+            }
+            return .boolean(every)
+        }
+    }
+
     mutating func compileFilter(_ base: FEELNode, _ condition: FEELNode) throws(FEELError) -> FEELCode {
         let b = try compile(base)
-        if case .comparison(let op, let left, let right) = condition.kind, case .name(let name) = left.kind,
-            name != "item", name != "?", lookup(name) == nil, let constant = try constantValue(right)
-        {
+        if let (name, op, constant) = try entryTest(condition) {
             // `history[type = "referral.received"]`: an entry of each element against a constant,
             // read in place, without binding `item` or building intermediate values.
             return { f in
@@ -652,8 +761,10 @@ struct FEELCompiler {
                 case .null: return .null
                 case .list(let items):
                     var out: [FEELValue] = []
-                    for element in items where FEELCompiler.entryMatches(element, name, op, constant) {
-                        out.append(element)
+                    var i = 0
+                    while i < items.count {
+                        if FEELCompiler.entryMatches(items[i], name, op, constant) { out.append(items[i]) }
+                        i += 1
                     }
                     return .list(out)
                 default:
@@ -699,16 +810,15 @@ struct FEELCompiler {
         -> Bool
     {
         guard case .context(let context) = element, let value = context[name] else {
-            return op == .equal ? constant.isNull : (op == .notEqual ? !constant.isNull : false)
+            return compareTest(op, .null, constant) == true
         }
-        if case .string(let x) = value, case .string(let y) = constant {
-            switch op {
-            case .equal: return x == y
-            case .notEqual: return x != y
-            default: break
-            }
+        if case .string(let x) = value, case .string(let y) = constant, op == .equal || op == .notEqual {
+            // Strings of different lengths differ; only equal lengths need String's comparison.
+            let same = x.utf8.count == y.utf8.count && x == y
+            return same == (op == .equal)
         }
         return compareTest(op, value, constant) == true
+
     }
 
     mutating func compileFunction(_ parameters: [String], _ body: FEELNode) throws(FEELError) -> FEELCode {
@@ -824,7 +934,7 @@ struct FEELCompiler {
             return false
         }
         if constant, !builtin.usesEnvironment {
-            var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: FEELEnvironment())
+            var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: .empty)
             let values = arranged.map { $0?(&frame) ?? .null }
             let value = body(values, frame.environment)
             return { _ in value }

@@ -80,6 +80,8 @@ public struct FEELEnvironment: Sendable {
         storage = Storage(now: now, workingDays: workingDays, functions: functions, warnings: warnings)
     }
 
+    init(storage: Storage) { self.storage = storage }
+
     /// The environment of calls that pass none: shared, so that default arguments allocate nothing.
     public static let empty = FEELEnvironment()
 }
@@ -95,6 +97,9 @@ public struct FEELExpression: Sendable {
     public let names: [String]
     let code: FEELCode
     let slotCount: Int
+    /// The value, when the expression has no names and only pure calls (`"severe"`, `-1`): a
+    /// decision table returns such an output without evaluating anything.
+    let constant: FEELValue?
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
     ///
@@ -108,6 +113,7 @@ public struct FEELExpression: Sendable {
         var parser = try FEELParser(source, names: names, functionNames: functionNames)
         let tree = try parser.parseAll()
         var compiler = FEELCompiler(bytes: parser.lexer.bytes, names: names, functionNames: functionNames)
+        constant = try compiler.constantValue(tree)
         code = try compiler.compile(tree)
         slotCount = compiler.slotCount
     }

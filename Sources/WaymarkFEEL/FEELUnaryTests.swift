@@ -65,7 +65,7 @@ public struct FEELUnaryTests: Sendable {
         return FEELDirectTest { x in
             var sawNull = false
             for matcher in all {
-                switch matcher.run(x) {
+                switch matcher(x) {
                 case true?: return !negated
                 case nil: sawNull = true
                 default: break

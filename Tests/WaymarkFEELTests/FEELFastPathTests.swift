@@ -22,6 +22,18 @@ import WaymarkFEEL
         #expect(fast == general)
     }
 
+    @Test(arguments: ["some", "every"])
+    func quantifierOverAnEntryFilterMatchesTheGeneralForm(quantifier: String) throws {
+        for (list, body) in [
+            (mixed, "r.n > 1"), (mixed, "r.n >= 1"), (mixed, "r.n < 0"), ("[]", "r.n > 1"), ("null", "true"),
+            (#"{type: "a", n: 2}"#, "r.n > 1"), (#"[{type: "a"}, {type: "a", n: 5}]"#, "r.n > 1"),
+        ] {
+            let fast = try eval(#"\#(quantifier) r in \#(list)[type = "a"] satisfies \#(body)"#)
+            let general = try eval(#"\#(quantifier) r in \#(list)[item.type = "a"] satisfies \#(body)"#)
+            #expect(fast == general, "\(quantifier) over \(list) satisfying \(body)")
+        }
+    }
+
     @Test func filterOnAnEntryOfANonList() throws {
         #expect(try eval(#"{type: "a"}[type = "a"]"#) == (try eval(#"[{type: "a"}]"#)))
         #expect(try eval(#"null[type = "a"]"#) == #"{"type":"null"}"#)
@@ -65,5 +77,24 @@ import WaymarkFEEL
         let viaVariable = try FEELUnaryTests(cell.replacingOccurrences(of: "0.5", with: "(v + 0)"), names: ["v"])
         #expect(tests.matches(value) ?? false == expected)
         #expect(viaVariable.matches(value, values: [.number(Decimal(string: "0.5")!)]) == tests.matches(value))
+    }
+
+    @Test(arguments: [
+        "0.4", "0.5", "0.7", "-0.0001", "12345678901234567", "1e35", "1e-30", "123456789012345678901234567890", "null",
+        "\"0.6\"",
+    ])
+    func tableCellsOnScaledIntegersAgreeWithTheUnaryTests(input: String) throws {
+        let cells = ["< 0.5", "[0.5..0.7)", ">= 12345678901234567", "[1e30..1e40]", "1e-30", "-", "(-1..0)"]
+        let value = try FEELExpression(input).evaluate([])
+        let table = FEELDecisionTable(
+            inputs: [try FEELExpression("x", names: ["x"])], outputNames: ["row"],
+            rules: cells.enumerated().map { index, cell in
+                FEELDecisionTable.Rule(
+                    inputs: [try! FEELUnaryTests(cell, names: ["x"])],
+                    outputs: [try! FEELExpression("\(index)", names: ["x"])])
+            }, hitPolicy: .collect(nil))
+        let expected = cells.enumerated().filter { _, cell in (try? FEELUnaryTests(cell).matches(value)) == true }
+            .map { FEELValue.number(Decimal($0.offset)) }
+        #expect(table.evaluate([value]).typedJSONText == FEELValue.list(expected).typedJSONText)
     }
 }
