@@ -411,9 +411,12 @@ extension CaseState {
     // MARK: Daily rules
 
     /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed.
-    mutating func scheduleDaily(_ env: EngineDefinitions) {
+    /// `stale` says the case has changed since the daily rules last looked at it, so every daily rule
+    /// must look again; otherwise only the rules that read the clock can have changed value.
+    mutating func scheduleDaily(_ env: EngineDefinitions, stale: Bool = true) {
         let defs = env.newest
         guard !defs.dailyRules.isEmpty else { return }
+        if stale { dailyStale = true }
         let zone = defs.defaultCalendar.zone
         let next = zone.startOfDay(zone.date(of: now).addingDays(1))
         if let scheduled = dailyScheduled, scheduled <= next { return }
@@ -427,8 +430,12 @@ extension CaseState {
         changed = false
         var readsClock = false
         let day = defs.defaultCalendar.zone.date(of: now).isoString
+        let stale = dailyStale
+        dailyStale = false
         for ri in defs.dailyRules {
             let cr = defs.rules[ri]
+            // Unchanged case, clock-free condition: the value (and so the edge state) is yesterday's.
+            if !stale && !cr.readsClock { continue }
             let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             let wasTrue = dailyTrue.contains(Int32(ri))
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
@@ -446,7 +453,7 @@ extension CaseState {
         }
         if changed || readsClock {
             dailyScheduled = nil
-            scheduleDaily(env)
+            scheduleDaily(env, stale: changed)
         }
     }
 

@@ -159,16 +159,30 @@ struct CompiledDefinitions: Sendable {
         self.pathwayIndex = pathwayIndex
         let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
         tables = sets.flatMap(\.tables)
-        let tableSources = tables.flatMap { t in
-            t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
+        let tableNames = tables.map(\.name)
+        // What each table reads, so an expression calling `absence level()` builds only the facts it
+        // needs, not the history another table reads (one level of tables calling tables).
+        var tableReads: [(name: String, needs: ScopeNeeds, clock: Bool)] = tables.map { t in
+            let sources = CompiledDefinitions.sources(t)
+            let needs = sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) }
+            return (t.name, needs, sources.contains(where: CompiledDefinitions.readsClock))
         }
-        let tablesReadClock = tableSources.contains { $0.contains("now(") || $0.contains("today(") }
+        for (i, t) in tables.enumerated() {
+            let sources = CompiledDefinitions.sources(t)
+            for other in tableReads where other.name != t.name && sources.contains(where: { $0.contains(other.name) }) {
+                tableReads[i].needs.formUnion(other.needs)
+                tableReads[i].clock = tableReads[i].clock || other.clock
+            }
+        }
+        let tableSources = tables.flatMap(CompiledDefinitions.sources)
         var rules: [CompiledRule] = []
         for set in sets {
             let calendar = set.calendar.flatMap { calendars[$0] } ?? defaultCalendar
             for rule in set.rules {
                 let source = rule.when?.source ?? ""
-                let readsClock = source.contains("now(") || source.contains("today(") || tablesReadClock
+                let readsClock =
+                    CompiledDefinitions.readsClock(source)
+                    || tableReads.contains { $0.clock && source.contains($0.name) }
                 rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock))
             }
         }
@@ -197,14 +211,10 @@ struct CompiledDefinitions: Sendable {
             sources.append(r.rule.when?.source ?? "")
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
-        let tableNames = tables.map(\.name)
-        let tableNeeds = tableSources.reduce(into: ScopeNeeds()) {
-            $0.formUnion(ScopeNeeds(source: $1, tableNames: []))
-        }
         var needs: [String: ScopeNeeds] = [:]
         for source in sources where !source.isEmpty {
             var n = ScopeNeeds(source: source, tableNames: tableNames)
-            if n.contains(.tables) { n.formUnion(tableNeeds) }
+            for table in tableReads where source.contains(table.name) { n.formUnion(table.needs) }
             needs[source] = n
         }
         self.needs = needs
@@ -220,6 +230,15 @@ struct CompiledDefinitions: Sendable {
         }
         for r in rules { for case .task(let t) in r.rule.then { reacting.formUnion(t.doneOn) } }
         reactingTypes = reacting
+    }
+
+    /// Whether an expression reads the clock, so that its value can change on a day nothing happens.
+    static func readsClock(_ source: String) -> Bool {
+        source.contains("now(") || source.contains("today(")
+    }
+
+    static func sources(_ table: DecisionTable) -> [String] {
+        table.inputs.map(\.source) + table.rules.flatMap { $0.outputEntries.map(\.source) }
     }
 
     static func sources(_ action: Action) -> [String] {
