@@ -253,6 +253,11 @@ struct CompiledDefinitions: Sendable {
 }
 
 /// The parts of the FEEL scope an expression reads, told from its text.
+///
+/// Over-reading is always safe; under-reading never happens for names written out in the expression.
+/// The entries of `case.tasks` and `case.history` carry their costly fields (ids, which are built
+/// strings, and moments, which need the zone's offset) only when the expression names them, unless
+/// it reads contexts generically (`get value`, `get entries`, `context ...`).
 struct ScopeNeeds: OptionSet, Sendable {
     let rawValue: UInt8
 
@@ -260,7 +265,13 @@ struct ScopeNeeds: OptionSet, Sendable {
     static let history = ScopeNeeds(rawValue: 2)
     static let tasks = ScopeNeeds(rawValue: 4)
     static let tables = ScopeNeeds(rawValue: 8)
-    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables]
+    /// `id` of list entries.
+    static let entryIDs = ScopeNeeds(rawValue: 16)
+    /// `raised`, `done` of tasks; `at`, `date` of history entries.
+    static let entryTimes = ScopeNeeds(rawValue: 32)
+    /// `data` of engine-emitted history entries (built from the task, stage or alert they are about).
+    static let entryData = ScopeNeeds(rawValue: 64)
+    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData]
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -270,6 +281,28 @@ struct ScopeNeeds: OptionSet, Sendable {
         if source.contains("history") { n.formUnion([.caseValue, .history]) }
         if source.contains("tasks") { n.formUnion([.caseValue, .tasks]) }
         if tableNames.contains(where: { source.contains($0) }) { n.insert(.tables) }
+        let generic = ["get value", "get entries", "context"].contains { source.contains($0) }
+        if generic || ScopeNeeds.mentions(source, "id") { n.insert(.entryIDs) }
+        if generic || ["raised", "done", "at", "date"].contains(where: { ScopeNeeds.mentions(source, $0) }) {
+            n.insert(.entryTimes)
+        }
+        if generic || ScopeNeeds.mentions(source, "data") { n.insert(.entryData) }
         self = n
+    }
+
+    /// Whether `word` occurs in `source` as a whole name part (not inside `status` or `valid`).
+    static func mentions(_ source: String, _ word: String) -> Bool {
+        let s = Array(source.utf8)
+        let w = Array(word.utf8)
+        guard s.count >= w.count else { return false }
+        func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b >= 0x80
+        }
+        for i in 0...(s.count - w.count) where s[i] == w[0] && Array(s[i..<i + w.count]) == w {
+            let before = i == 0 || !isNameByte(s[i - 1])
+            let after = i + w.count == s.count || !isNameByte(s[i + w.count])
+            if before && after { return true }
+        }
+        return false
     }
 }
