@@ -65,6 +65,10 @@ import WaymarkModel
         let report = F.run(defs, [Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")], asOf: "2025-01-20").1
         #expect(report.alerts.map(\.rule) == ["late"])
         #expect(report.alerts.first?.at == F.zone.startOfDay(F.date("2025-01-10")))
+        // The reason names the overdue work that made the condition hold.
+        #expect(
+            report.alerts.first?.because.contains(
+                #"(the task: "Decide" C1/demo/referral/decide/1, due 2025-01-07, overdue)"#) == true)
     }
 
     @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
