@@ -20,19 +20,19 @@ extension CaseState {
     ) -> String {
         let place = " [\(location.file):\(location.line)]"
         guard let expr else { return place }
+        let plan = scopeDefinitions?.newest.explainPlans[expr.source] ?? ExplainPlan(expr.source)
         var evidence: [String] = []
-        for path in CaseState.paths(after: "facts.", in: expr.source) {
+        for path in plan.factPaths {
             let value = CaseState.lookup(facts, path)
             evidence.append("\(path.joined(separator: ".")) = \(value.map(feelText) ?? "not recorded")")
         }
         if let data = t?.data {
-            for path in CaseState.paths(after: "event.data.", in: expr.source) {
+            for path in plan.dataPaths {
                 let value = CaseState.lookup(data, path)
                 evidence.append("event \(path.joined(separator: ".")) = \(value.map(feelText) ?? "absent")")
             }
         }
-        if expr.source.contains("history") {
-            let types = Set(CaseState.stringLiterals(in: expr.source))
+        if let types = plan.historyTypes {
             var earlier: [String] = []
             let zone = calendar.zone
             for item in history {
@@ -50,7 +50,7 @@ extension CaseState {
                 evidence.append("earlier events: " + earlier.suffix(5).joined(separator: ", "))
             }
         }
-        if expr.source.contains("tasks") {
+        if plan.readsTasks {
             let witnesses = taskWitnesses(expr, t, task: task, calendar)
             if !witnesses.isEmpty {
                 let shown = witnesses.prefix(3).joined(separator: "; ")

@@ -63,8 +63,9 @@ final class TaskSpec: Sendable {
     func sharesPrefix(with other: TaskSpec) -> Bool { other === self || other.idTail == idTail }
 }
 
-/// One pathway version with its lookups built once.
-struct CompiledPathway: Sendable {
+/// One pathway version with its lookups built once; a class, so that looking a pathway up while
+/// handling an event costs one reference count rather than a copy of every field.
+final class CompiledPathway: Sendable {
     let pathway: Pathway
     let calendar: CalendarInfo
     let stageIndex: [String: Int]
@@ -139,6 +140,8 @@ struct CompiledDefinitions: Sendable {
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
+    /// What `because` quotes of each condition (by source text), read once rather than per firing.
+    let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
     let reactingTypes: Set<String>
 
@@ -212,12 +215,15 @@ struct CompiledDefinitions: Sendable {
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
         var needs: [String: ScopeNeeds] = [:]
+        var plans: [String: ExplainPlan] = [:]
         for source in sources where !source.isEmpty {
+            plans[source] = ExplainPlan(source)
             var n = ScopeNeeds(source: source, tableNames: tableNames)
             for table in tableReads where source.contains(table.name) { n.formUnion(table.needs) }
             needs[source] = n
         }
         self.needs = needs
+        explainPlans = plans
         var reacting = Set(byType.keys)
         for p in sortedPathways {
             reacting.formUnion(p.enrol.on)
@@ -304,5 +310,22 @@ struct ScopeNeeds: OptionSet, Sendable {
             if before && after { return true }
         }
         return false
+    }
+}
+
+/// What the explanation of a condition quotes, read from its text: the `facts.…` and `event.data.…`
+/// paths, the event types named in its string literals when it reads the history, and whether it
+/// reads the task list.
+struct ExplainPlan: Sendable {
+    let factPaths: [[String]]
+    let dataPaths: [[String]]
+    let historyTypes: Set<String>?
+    let readsTasks: Bool
+
+    init(_ source: String) {
+        factPaths = CaseState.paths(after: "facts.", in: source)
+        dataPaths = CaseState.paths(after: "event.data.", in: source)
+        historyTypes = source.contains("history") ? Set(CaseState.stringLiterals(in: source)) : nil
+        readsTasks = source.contains("tasks")
     }
 }

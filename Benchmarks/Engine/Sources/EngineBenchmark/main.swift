@@ -40,7 +40,16 @@ if loaded.hasErrors {
     for d in loaded.diagnostics where d.severity == .error { print("\(d.location): \(d.message)") }
     exit(2)
 }
-let definitions = loaded.definitions
+/// `--without-daily`: the main run drops the daily rules too (to profile the event path alone).
+let withoutDaily = CommandLine.arguments.contains("--without-daily")
+var definitions = loaded.definitions
+if withoutDaily {
+    for (id, set) in definitions.ruleSets {
+        var s = set
+        s.rules.removeAll { if case .daily = $0.trigger { true } else { false } }
+        definitions.ruleSets[id] = s
+    }
+}
 print(
     "definitions: \(definitions.pathways.count) pathways, "
         + "\(definitions.ruleSets.values.reduce(0) { $0 + $1.rules.count }) rules, "
@@ -86,6 +95,7 @@ let last = engine.lastEventMoment!
 let lastDay = engine.timeZone.date(of: last)
 engine.advance(to: engine.endOfDay(lastDay))
 let applied = seconds(start)
+let engineKiB = status("VmRSS")
 let json = engine.report(openOnly: true).json()
 let total = seconds(start)
 let eventsPerSecond = Double(events.count) / total
@@ -96,6 +106,12 @@ print(
         events.count, total, eventsPerSecond, parsed, applied - parsed, total - applied, json.utf8.count))
 print("timers fired: \(engine.timersFired); engine problems: \(engine.problems.count)")
 let open = engine.openCaseCount
+print(
+    String(
+        format:
+            "engine state after apply (before output): %d KiB above baseline = %.0f bytes per case, %.0f per open case",
+        engineKiB - baselineKiB, Double(engineKiB - baselineKiB) * 1024 / Double(max(engine.caseCount, 1)),
+        Double(engineKiB - baselineKiB) * 1024 / Double(max(open, 1))))
 let peakKiB = status("VmHWM")
 let rssKiB = status("VmRSS")
 print(
@@ -125,9 +141,17 @@ for (id, set) in quiet.ruleSets {
     s.rules.removeAll { if case .daily = $0.trigger { true } else { false } }
     quiet.ruleSets[id] = s
 }
+let quietStart = ContinuousClock.now
 var quietEngine = Engine(definitions: quiet)
 quietEngine.ingest(events)
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
+let quietJSON = quietEngine.report(openOnly: true).json()
+let quietTotal = seconds(quietStart) + parsed
+print(
+    String(
+        format:
+            "without daily rules, end to end: %.2f s = %.0f events/s (the same parse, then apply and output; %d timers, %d bytes)",
+        quietTotal, Double(events.count) / quietTotal, quietEngine.timersFired, quietJSON.utf8.count))
 for dayOffset in 1...3 {
     let day = lastDay.addingDays(dayOffset)
     let before = quietEngine.timersFired
