@@ -126,7 +126,7 @@ struct CompiledRule: Sendable {
 }
 
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
-struct CompiledDefinitions: Sendable {
+final class CompiledDefinitions: Sendable {
     let definitions: Definitions
     /// Sorted by id.
     let pathways: [CompiledPathway]
