@@ -29,10 +29,19 @@ let package = Package(
         .library(name: "WaymarkEngine", targets: ["WaymarkEngine"]),
         .library(name: "WaymarkScenario", targets: ["WaymarkScenario"]),
         .library(name: "WaymarkSimulation", targets: ["WaymarkSimulation"]),
+        .library(name: "WaymarkStore", targets: ["WaymarkStore"]),
+        .library(name: "WaymarkServer", targets: ["WaymarkServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -66,11 +75,31 @@ let package = Package(
             dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkYAML", "WaymarkModel", "WaymarkFEEL"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "WaymarkStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift")
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WaymarkServer",
+            dependencies: [
+                "WaymarkStore", "WaymarkEngine", "WaymarkDefinitions", "WaymarkModel", "WaymarkFEEL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "waymark",
             dependencies: [
                 "WaymarkYAML", "WaymarkFEEL", "WaymarkModel", "WaymarkDefinitions", "WaymarkEngine",
-                "WaymarkScenario", "WaymarkSimulation",
+                "WaymarkScenario", "WaymarkSimulation", "WaymarkStore", "WaymarkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -91,6 +120,14 @@ let package = Package(
         .testTarget(
             name: "WaymarkScenarioTests",
             dependencies: ["WaymarkScenario", "WaymarkSimulation"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WaymarkServerTests",
+            dependencies: [
+                "WaymarkServer", "WaymarkStore", "WaymarkEngine", "WaymarkModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

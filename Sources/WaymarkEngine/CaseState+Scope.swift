@@ -38,8 +38,29 @@ extension CaseState {
             event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        var environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
+            environment.functions = Self.tableFunctions(tables, values, environment)
+        }
         return expr.compiled.evaluate(values, environment: environment)
+    }
+
+    /// The decision tables as FEEL functions over one scope: a table's inputs read the caller's
+    /// `event`, `case`, `facts` and `task`, so each call evaluates it over these values. A table may
+    /// call another; a chain deeper than 8 (a table that calls itself) gives null instead of recursing.
+    static func tableFunctions(
+        _ tables: [(name: String, table: FEELDecisionTable)], _ values: [FEELValue], _ base: FEELEnvironment,
+        depth: Int = 0
+    ) -> [String: FEELExternalFunction] {
+        var functions: [String: FEELExternalFunction] = [:]
+        for (name, table) in tables {
+            functions[name] = { _ in
+                var environment = base
+                if depth < 8 { environment.functions = tableFunctions(tables, values, base, depth: depth + 1) }
+                return table.evaluate(values, environment: environment)
+            }
+        }
+        return functions
     }
 
     /// A condition holds when it is absent or evaluates to true; null counts as false.

@@ -137,6 +137,8 @@ final class CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
+    /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
+    let feelTables: [(name: String, table: FEELDecisionTable)]
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
@@ -163,18 +165,29 @@ final class CompiledDefinitions: Sendable {
         let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
         tables = sets.flatMap(\.tables)
         let tableNames = tables.map(\.name)
+        var feelTables: [(name: String, table: FEELDecisionTable)] = []
+        for t in tables where !feelTables.contains(where: { $0.name == t.name }) {
+            if let compiled = t.feelTable(tableNames: tableNames) { feelTables.append((t.name, compiled)) }
+        }
+        self.feelTables = feelTables
         // What each table reads, so an expression calling `absence level()` builds only the facts it
-        // needs, not the history another table reads (one level of tables calling tables).
-        var tableReads: [(name: String, needs: ScopeNeeds, clock: Bool)] = tables.map { t in
-            let sources = CompiledDefinitions.sources(t)
+        // needs, not the history another table reads; a table that calls another reads what that one
+        // reads too, and reads the clock if it does (to a fixed point).
+        let tableTexts = tables.map { CompiledDefinitions.sources($0) }
+        var tableReads: [(name: String, needs: ScopeNeeds, clock: Bool)] = zip(tables, tableTexts).map { t, sources in
             let needs = sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) }
             return (t.name, needs, sources.contains(where: CompiledDefinitions.readsClock))
         }
-        for (i, t) in tables.enumerated() {
-            let sources = CompiledDefinitions.sources(t)
-            for other in tableReads where other.name != t.name && sources.contains(where: { $0.contains(other.name) }) {
-                tableReads[i].needs.formUnion(other.needs)
-                tableReads[i].clock = tableReads[i].clock || other.clock
+        var grew = true
+        while grew {
+            grew = false
+            for i in tableReads.indices {
+                for other in tableReads where tableTexts[i].contains(where: { $0.contains(other.name) }) {
+                    let before = (tableReads[i].needs, tableReads[i].clock)
+                    tableReads[i].needs.formUnion(other.needs)
+                    tableReads[i].clock = tableReads[i].clock || other.clock
+                    if before != (tableReads[i].needs, tableReads[i].clock) { grew = true }
+                }
             }
         }
         let tableSources = tables.flatMap(CompiledDefinitions.sources)

@@ -54,6 +54,18 @@ public struct FEELDecisionTable: Sendable {
 
     private let inputSlot: Int
     private let slotCount: Int
+    /// Every cell that is not `-`, rule by rule: what `evaluate` loops over. A flat array of small
+    /// structs, so that the loop copies no `FEELUnaryTests` and calls each matcher directly.
+    private let cells: [Cell]
+    /// For each rule, the index in `cells` just past its last cell.
+    private let ruleEnds: [Int]
+
+    private struct Cell: Sendable {
+        let column: Int
+        let rule: Int
+        let test: Int
+        let direct: FEELDirectTest?
+    }
 
     /// - Parameters:
     ///   - inputs: one expression per input column, compiled over the same names as the tests.
@@ -70,23 +82,43 @@ public struct FEELDecisionTable: Sendable {
         let tests = rules.flatMap(\.inputs)
         inputSlot = tests.first?.inputSlot ?? 0
         slotCount = Swift.max(tests.map(\.slotCount).max() ?? 0, inputSlot + 1)
+        var cells: [Cell] = []
+        var ends: [Int] = []
+        for (r, rule) in rules.enumerated() {
+            for (column, test) in rule.inputs.enumerated() where !test.matchesAnything {
+                cells.append(Cell(column: column, rule: r, test: column, direct: test.direct))
+            }
+            ends.append(cells.count)
+        }
+        self.cells = cells
+        ruleEnds = ends
     }
 
     /// Evaluates the inputs with `values` (one per name, as for the input expressions), then the rules.
-    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = FEELEnvironment()) -> FEELValue {
+    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = .empty) -> FEELValue {
         var inputValues: [FEELValue] = []
         inputValues.reserveCapacity(inputs.count)
         for input in inputs { inputValues.append(input.evaluate(values, environment: environment)) }
-        var slots = values
-        if slots.count > inputSlot { slots.removeLast(slots.count - inputSlot) }
-        while slots.count < slotCount { slots.append(.null) }
-        var frame = FEELFrame(slots: slots, environment: environment)
+        // The frame for tests that read variables is built only when a rule reaches one.
+        var frame: FEELFrame?
         var matched: [Int] = []
-        for (index, rule) in rules.enumerated() {
+        var c = 0
+        for index in 0..<ruleEnds.count {
+            let end = ruleEnds[index]
             var all = true
-            for (column, test) in rule.inputs.enumerated() where !test.matchesAnything {
-                frame.slots[inputSlot] = column < inputValues.count ? inputValues[column] : .null
-                if test.test(&frame) != true {
+            while c < end {
+                let cell = cells[c]
+                c += 1
+                let input = cell.column < inputValues.count ? inputValues[cell.column] : .null
+                let result: Bool?
+                if let direct = cell.direct {
+                    result = direct.run(input)
+                } else {
+                    if frame == nil { frame = makeFrame(values, environment) }
+                    frame!.slots[inputSlot] = input
+                    result = rules[cell.rule].inputs[cell.test].test(&frame!)
+                }
+                if result != true {
                     all = false
                     break
                 }
@@ -95,8 +127,16 @@ public struct FEELDecisionTable: Sendable {
                 if hitPolicy == .first { return output(of: index, values, environment) }
                 matched.append(index)
             }
+            c = end
         }
         return combine(matched, values, environment)
+    }
+
+    private func makeFrame(_ values: [FEELValue], _ environment: FEELEnvironment) -> FEELFrame {
+        var slots = values
+        if slots.count > inputSlot { slots.removeLast(slots.count - inputSlot) }
+        while slots.count < slotCount { slots.append(.null) }
+        return FEELFrame(slots: slots, environment: environment)
     }
 
     private func output(of rule: Int, _ values: [FEELValue], _ environment: FEELEnvironment) -> FEELValue {

@@ -106,7 +106,17 @@ public struct FEELContext: Sendable {
     }
 
     public subscript(key: String) -> FEELValue? {
-        get { entries.first(where: { $0.key == key })?.value }
+        @inline(__always) get {
+            // Keys of other lengths are passed over without calling String's full comparison.
+            let length = key.utf8.count
+            var i = 0
+            while i < entries.count {
+                let candidate = entries[i].key
+                if candidate.utf8.count == length, candidate == key { return entries[i].value }
+                i += 1
+            }
+            return nil
+        }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }

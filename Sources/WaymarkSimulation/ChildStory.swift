@@ -10,7 +10,9 @@ import WaymarkFEEL
 /// monthly attendance reviews, reflective groups about every six weeks and reviews every three
 /// months. Children in need have a CIN plan reviewed about every 12 weeks. Crises come unannounced
 /// (a third out of hours); about a third of children are re-referred after closure, some within 12
-/// months of the previous referral and some just outside. Children in care follow Lifelong Links.
+/// months of the previous referral and some just outside. A few families move away before the
+/// assessment, and some CIN plans end in a step-up to child protection rather than closure. Children
+/// in care follow Lifelong Links, which can end at any step (withdrawn, or the child leaves care).
 /// Some steps run late on purpose, so that the engine's overdue tasks and alerts have work to do.
 struct ChildStory {
     private enum Kind {
@@ -33,6 +35,8 @@ struct ChildStory {
     private var pending: [(at: Int64, type: String, facts: FEELContext?, data: FEELContext?)] = []
     /// The child's school attendance as a fraction of possible sessions, drifting over the story.
     private var attendance = 0.95
+    /// While set, steps on or after this day are not told: the case closed before they happened.
+    private var cutoff: FEELDate?
     private(set) var events: [SimulatedEvent] = []
 
     init(caseID: String, random: SeededGenerator, clock: LocalClock, from: FEELDate, to: FEELDate) {
@@ -112,6 +116,20 @@ struct ChildStory {
         let outcome = random.pick(weighted: [("cin", 72), ("early-help", 12), ("nfa", 10), ("child-protection", 6)])
         let rightBalance = (10...13).contains(Self.age(birth, on: referral))
 
+        // A few families move to another authority before the assessment is done: the case transfers
+        // (CIN census RC5) from wherever it has reached, the referral decision or Right Balance's
+        // eligibility and FGC stages included.
+        if random.chance(0.04) {
+            let moved = clock.addWorkingDays(decided, random.int(in: 1...25))
+            if rightBalance {
+                _ = rightBalanceOpening(decided: decided, until: moved)
+            }
+            emit(
+                EventVocabulary.caseClosed, on: moved, at: workingMinute(),
+                data: FEELContext([("reason", .string("RC5"))]))
+            return .closed(moved)
+        }
+
         // Right Balance: eligibility, then the FGC and the family-led plan (or support without one).
         var supportStart: FEELDate?
         if rightBalance {
@@ -174,6 +192,20 @@ struct ChildStory {
         }
         crises(from: referral, to: closed, monthlyChance: rightBalance ? 0.08 : 0.05)
 
+        // Some plans end at a review that steps the case up to child protection instead of closing it.
+        if random.chance(0.08) {
+            let reviewMinute = workingMinute()
+            emit(
+                EventVocabulary.cinReviewHeld, on: closed, at: reviewMinute,
+                data: FEELContext([("outcome", .string("step-up"))]))
+            if let supportStart, supportStart < closed {
+                emit(
+                    EventVocabulary.reviewHeld, on: closed, at: minute(after: reviewMinute),
+                    data: FEELContext([("outcome", .string("step-up"))]))
+            }
+            return .steppedUp
+        }
+
         // Closure: the last reviews close the plans, then the case is closed to social care.
         let closingMinute = workingMinute()
         emit(
@@ -191,7 +223,11 @@ struct ChildStory {
     }
 
     /// Right Balance from acceptance to the start of support; returns the day support starts, if it does.
-    private mutating func rightBalanceOpening(decided: FEELDate) -> FEELDate? {
+    /// Steps on or after `until` (the day the case closed) are drawn but not told.
+    private mutating func rightBalanceOpening(decided: FEELDate, until: FEELDate? = nil) -> FEELDate? {
+        let saved = cutoff
+        cutoff = until
+        defer { cutoff = saved }
         let eligibility = clock.addWorkingDays(
             decided, random.chance(0.9) ? random.int(in: 1...4) : random.int(in: 6...9))
         let eligible = random.chance(0.93)
@@ -296,6 +332,10 @@ struct ChildStory {
             end = consent
             return
         }
+        if let left = linksEndEarly(after: consent) {
+            end = left
+            return
+        }
         let searched = clock.addWorkingDays(
             consent, random.chance(0.75) ? random.int(in: 10...30) : random.int(in: 31...70))
         let connections = random.chance(0.05) ? 0 : random.int(in: 2...12)
@@ -319,19 +359,49 @@ struct ChildStory {
         emit(
             EventVocabulary.linksEngaged, on: engaged, at: workingMinute(),
             data: FEELContext([("connections_engaged", .number(Decimal(random.int(in: 1...connections))))]))
+        if let left = linksEndEarly(after: engaged) {
+            end = left
+            return
+        }
         let fgc = clock.addWorkingDays(engaged, random.chance(0.7) ? random.int(in: 5...20) : random.int(in: 21...40))
         emit(
             EventVocabulary.linksFGCHeld, on: fgc, at: workingMinute(),
             data: FEELContext([("connections_attending", .number(Decimal(random.int(in: 1...connections))))]))
+        if let left = linksEndEarly(after: fgc) {
+            end = left
+            return
+        }
         let carePlan = clock.addWorkingDays(fgc, random.chance(0.85) ? random.int(in: 3...20) : random.int(in: 21...30))
         emit(
             EventVocabulary.carePlanUpdated, on: carePlan, at: workingMinute(),
             data: FEELContext([("lifelong_links", .boolean(true))]))
+        if let left = linksEndEarly(after: carePlan) {
+            end = left
+            return
+        }
         let review = clock.workingDay(
             onOrAfter: carePlan.addingMonths(random.chance(0.85) ? random.int(in: 1...2) : 3).addingDays(
                 random.int(in: 0...25)))
         emit(EventVocabulary.linksReviewHeld, on: review, at: workingMinute())
         end = max(end, review)
+    }
+
+    /// Now and then Lifelong Links ends before its next step: the child withdraws (the coordinator
+    /// closes the work) or leaves care altogether (the case is closed, CIN census RC3 or RC4).
+    /// Returns the day it ended, if it did.
+    private mutating func linksEndEarly(after day: FEELDate) -> FEELDate? {
+        guard random.chance(0.06) else { return nil }
+        let ended = clock.addWorkingDays(day, random.int(in: 2...15))
+        if random.chance(0.6) {
+            emit(
+                EventVocabulary.linksClosed, on: ended, at: workingMinute(),
+                data: FEELContext([("reason", .string("withdrawn"))]))
+        } else {
+            emit(
+                EventVocabulary.caseClosed, on: ended, at: workingMinute(),
+                data: FEELContext([("reason", .string(random.chance(0.5) ? "RC3" : "RC4"))]))
+        }
+        return ended
     }
 
     // MARK: - Pieces
@@ -414,7 +484,7 @@ struct ChildStory {
     private mutating func emit(
         _ type: String, on day: FEELDate, at minute: Int, facts: FEELContext? = nil, data: FEELContext? = nil
     ) {
-        guard day >= from && day <= to else { return }
+        guard day >= from && day <= to, cutoff.map({ day < $0 }) ?? true else { return }
         pending.append((clock.instant(day, minuteOfDay: minute), type, facts, data))
     }
 

@@ -7,7 +7,10 @@ struct Waymark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waymark",
         abstract: "A workflow and rules engine for children's social care.",
-        subcommands: [CheckCommand.self, GraphCommand.self, SimulateCommand.self, EvalCommand.self, RunCommand.self]
+        subcommands: [
+            CheckCommand.self, GraphCommand.self, RunCommand.self, TestCommand.self, SimulateCommand.self,
+            EvalCommand.self, ServeCommand.self,
+        ]
     )
 
     /// The contract gives usage mistakes (unknown flags, bad values) exit code 2, where

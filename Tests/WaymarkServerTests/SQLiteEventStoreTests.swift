@@ -1,0 +1,109 @@
+import Testing
+import WaymarkStore
+
+@Suite struct SQLiteEventStoreTests {
+    private func event(_ id: String, case caseID: String = "C-1", at: Int64 = 0) -> StoredEvent {
+        StoredEvent(id: id, caseID: caseID, atNanoseconds: at, body: "{\"id\":\"\(id)\"}")
+    }
+
+    @Test func appendsAreIdempotentByEventID() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(path: directory.path("w.db"))
+        let first = try await store.append([event("a"), event("b"), event("a")])
+        #expect(first.acceptedIndexes == [0, 1])
+        #expect(first.duplicates == 1)
+        let second = try await store.append([event("b"), event("c")])
+        #expect(second.acceptedIndexes == [1])
+        #expect(second.duplicates == 1)
+        #expect(try await store.loadAll().map(\.id) == ["a", "b", "c"])
+    }
+
+    @Test func eventsSurviveReopeningTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("w.db")
+        do {
+            let store = try SQLiteEventStore(path: path)
+            _ = try await store.append([event("x", case: "C-9", at: 42)])
+        }
+        let reopened = try SQLiteEventStore(path: path)
+        #expect(try await reopened.loadAll() == [event("x", case: "C-9", at: 42)])
+        #expect(try await reopened.schemaVersion == 1)
+    }
+
+    @Test func theFileIsInWALModeWithFullSync() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(path: directory.path("w.db"))
+        let settings = try await store.durabilitySettings()
+        #expect(settings.journalMode == "wal")
+        #expect(settings.synchronous == 2)
+    }
+
+    @Test func concurrentAppendsAreEachCountedOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(path: directory.path("w.db"))
+        // 40 posters, each sending 25 events of which 5 overlap with the next poster's.
+        let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+            for poster in 0..<40 {
+                group.addTask {
+                    let ids = (poster * 20..<poster * 20 + 25).map { "e-\($0)" }
+                    return try await store.append(ids.map { self.event($0) })
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let accepted = results.reduce(0) { $0 + $1.accepted }
+        let duplicates = results.reduce(0) { $0 + $1.duplicates }
+        #expect(accepted == 39 * 20 + 25)
+        #expect(duplicates == 40 * 25 - accepted)
+        let stored = try await store.loadAll().map(\.id)
+        #expect(stored.count == accepted)
+        #expect(Set(stored).count == stored.count)
+    }
+
+    @Test func projectionsAreQueriedByRoleCaseStatusAndDueDate() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(path: directory.path("w.db"))
+        func task(_ id: String, case caseID: String, role: String, due: String, status: String) -> TaskRow {
+            TaskRow(
+                id: id, caseID: caseID, pathway: "p", stage: "s", key: id, title: "T", role: role,
+                raised: "2025-01-01T09:00:00+00:00", due: due, status: status, done: nil, because: "b"
+            )
+        }
+        try await store.applyProjection(
+            ProjectionChange(upsertTasks: [
+                task("t1", case: "C-2", role: "social-worker", due: "2025-01-10", status: "open"),
+                task("t2", case: "C-1", role: "social-worker", due: "2025-01-10", status: "overdue"),
+                task("t3", case: "C-1", role: "manager", due: "2025-01-05", status: "open"),
+            ])
+        )
+        #expect(try await store.tasks(matching: TaskQuery(role: "social-worker")).map(\.id) == ["t2", "t1"])
+        #expect(try await store.tasks(matching: TaskQuery(caseID: "C-1")).map(\.id) == ["t3", "t2"])
+        #expect(try await store.tasks(matching: TaskQuery(status: "open")).map(\.id) == ["t3", "t1"])
+        #expect(try await store.tasks(matching: TaskQuery(dueBefore: "2025-01-10")).map(\.id) == ["t3"])
+        try await store.applyProjection(
+            ProjectionChange(
+                upsertTasks: [task("t1", case: "C-2", role: "social-worker", due: "2025-01-10", status: "done")],
+                deleteTaskIDs: ["t2"]
+            )
+        )
+        #expect(try await store.tasks(matching: TaskQuery(role: "social-worker")).map(\.status) == ["done"])
+    }
+
+    @Test func alertsAreFilteredBySince() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(path: directory.path("w.db"))
+        func alert(_ id: String, at: Int64) -> AlertRow {
+            AlertRow(
+                id: id, caseID: "C", rule: "r", severity: "high", atNanoseconds: at, at: "x", message: "m", because: "b"
+            )
+        }
+        try await store.applyProjection(
+            ProjectionChange(upsertAlerts: [alert("late", at: 20), alert("early", at: 10)]))
+        #expect(try await store.alerts(sinceNanoseconds: nil).map(\.id) == ["early", "late"])
+        #expect(try await store.alerts(sinceNanoseconds: 15).map(\.id) == ["late"])
+    }
+
+    @Test func anUnknownStoreURLIsRefused() {
+        #expect(throws: StoreURLError.self) { try openEventStore(url: "mysql://x") }
+    }
+}
