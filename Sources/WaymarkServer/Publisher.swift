@@ -55,7 +55,10 @@ struct PublisherService: Service {
                 try await Task.sleep(for: interval)
             }
         }
-        await publisher.publish(force: false)
+        // The final pass must run even when the service was cancelled rather than shut down
+        // gracefully; an unstructured task does not inherit the cancellation.
+        let final = publisher
+        await Task { await final.publish(force: false) }.value
     }
 }
 
