@@ -111,6 +111,51 @@ import WaymarkStore
         #expect(!logs.contains("2014-02-03"))
     }
 
+    @Test func sighupRefusesABrokenDefinitionsFileAndKeepsTheRunningOnes() async throws {
+        let directory = try TemporaryDirectory()
+        let definitions = directory.path("defs")
+        try FixtureFolder.write(to: definitions)
+        let daemon = try await ServeProcess.start([
+            "--definitions", definitions, "--store", "sqlite:" + directory.path("w.db"),
+        ])
+        let at = Fixture.isoUTC(daysFromNow: -1)
+        #expect(
+            try await HTTP.post(daemon.base + "/v1/events", Fixture.referral("e1", case: "C-1", at: at)).status == 200)
+
+        // A stage that leads nowhere known: the loader refuses it with a positioned diagnostic.
+        let pathway = definitions + "/workflows/intake.yaml"
+        let good = try String(contentsOfFile: pathway, encoding: .utf8)
+        try good.replacingOccurrences(of: "to: closed", with: "to: nowhere")
+            .write(toFile: pathway, atomically: true, encoding: .utf8)
+        daemon.sendHangUp()
+        let refused = try await eventually {
+            let health = try await HTTP.get(daemon.base + "/healthz").json()
+            let status = health["definitions"] as? [String: Any]
+            return status?["last_reload"] as? String == "refused"
+        }
+        #expect(refused)
+        let health = try await HTTP.get(daemon.base + "/healthz").json()["definitions"] as? [String: Any]
+        let diagnostics = health?["diagnostics"] as? [String] ?? []
+        #expect(diagnostics.contains { $0.contains("intake.yaml") && $0.contains("nowhere") })
+        #expect(health?["generation"] as? Int == 1)
+        #expect(daemon.stderr.contains("definitions reload refused"))
+        // The running definitions stay in force: a new referral still opens its task.
+        #expect(
+            try await HTTP.post(daemon.base + "/v1/events", Fixture.referral("e2", case: "C-2", at: at)).status == 200)
+        let tasks = try await HTTP.get(daemon.base + "/v1/tasks").json()["tasks"] as? [[String: Any]]
+        #expect(tasks?.compactMap { $0["case"] as? String }.sorted() == ["C-1", "C-2"])
+
+        // Putting the file right is accepted at the next reload.
+        try good.write(toFile: pathway, atomically: true, encoding: .utf8)
+        daemon.sendHangUp()
+        let accepted = try await eventually {
+            let status = try await HTTP.get(daemon.base + "/healthz").json()["definitions"] as? [String: Any]
+            return status?["last_reload"] as? String == "accepted" && status?["generation"] as? Int == 2
+        }
+        #expect(accepted)
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test func sigtermStopsGracefullyWithTheEmittedFilesCurrent() async throws {
         let directory = try TemporaryDirectory()
         try FixtureFolder.write(to: directory.path("defs"))
