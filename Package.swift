@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [
-                "WaymarkServer", "WaymarkStore", "WaymarkEngine", "WaymarkModel",
+                "WaymarkServer", "WaymarkStore", "WaymarkEngine", "WaymarkModel", "waymark",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

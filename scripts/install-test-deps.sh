@@ -1,14 +1,10 @@
 #!/bin/sh
-# Installs what the daemon's tests and benchmarks need from Debian's packages, when missing:
-# chromium (the web page test loads GET / in a real headless browser) and wrk (the HTTP load
-# generator of Benchmarks/Server). Idempotent: does nothing when both are already installed.
+# Installs what the daemon's tests need from Debian's packages, when missing: chromium, in which
+# Tests/WaymarkServerTests/BoardPageBrowserTests.swift loads the task board (`GET /`) headless.
+# Idempotent: does nothing when it is already installed. Uses sudo only when not root.
 set -eu
 
-missing=""
-command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
-
-if [ -z "$missing" ]; then
+if command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
 
@@ -17,7 +13,6 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
-echo "install-test-deps: installing$missing" >&2
+echo "install-test-deps: installing chromium" >&2
 $SUDO apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium

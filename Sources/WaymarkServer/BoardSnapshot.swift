@@ -69,7 +69,7 @@ public struct BoardSnapshot: Sendable {
     /// Changes needed to bring the projection tables from `old` to `self`.
     public func projectionChange(from old: BoardSnapshot?) -> ProjectionChange {
         guard let old else {
-            return ProjectionChange(upsertTasks: tasks, upsertAlerts: alerts)
+            return ProjectionChange(upsertTasks: tasks, upsertAlerts: alerts, replacesAll: true)
         }
         var change = ProjectionChange()
         let oldTasks = Dictionary(old.tasks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -34,6 +34,7 @@ public actor EngineHost {
     private let logger: Logger
     private var version = 0
     private var published: BoardSnapshot?
+    private var building: (version: Int, task: Task<BoardSnapshot, Never>)?
     private var storedEvents = 0
     private var status: DefinitionsStatus
     /// The zone used for dates without a time; shared with request decoding outside the actor.
@@ -83,7 +84,7 @@ public actor EngineHost {
         engine.advance(to: clock())
         storedEvents = stored.count
         version += 1
-        let snapshot = currentSnapshot()
+        let snapshot = await currentSnapshot()
         let done = ContinuousClock.now
         return StartupReport(
             events: stored.count, cases: Set(stored.map(\.caseID)).count,
@@ -135,10 +136,21 @@ public actor EngineHost {
     public var nextTimer: Moment? { engine.nextTimer }
 
     /// The task list as of the last change, rebuilt only when something changed.
-    public func currentSnapshot() -> BoardSnapshot {
+    ///
+    /// The rebuild (every task of every case, formatted) runs off the actor on a copy of the
+    /// engine, which is a value: with 100,000 cases it takes a noticeable time, and ingestion and
+    /// the scheduler keep going on the actor meanwhile. Callers asking while a rebuild of the same
+    /// version is under way wait for that one rather than start another.
+    public func currentSnapshot() async -> BoardSnapshot {
         if let published, published.version == version { return published }
-        let snapshot = Self.snapshot(of: engine.report(openOnly: false), version: version)
-        published = snapshot
+        if let building, building.version == version { return await building.task.value }
+        let engine = self.engine
+        let version = self.version
+        let task = Task.detached { Self.snapshot(of: engine.report(openOnly: false), version: version) }
+        building = (version, task)
+        let snapshot = await task.value
+        if snapshot.version > (published?.version ?? -1) { published = snapshot }
+        if building?.version == version { building = nil }
         return snapshot
     }
 

@@ -51,11 +51,18 @@ struct PublisherService: Service {
     func run() async throws {
         await cancelOnGracefulShutdownQuietly {
             while !Task.isCancelled {
+                let started = ContinuousClock.now
                 await publisher.publish(force: false)
-                try await Task.sleep(for: interval)
+                // With many cases a pass is long; resting twice as long as it took keeps the
+                // publisher to a third of a core under sustained ingestion.
+                let took = ContinuousClock.now - started
+                try await Task.sleep(for: max(interval, took * 2))
             }
         }
-        await publisher.publish(force: false)
+        // The final pass must run even when the service was cancelled rather than shut down
+        // gracefully; an unstructured task does not inherit the cancellation.
+        let final = publisher
+        await Task { await final.publish(force: false) }.value
     }
 }
 

@@ -71,11 +71,15 @@ public struct ProjectionChange: Sendable, Hashable {
     public var deleteTaskIDs: [String]
     public var upsertAlerts: [AlertRow]
     public var deleteAlertIDs: [String]
+    /// Empty both tables first: the first publication after start-up, when rows left by an earlier
+    /// run (with other definitions, say) must not survive.
+    public var replacesAll: Bool
 
     public init(
         upsertTasks: [TaskRow] = [], deleteTaskIDs: [String] = [], upsertAlerts: [AlertRow] = [],
-        deleteAlertIDs: [String] = []
+        deleteAlertIDs: [String] = [], replacesAll: Bool = false
     ) {
+        self.replacesAll = replacesAll
         self.upsertTasks = upsertTasks
         self.deleteTaskIDs = deleteTaskIDs
         self.upsertAlerts = upsertAlerts
@@ -84,7 +88,8 @@ public struct ProjectionChange: Sendable, Hashable {
 
     /// True when nothing changed, so that no transaction is needed.
     public var isEmpty: Bool {
-        upsertTasks.isEmpty && deleteTaskIDs.isEmpty && upsertAlerts.isEmpty && deleteAlertIDs.isEmpty
+        !replacesAll && upsertTasks.isEmpty && deleteTaskIDs.isEmpty && upsertAlerts.isEmpty
+            && deleteAlertIDs.isEmpty
     }
 }
 

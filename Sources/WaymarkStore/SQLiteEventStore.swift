@@ -115,6 +115,9 @@ public final class SQLiteEventStore: EventStore {
     public func applyProjection(_ change: ProjectionChange) async throws {
         if change.isEmpty { return }
         try await pool.write { db in
+            if change.replacesAll {
+                try db.execute(sql: "DELETE FROM tasks; DELETE FROM alerts")
+            }
             let deleteTask = try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?")
             for id in change.deleteTaskIDs { try deleteTask.execute(arguments: [id]) }
             let upsertTask = try db.cachedStatement(

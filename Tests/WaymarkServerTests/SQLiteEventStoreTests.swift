@@ -87,6 +87,14 @@ import WaymarkStore
             )
         )
         #expect(try await store.tasks(matching: TaskQuery(role: "social-worker")).map(\.status) == ["done"])
+        // The first publication of a new run replaces whatever an earlier run left.
+        try await store.applyProjection(
+            ProjectionChange(
+                upsertTasks: [task("t9", case: "C-9", role: "manager", due: "2025-02-01", status: "open")],
+                replacesAll: true
+            )
+        )
+        #expect(try await store.tasks(matching: TaskQuery()).map(\.id) == ["t9"])
     }
 
     @Test func alertsAreFilteredBySince() async throws {
