@@ -349,15 +349,23 @@ struct FEELCompiler {
     /// `value.names[0].names[1]...`: context entries looked up directly, other values through
     /// the general path operator.
     static func follow(_ value: FEELValue, _ names: [String]) -> FEELValue {
-        var current = value
-        for name in names {
-            if case .context(let context) = current {
-                current = context[name] ?? .null
-            } else {
-                current = FEELOperators.path(current, name)
-            }
+        switch names.count {
+        // Short paths, the usual ones, unrolled: no iteration over the names and no variable to
+        // reassign, so each intermediate context is only borrowed.
+        case 1: return step(value, names[0])
+        case 2: return step(step(value, names[0]), names[1])
+        case 3: return step(step(step(value, names[0]), names[1]), names[2])
+        default:
+            var current = value
+            for name in names { current = step(current, name) }
+            return current
         }
-        return current
+    }
+
+    @inline(__always)
+    static func step(_ value: FEELValue, _ name: String) -> FEELValue {
+        if case .context(let context) = value { return context[name] ?? .null }
+        return FEELOperators.path(value, name)
     }
 
     mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
