@@ -35,7 +35,7 @@ func report(_ name: String, _ seconds: Double, _ detail: String) {
 }
 
 if only == "none" { exit(0) }
-let bare = only == "ours" ? (1.0, 0) : best {
+let bare = only == "ours" ? (seconds: 1.0, result: 0) : best {
     files.reduce(0) { total, file in
         total + file.withUnsafeBufferPointer { Int(bare_event_loop($0.baseAddress, $0.count)) }
     }
