@@ -37,6 +37,8 @@ actor Publisher {
             last = snapshot
             metrics.observe(snapshot)
             metrics.storedEvents.record(await host.eventCount)
+        } catch is CancellationError {
+            // Stopped by cancellation (not a graceful shutdown): the next start publishes afresh.
         } catch {
             logger.error("publishing failed", metadata: ["error": "\(error)"])
         }

@@ -247,6 +247,22 @@ say(
         percentile(queryTimes, 0.99) * 1000, queryTimes.last! * 1000
     )
 )
+// The same queries timed on a raw keep-alive socket: the daemon's own time, without URLSession.
+let raw = try RawHTTPClient(port: daemon.port)
+var rawTimes: [Double] = []
+for query in 0..<options.queries {
+    let sent = ContinuousClock.now
+    let (status, _) = raw.get("/v1/tasks?role=social-worker-\(query % teams)")
+    precondition(status == 200, "raw GET failed: \(status)")
+    rawTimes.append(seconds(ContinuousClock.now - sent))
+}
+rawTimes.sort()
+say(
+    String(
+        format: "GET /v1/tasks?role= on a raw socket (same queries, no URLSession): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        percentile(rawTimes, 0.5) * 1000, percentile(rawTimes, 0.99) * 1000, rawTimes.last! * 1000
+    )
+)
 var caseTimes: [Double] = []
 for query in 0..<options.queries {
     caseTimes.append(try await get("/v1/tasks?role=social-worker-\(query % teams)&case=C-\(query * 7 % options.cases)").0)
