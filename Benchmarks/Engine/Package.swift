@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "EngineBenchmark",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(path: "../..")],
+    dependencies: [.package(name: "Waymark", path: "../..")],
     targets: [
         .executableTarget(
             name: "EngineBenchmark",

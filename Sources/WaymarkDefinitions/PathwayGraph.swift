@@ -43,7 +43,24 @@ public enum PathwayGraph {
     private static func label(_ t: Transition) -> String {
         let events = t.on.joined(separator: " | ")
         guard let when = t.when else { return events }
-        return "\(events)\n[\(when.source.split(whereSeparator: \.isNewline).joined(separator: " "))]"
+        return "\(events)\n[\(condition(when.source))]"
+    }
+
+    /// Longest condition drawn in full; a drawing is for an overview, and the file has the rest.
+    public static let maximumConditionLength = 60
+
+    /// A condition on one line (a condition written over several lines in a `>-` block has its
+    /// line breaks and indentation folded into single spaces), cut at a word with `…` when long.
+    public static func condition(_ source: String) -> String {
+        let text = source.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard text.count > maximumConditionLength else { return text }
+        var cut = text.prefix(maximumConditionLength - 1)
+        if let space = cut.lastIndex(of: " "),
+            cut.distance(from: cut.startIndex, to: space) > maximumConditionLength / 2
+        {
+            cut = cut[..<space]
+        }
+        return cut + "…"
     }
 
     /// The lines of a stage's box: title, id, deadline, tasks with their due durations.
@@ -66,8 +83,13 @@ public enum PathwayGraph {
                 id.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? Character($0) : "_" })
     }
 
+    /// Text inside a quoted Mermaid label, which Mermaid renders as HTML: `#` starts Mermaid's own
+    /// entity codes, so it goes first; `<`, `>` and `&` (frequent in conditions such as
+    /// `attendance <= 0.9`) would otherwise be read as markup, and `"` would end the label.
     private static func mermaidText(_ text: String) -> String {
-        text.replacingAll("\"", with: "#quot;").replacingAll("\n", with: "<br/>")
+        text.replacingAll("#", with: "#35;").replacingAll("&", with: "#amp;").replacingAll("<", with: "#lt;")
+            .replacingAll(">", with: "#gt;").replacingAll("\"", with: "#quot;").replacingAll("|", with: "#124;")
+            .replacingAll("\n", with: "<br/>")
     }
 
     static func mermaid(_ pathway: Pathway) -> String {

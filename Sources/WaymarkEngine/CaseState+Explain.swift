@@ -20,19 +20,19 @@ extension CaseState {
     ) -> String {
         let place = " [\(location.file):\(location.line)]"
         guard let expr else { return place }
+        let plan = scopeDefinitions?.newest.explainPlans[expr.source] ?? ExplainPlan(expr.source)
         var evidence: [String] = []
-        for path in CaseState.paths(after: "facts.", in: expr.source) {
+        for path in plan.factPaths {
             let value = CaseState.lookup(facts, path)
             evidence.append("\(path.joined(separator: ".")) = \(value.map(feelText) ?? "not recorded")")
         }
         if let data = t?.data {
-            for path in CaseState.paths(after: "event.data.", in: expr.source) {
+            for path in plan.dataPaths {
                 let value = CaseState.lookup(data, path)
                 evidence.append("event \(path.joined(separator: ".")) = \(value.map(feelText) ?? "absent")")
             }
         }
-        if expr.source.contains("history") {
-            let types = Set(CaseState.stringLiterals(in: expr.source))
+        if let types = plan.historyTypes {
             var earlier: [String] = []
             let zone = calendar.zone
             for item in history {
@@ -50,8 +50,41 @@ extension CaseState {
                 evidence.append("earlier events: " + earlier.suffix(5).joined(separator: ", "))
             }
         }
+        if plan.readsTasks {
+            let witnesses = taskWitnesses(expr, t, task: task, calendar)
+            if !witnesses.isEmpty {
+                let shown = witnesses.prefix(3).joined(separator: "; ")
+                let more = witnesses.count > 3 ? " and \(witnesses.count - 3) more" : ""
+                evidence.append((witnesses.count == 1 ? "the task: " : "the tasks: ") + shown + more)
+            }
+        }
         let detail = evidence.isEmpty ? "" : " (" + evidence.joined(separator: "; ") + ")"
         return ", because `\(expr.source)` held\(detail)" + place
+    }
+
+    /// The tasks that make a condition over `case.tasks` hold on their own: the condition is evaluated
+    /// with `case.tasks` holding just that task. For `some t in case.tasks satisfies …` these are
+    /// exactly the tasks that satisfy it (the overdue work a review is about); a condition that needs
+    /// several tasks together (`count(…) > 3`) has none, and the explanation stays general.
+    mutating func taskWitnesses(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
+        -> [String]
+    {
+        let saved = (scopeCache, scopeCacheParts)
+        defer { (scopeCache, scopeCacheParts) = saved }
+        guard case .context(let base) = buildCaseValue(calendar, parts: [.history, .entryIDs, .entryTimes, .entryData])
+        else { return [] }
+        var out: [String] = []
+        for ti in tasks.indices {
+            var single = base
+            single["tasks"] = .list([taskValue(ti, calendar)])
+            scopeCache = .context(single)
+            scopeCacheParts = .all
+            guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar) else { continue }
+            let task = tasks[ti]
+            out.append(
+                "\"\(task.template.title)\" \(taskID(ti)), due \(task.due.isoString), \(task.status.rawValue)")
+        }
+        return out
     }
 
     /// Dotted identifier paths that follow `prefix` in `source` (`facts.school.attendance`).

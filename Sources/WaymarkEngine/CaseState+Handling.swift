@@ -36,7 +36,8 @@ extension CaseState {
             let ti = Int(t)
             guard tasks[ti].status == .open else { return }
             tasks[ti].status = .overdue
-            emit(.taskOverdue, subject: ti, stage: -1, source: "task \(taskID(ti))")
+            let (spec, caseID) = (tasks[ti].spec, id)
+            emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)")
             drain(env)
             scheduleDaily(env)
         case .breach(let e, let entry):
@@ -85,13 +86,14 @@ extension CaseState {
     }
 
     /// Queues an engine-emitted event, to be handled once the current one is done.
-    mutating func emit(_ type: EmittedType, subject: Int, stage: Int, source: String) {
+    /// `source` (the definition that emitted it) is only put into words if the cascade is stopped.
+    mutating func emit(_ type: EmittedType, subject: Int, stage: Int, source: @autoclosure () -> String) {
         changed = true
         let next = depth + 1
         if next > CaseState.cascadeLimit {
             problems.append(
                 "Stopped a cascade deeper than \(CaseState.cascadeLimit) emitted events at \(now.formatted(in: .utc)): "
-                    + "\(type.name) from \(source); check the rules and stage actions that react to "
+                    + "\(type.name) from \(source()); check the rules and stage actions that react to "
                     + "\(type.name) and raise it again")
             return
         }
@@ -102,7 +104,7 @@ extension CaseState {
         pending.append(
             Trigger(
                 id: id, type: type.name, at: now, data: nil, facts: nil, history: item,
-                task: isTask ? subject : nil, depth: next, source: source))
+                task: isTask ? subject : nil, depth: next, source: ""))
     }
 
     /// The id of an emitted event: `TYPE:TASK-ID`, `TYPE:ALERT-ID`, or `TYPE:CASE/PATHWAY/STAGE/N` for a
@@ -305,7 +307,8 @@ extension CaseState {
         tasks[ti].status = .done
         tasks[ti].done = now
         scopeCache = nil
-        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(taskID(ti))")
+        let (spec, caseID) = (tasks[ti].spec, id)
+        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
         guard tasks[ti].template.repeat != nil else { return }
         let task = tasks[ti]
         // Repeats for as long as the case stays in the task's stage (or its enrolment stays open).
@@ -328,7 +331,8 @@ extension CaseState {
         tasks[ti].status = .cancelled
         tasks[ti].done = nil
         scopeCache = nil
-        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(taskID(ti))")
+        let (spec, caseID) = (tasks[ti].spec, id)
+        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
     }
 
     // MARK: Actions
@@ -411,9 +415,12 @@ extension CaseState {
     // MARK: Daily rules
 
     /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed.
-    mutating func scheduleDaily(_ env: EngineDefinitions) {
+    /// `stale` says the case has changed since the daily rules last looked at it, so every daily rule
+    /// must look again; otherwise only the rules that read the clock can have changed value.
+    mutating func scheduleDaily(_ env: EngineDefinitions, stale: Bool = true) {
         let defs = env.newest
         guard !defs.dailyRules.isEmpty else { return }
+        if stale { dailyStale = true }
         let zone = defs.defaultCalendar.zone
         let next = zone.startOfDay(zone.date(of: now).addingDays(1))
         if let scheduled = dailyScheduled, scheduled <= next { return }
@@ -427,8 +434,12 @@ extension CaseState {
         changed = false
         var readsClock = false
         let day = defs.defaultCalendar.zone.date(of: now).isoString
+        let stale = dailyStale
+        dailyStale = false
         for ri in defs.dailyRules {
             let cr = defs.rules[ri]
+            // Unchanged case, clock-free condition: the value (and so the edge state) is yesterday's.
+            if !stale && !cr.readsClock { continue }
             let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             let wasTrue = dailyTrue.contains(Int32(ri))
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
@@ -446,7 +457,7 @@ extension CaseState {
         }
         if changed || readsClock {
             dailyScheduled = nil
-            scheduleDaily(env)
+            scheduleDaily(env, stale: changed)
         }
     }
 

@@ -16,7 +16,7 @@ extension CaseState {
         let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
         var caseValue = FEELValue.null
         if needs.contains(.caseValue) {
-            let parts = needs.intersection([.history, .tasks])
+            let parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else {
@@ -38,8 +38,29 @@ extension CaseState {
             event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        let environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        var environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
+            environment.functions = Self.tableFunctions(tables, values, environment)
+        }
         return expr.compiled.evaluate(values, environment: environment)
+    }
+
+    /// The decision tables as FEEL functions over one scope: a table's inputs read the caller's
+    /// `event`, `case`, `facts` and `task`, so each call evaluates it over these values. A table may
+    /// call another; a chain deeper than 8 (a table that calls itself) gives null instead of recursing.
+    static func tableFunctions(
+        _ tables: [(name: String, table: FEELDecisionTable)], _ values: [FEELValue], _ base: FEELEnvironment,
+        depth: Int = 0
+    ) -> [String: FEELExternalFunction] {
+        var functions: [String: FEELExternalFunction] = [:]
+        for (name, table) in tables {
+            functions[name] = { _ in
+                var environment = base
+                if depth < 8 { environment.functions = tableFunctions(tables, values, base, depth: depth + 1) }
+                return table.evaluate(values, environment: environment)
+            }
+        }
+        return functions
     }
 
     /// A condition holds when it is absent or evaluates to true; null counts as false.
@@ -60,22 +81,28 @@ extension CaseState {
         return out
     }
 
-    func eventValue(_ t: Trigger, _ calendar: CalendarInfo) -> FEELValue {
+    /// An event as FEEL sees it; `parts` leaves out the costly fields an expression does not name
+    /// (for the entries of `case.history`; `event` itself is always whole).
+    func eventValue(_ t: Trigger, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {
         let data: FEELValue
         if let d = t.data {
             data = .context(d)
-        } else if case .emitted(let type, _, let subject, let stage) = t.history {
+        } else if parts.contains(.entryData), case .emitted(let type, _, let subject, let stage) = t.history {
             data = emittedData(type, subject: Int(subject), stage: Int(stage), calendar)
         } else {
             data = .null
         }
-        return .context(
-            FEELContext([
-                ("id", .string(t.id)), ("type", .string(t.type)),
-                ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
-                ("date", .date(calendar.zone.date(of: t.at))), ("data", data),
-                ("facts", t.facts.map { .context($0) } ?? .null),
-            ]))
+        var entries: [(key: String, value: FEELValue)] = []
+        entries.reserveCapacity(6)
+        if parts.contains(.entryIDs) { entries.append(("id", .string(t.id))) }
+        entries.append(("type", .string(t.type)))
+        if parts.contains(.entryTimes) {
+            entries.append(("at", .dateTime(t.at.feelDateTime(in: calendar.zone))))
+            entries.append(("date", .date(calendar.zone.date(of: t.at))))
+        }
+        entries.append(("data", data))
+        entries.append(("facts", t.facts.map { .context($0) } ?? .null))
+        return .context(FEELContext(entries))
     }
 
     func emittedData(_ type: EmittedType, subject: Int, stage: Int, _ calendar: CalendarInfo) -> FEELValue {
@@ -114,17 +141,26 @@ extension CaseState {
         return cp.pathway.stages[stage].id
     }
 
-    func taskValue(_ ti: Int, _ calendar: CalendarInfo) -> FEELValue {
+    /// A task as FEEL sees it; `parts` leaves out the costly fields an expression does not name.
+    func taskValue(_ ti: Int, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {
         let t = tasks[ti]
-        return .context(
-            FEELContext([
-                ("id", .string(taskID(ti))), ("key", .string(t.template.key)), ("title", .string(t.template.title)),
-                ("role", .string(t.template.role)), ("pathway", t.pathway.map { .string($0) } ?? .null),
-                ("stage", t.stage.map { .string($0) } ?? .null),
-                ("raised", .dateTime(t.raised.feelDateTime(in: calendar.zone))), ("due", .date(t.due)),
-                ("status", .string(t.status.rawValue)),
-                ("done", t.done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
-            ]))
+        var entries: [(key: String, value: FEELValue)] = []
+        entries.reserveCapacity(10)
+        if parts.contains(.entryIDs) { entries.append(("id", .string(taskID(ti)))) }
+        entries.append(("key", .string(t.template.key)))
+        entries.append(("title", .string(t.template.title)))
+        entries.append(("role", .string(t.template.role)))
+        entries.append(("pathway", t.pathway.map { .string($0) } ?? .null))
+        entries.append(("stage", t.stage.map { .string($0) } ?? .null))
+        if parts.contains(.entryTimes) {
+            entries.append(("raised", .dateTime(t.raised.feelDateTime(in: calendar.zone))))
+        }
+        entries.append(("due", .date(t.due)))
+        entries.append(("status", .string(t.status.rawValue)))
+        if parts.contains(.entryTimes) {
+            entries.append(("done", t.done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null))
+        }
+        return .context(FEELContext(entries))
     }
 
     func buildCaseValue(_ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
@@ -143,29 +179,29 @@ extension CaseState {
             ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
         ]
         if parts.contains(.history) {
-            entries.append(("history", .list(history.map { historyValue($0, calendar) })))
+            entries.append(("history", .list(history.map { historyValue($0, calendar, parts: parts) })))
         }
         if parts.contains(.tasks) {
-            entries.append(("tasks", .list(tasks.indices.map { taskValue($0, calendar) })))
+            entries.append(("tasks", .list(tasks.indices.map { taskValue($0, calendar, parts: parts) })))
         }
         return .context(FEELContext(entries))
     }
 
-    func historyValue(_ item: HistoryItem, _ calendar: CalendarInfo) -> FEELValue {
+    func historyValue(_ item: HistoryItem, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {
         switch item {
         case .input(let i):
             let e = events[Int(i)]
             return eventValue(
                 Trigger(
                     id: e.id, type: e.type, at: e.at, data: e.data, facts: e.facts, history: item, task: nil, depth: 0,
-                    source: ""), calendar)
+                    source: ""), calendar, parts: parts)
         case .emitted(let type, let at, _, _):
-            let id = emittedID(item)
+            let id = parts.contains(.entryIDs) ? emittedID(item) : ""
             return eventValue(
                 Trigger(
                     id: id, type: type.name, at: at, data: nil, facts: nil, history: item, task: nil, depth: 0,
                     source: ""),
-                calendar)
+                calendar, parts: parts)
         }
     }
 }

@@ -122,6 +122,8 @@ struct CaseState: Sendable {
     /// Daily rules (by index) whose condition was true at their last evaluation.
     var dailyTrue: [Int32] = []
     var dailyScheduled: Moment?
+    /// The case changed since the daily rules last ran (see `scheduleDaily(_:stale:)`).
+    var dailyStale = false
     var problems: [String] = []
 
     // Handling scratch.

@@ -63,8 +63,9 @@ final class TaskSpec: Sendable {
     func sharesPrefix(with other: TaskSpec) -> Bool { other === self || other.idTail == idTail }
 }
 
-/// One pathway version with its lookups built once.
-struct CompiledPathway: Sendable {
+/// One pathway version with its lookups built once; a class, so that looking a pathway up while
+/// handling an event costs one reference count rather than a copy of every field.
+final class CompiledPathway: Sendable {
     let pathway: Pathway
     let calendar: CalendarInfo
     let stageIndex: [String: Int]
@@ -125,7 +126,7 @@ struct CompiledRule: Sendable {
 }
 
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
-struct CompiledDefinitions: Sendable {
+final class CompiledDefinitions: Sendable {
     let definitions: Definitions
     /// Sorted by id.
     let pathways: [CompiledPathway]
@@ -136,9 +137,13 @@ struct CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
+    /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
+    let feelTables: [(name: String, table: FEELDecisionTable)]
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
+    /// What `because` quotes of each condition (by source text), read once rather than per firing.
+    let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
     let reactingTypes: Set<String>
 
@@ -159,16 +164,41 @@ struct CompiledDefinitions: Sendable {
         self.pathwayIndex = pathwayIndex
         let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
         tables = sets.flatMap(\.tables)
-        let tableSources = tables.flatMap { t in
-            t.inputs.map(\.source) + t.rules.flatMap { $0.outputEntries.map(\.source) }
+        let tableNames = tables.map(\.name)
+        var feelTables: [(name: String, table: FEELDecisionTable)] = []
+        for t in tables where !feelTables.contains(where: { $0.name == t.name }) {
+            if let compiled = t.feelTable(tableNames: tableNames) { feelTables.append((t.name, compiled)) }
         }
-        let tablesReadClock = tableSources.contains { $0.contains("now(") || $0.contains("today(") }
+        self.feelTables = feelTables
+        // What each table reads, so an expression calling `absence level()` builds only the facts it
+        // needs, not the history another table reads; a table that calls another reads what that one
+        // reads too, and reads the clock if it does (to a fixed point).
+        let tableTexts = tables.map { CompiledDefinitions.sources($0) }
+        var tableReads: [(name: String, needs: ScopeNeeds, clock: Bool)] = zip(tables, tableTexts).map { t, sources in
+            let needs = sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) }
+            return (t.name, needs, sources.contains(where: CompiledDefinitions.readsClock))
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for i in tableReads.indices {
+                for other in tableReads where tableTexts[i].contains(where: { $0.contains(other.name) }) {
+                    let before = (tableReads[i].needs, tableReads[i].clock)
+                    tableReads[i].needs.formUnion(other.needs)
+                    tableReads[i].clock = tableReads[i].clock || other.clock
+                    if before != (tableReads[i].needs, tableReads[i].clock) { grew = true }
+                }
+            }
+        }
+        let tableSources = tables.flatMap(CompiledDefinitions.sources)
         var rules: [CompiledRule] = []
         for set in sets {
             let calendar = set.calendar.flatMap { calendars[$0] } ?? defaultCalendar
             for rule in set.rules {
                 let source = rule.when?.source ?? ""
-                let readsClock = source.contains("now(") || source.contains("today(") || tablesReadClock
+                let readsClock =
+                    CompiledDefinitions.readsClock(source)
+                    || tableReads.contains { $0.clock && source.contains($0.name) }
                 rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock))
             }
         }
@@ -197,17 +227,16 @@ struct CompiledDefinitions: Sendable {
             sources.append(r.rule.when?.source ?? "")
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
-        let tableNames = tables.map(\.name)
-        let tableNeeds = tableSources.reduce(into: ScopeNeeds()) {
-            $0.formUnion(ScopeNeeds(source: $1, tableNames: []))
-        }
         var needs: [String: ScopeNeeds] = [:]
+        var plans: [String: ExplainPlan] = [:]
         for source in sources where !source.isEmpty {
+            plans[source] = ExplainPlan(source)
             var n = ScopeNeeds(source: source, tableNames: tableNames)
-            if n.contains(.tables) { n.formUnion(tableNeeds) }
+            for table in tableReads where source.contains(table.name) { n.formUnion(table.needs) }
             needs[source] = n
         }
         self.needs = needs
+        explainPlans = plans
         var reacting = Set(byType.keys)
         for p in sortedPathways {
             reacting.formUnion(p.enrol.on)
@@ -222,6 +251,15 @@ struct CompiledDefinitions: Sendable {
         reactingTypes = reacting
     }
 
+    /// Whether an expression reads the clock, so that its value can change on a day nothing happens.
+    static func readsClock(_ source: String) -> Bool {
+        source.contains("now(") || source.contains("today(")
+    }
+
+    static func sources(_ table: DecisionTable) -> [String] {
+        table.inputs.map(\.source) + table.rules.flatMap { $0.outputEntries.map(\.source) }
+    }
+
     static func sources(_ action: Action) -> [String] {
         switch action {
         case .task(let t): return [t.doneWhen?.source ?? ""]
@@ -234,6 +272,11 @@ struct CompiledDefinitions: Sendable {
 }
 
 /// The parts of the FEEL scope an expression reads, told from its text.
+///
+/// Over-reading is always safe; under-reading never happens for names written out in the expression.
+/// The entries of `case.tasks` and `case.history` carry their costly fields (ids, which are built
+/// strings, and moments, which need the zone's offset) only when the expression names them, unless
+/// it reads contexts generically (`get value`, `get entries`, `context ...`).
 struct ScopeNeeds: OptionSet, Sendable {
     let rawValue: UInt8
 
@@ -241,7 +284,13 @@ struct ScopeNeeds: OptionSet, Sendable {
     static let history = ScopeNeeds(rawValue: 2)
     static let tasks = ScopeNeeds(rawValue: 4)
     static let tables = ScopeNeeds(rawValue: 8)
-    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables]
+    /// `id` of list entries.
+    static let entryIDs = ScopeNeeds(rawValue: 16)
+    /// `raised`, `done` of tasks; `at`, `date` of history entries.
+    static let entryTimes = ScopeNeeds(rawValue: 32)
+    /// `data` of engine-emitted history entries (built from the task, stage or alert they are about).
+    static let entryData = ScopeNeeds(rawValue: 64)
+    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData]
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -251,6 +300,45 @@ struct ScopeNeeds: OptionSet, Sendable {
         if source.contains("history") { n.formUnion([.caseValue, .history]) }
         if source.contains("tasks") { n.formUnion([.caseValue, .tasks]) }
         if tableNames.contains(where: { source.contains($0) }) { n.insert(.tables) }
+        let generic = ["get value", "get entries", "context"].contains { source.contains($0) }
+        if generic || ScopeNeeds.mentions(source, "id") { n.insert(.entryIDs) }
+        if generic || ["raised", "done", "at", "date"].contains(where: { ScopeNeeds.mentions(source, $0) }) {
+            n.insert(.entryTimes)
+        }
+        if generic || ScopeNeeds.mentions(source, "data") { n.insert(.entryData) }
         self = n
+    }
+
+    /// Whether `word` occurs in `source` as a whole name part (not inside `status` or `valid`).
+    static func mentions(_ source: String, _ word: String) -> Bool {
+        let s = Array(source.utf8)
+        let w = Array(word.utf8)
+        guard s.count >= w.count else { return false }
+        func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b >= 0x80
+        }
+        for i in 0...(s.count - w.count) where s[i] == w[0] && Array(s[i..<i + w.count]) == w {
+            let before = i == 0 || !isNameByte(s[i - 1])
+            let after = i + w.count == s.count || !isNameByte(s[i + w.count])
+            if before && after { return true }
+        }
+        return false
+    }
+}
+
+/// What the explanation of a condition quotes, read from its text: the `facts.…` and `event.data.…`
+/// paths, the event types named in its string literals when it reads the history, and whether it
+/// reads the task list.
+struct ExplainPlan: Sendable {
+    let factPaths: [[String]]
+    let dataPaths: [[String]]
+    let historyTypes: Set<String>?
+    let readsTasks: Bool
+
+    init(_ source: String) {
+        factPaths = CaseState.paths(after: "facts.", in: source)
+        dataPaths = CaseState.paths(after: "event.data.", in: source)
+        historyTypes = source.contains("history") ? Set(CaseState.stringLiterals(in: source)) : nil
+        readsTasks = source.contains("tasks")
     }
 }

@@ -16,22 +16,30 @@ struct JSONWriter {
         if plain {
             out.append(s)
         } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out.append("\\\"")
-                case "\\": out.append("\\\\")
-                case "\n": out.append("\\n")
-                case "\r": out.append("\\r")
-                case "\t": out.append("\\t")
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
+            // Copy the runs between the bytes that need escaping whole. Those bytes are ASCII, so they
+            // are scalar boundaries (not always Character ones: "\r\n" is one Character), hence the
+            // slices of the UTF-8 view rather than of the string.
+            var start = s.utf8.startIndex
+            var i = s.utf8.startIndex
+            while i < s.utf8.endIndex {
+                let u = s.utf8[i]
+                if u < 0x20 || u == 0x22 || u == 0x5C {
+                    out.append(contentsOf: Substring(s.utf8[start..<i]))
+                    switch u {
+                    case 0x22: out.append("\\\"")
+                    case 0x5C: out.append("\\\\")
+                    case 0x0A: out.append("\\n")
+                    case 0x0D: out.append("\\r")
+                    case 0x09: out.append("\\t")
+                    default:
+                        let hex = String(u, radix: 16)
                         out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    } else {
-                        out.unicodeScalars.append(scalar)
                     }
+                    start = s.utf8.index(after: i)
                 }
+                i = s.utf8.index(after: i)
             }
+            out.append(contentsOf: Substring(s.utf8[start...]))
         }
         out.append("\"")
     }

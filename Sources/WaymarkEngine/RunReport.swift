@@ -147,55 +147,6 @@ public struct RunReport: Sendable {
         }
         return s
     }
-
-    /// A readable task list for a terminal: grouped by role, overdue first, then by due date; open
-    /// alerts after it.
-    public func table() -> String {
-        var out = "Task list as of \(asOf.isoString)\n"
-        let roles = Set(tasks.map(\.role)).sorted()
-        if tasks.isEmpty { out += "\nNo tasks.\n" }
-        for role in roles {
-            let mine = tasks.filter { $0.role == role }
-            let rank: (TaskStatus) -> Int = { s in
-                switch s {
-                case .overdue: 0
-                case .open: 1
-                case .done: 2
-                case .cancelled: 3
-                }
-            }
-            let sorted = mine.sorted { a, b in
-                rank(a.status) != rank(b.status) ? rank(a.status) < rank(b.status) : RunReport.taskOrder(a, b)
-            }
-            let overdue = mine.filter { $0.status == .overdue }.count
-            let open = mine.filter { $0.status == .open }.count
-            out += "\n\(role) — \(overdue) overdue, \(open) open\n"
-            let rows = sorted.map { t in
-                [
-                    t.status.rawValue.uppercased(), t.due.isoString, t.caseID, t.title,
-                    t.pathway.map { p in t.stage.map { "\(p)/\($0)" } ?? p } ?? "rule",
-                ]
-            }
-            let headers = ["STATUS", "DUE", "CASE", "TASK", "WHERE"]
-            var widths = headers.map(\.count)
-            for row in rows { for (i, f) in row.enumerated() { widths[i] = max(widths[i], f.count) } }
-            func line(_ fields: [String]) -> String {
-                "  "
-                    + fields.enumerated().map { i, f in
-                        i == fields.count - 1 ? f : f + String(repeating: " ", count: widths[i] - f.count)
-                    }.joined(separator: "  ") + "\n"
-            }
-            out += line(headers)
-            for row in rows { out += line(row) }
-        }
-        if !alerts.isEmpty {
-            out += "\nAlerts (\(alerts.count))\n"
-            for a in alerts.sorted(by: { ($0.severity, $1.at) > ($1.severity, $0.at) }) {
-                out += "  \(a.severity.rawValue.uppercased())  \(a.at.formatted(in: zone))  \(a.caseID)  \(a.message)\n"
-            }
-        }
-        return out
-    }
 }
 
 extension String {

@@ -53,9 +53,9 @@ enum FEELCompare {
             return sign(
                 FEELTemporal.epochSeconds(x), Int64(x.time.nanosecond), FEELTemporal.epochSeconds(y),
                 Int64(y.time.nanosecond))
-        case (.date(let x), .dateTime(let y)):
+        case (.date(let x), .dateTime):
             return order(.dateTime(FEELDateTime(date: x, time: utcMidnight)), b)
-        case (.dateTime(let x), .date(let y)):
+        case (.dateTime, .date(let y)):
             return order(a, .dateTime(FEELDateTime(date: y, time: utcMidnight)))
         case (.time(let x), .time(let y)):
             if FEELTemporal.hasZone(x) != FEELTemporal.hasZone(y) { return nil }

@@ -7,16 +7,63 @@ import Foundation
 /// and context entries use the rest.
 struct FEELFrame {
     var slots: [FEELValue]
-    let environment: FEELEnvironment
+    /// The caller's environment, which the caller keeps alive for the whole evaluation (every frame
+    /// is built from an `environment` argument or `FEELEnvironment.empty` and never outlives that
+    /// call); held unowned so that making a frame costs no reference count.
+    unowned(unsafe) let storage: FEELEnvironment.Storage
+
+    init(slots: [FEELValue], environment: FEELEnvironment) {
+        self.slots = slots
+        storage = environment.storage
+    }
+
+    var environment: FEELEnvironment { FEELEnvironment(storage: storage) }
 
     @inline(__always)
     func warn(_ message: @autoclosure () -> String) {
-        environment.warnings?(message())
+        storage.warnings?(message())
     }
 }
 
 /// Compiled FEEL: a closure per node, built once, that evaluates against a frame.
 typealias FEELCode = @Sendable (inout FEELFrame) -> FEELValue
+
+/// A test of a value that needs no frame (a decision table cell such as `< 0.5`).
+///
+/// A struct rather than a bare closure so that it can be optional or stored in an array without
+/// Swift re-abstracting the closure, which would put two thunks in front of every call. A test that
+/// is an interval of numbers says so, and numbers are then checked inline, without a call.
+struct FEELDirectTest: Sendable {
+    struct Interval: Sendable {
+        var low: Decimal?
+        var lowIncluded: Bool
+        var high: Decimal?
+        var highIncluded: Bool
+
+        @inline(__always)
+        func contains(_ m: Decimal) -> Bool {
+            if let low {
+                let a = FEELNumber.compare(low, m)
+                if a > 0 || (a == 0 && !lowIncluded) { return false }
+            }
+            if let high {
+                let b = FEELNumber.compare(m, high)
+                if b > 0 || (b == 0 && !highIncluded) { return false }
+            }
+            return true
+        }
+    }
+
+    var interval: Interval?
+    /// The test of any value (for an interval test, of values that are not numbers).
+    let run: @Sendable (FEELValue) -> Bool?
+
+    @inline(__always)
+    func callAsFunction(_ x: FEELValue) -> Bool? {
+        if let interval, case .number(let m) = x { return interval.contains(m) }
+        return run(x)
+    }
+}
 
 /// The slots a function value captured from the frame it was created in.
 ///
@@ -37,6 +84,10 @@ struct FEELCompiler {
     /// The `item` slot and scope depth of each filter being compiled, innermost last.
     var filters: [(item: Int, scopeDepth: Int)] = []
     let externals: Set<String>
+    /// For each loop body being compiled, innermost last: the scope depth where the loop's own
+    /// names begin, and the loop-invariant subexpressions moved out of the body (nil where hoisting
+    /// is off, inside function bodies and hoisted expressions themselves).
+    var hoisting: [(boundary: Int, hoisted: [(slot: Int, code: FEELCode)])?] = []
 
     static let maximumIterations = 1_000_000
 
@@ -67,7 +118,98 @@ struct FEELCompiler {
 
     // MARK: nodes
 
+    /// Compiles `node`; a node whose value cannot change between evaluations (no names, only pure
+    /// built-ins: `duration("P12M")`, `[0.5..0.7)`, `-1`) is evaluated here, once.
     mutating func compile(_ node: FEELNode) throws(FEELError) -> FEELCode {
+        if let value = try constantValue(node) { return { _ in value } }
+        if let context = hoisting.last, let boundary = context?.boundary, isHoistable(node, below: boundary) {
+            // `event.at - duration("P12M")` inside `some r in ... satisfies`: computed once per
+            // evaluation of the loop, before its first step, instead of once per step.
+            hoisting.append(nil)
+            let code = try compileNode(node)
+            hoisting.removeLast()
+            let slot = slotCount
+            slotCount += 1
+            hoisting[hoisting.count - 1]!.hoisted.append((slot, code))
+            return { f in f.slots[slot] }
+        }
+        return try compileNode(node)
+    }
+
+    /// Whether `node` is worth computing once per loop and reads only names bound outside the loop
+    /// (scope depth below `boundary`), with no construct that binds names of its own.
+    func isHoistable(_ node: FEELNode, below boundary: Int) -> Bool {
+        switch node.kind {
+        case .arithmetic, .call: break
+        default: return false
+        }
+        if let filter = filters.last, filter.scopeDepth >= boundary { return false }
+        return reads(node, onlyBelow: boundary)
+    }
+
+    func reads(_ node: FEELNode, onlyBelow boundary: Int) -> Bool {
+        func all(_ nodes: [FEELNode]) -> Bool { nodes.allSatisfy { reads($0, onlyBelow: boundary) } }
+        switch node.kind {
+        case .literal, .temporal: return true
+        case .name(let name):
+            guard let found = lookup(name) else { return false }
+            return found.depth < boundary
+        case .list(let items): return all(items)
+        case .range(_, let s, _, let e): return all([s, e].compactMap { $0 })
+        case .negate(let a), .unaryComparison(_, let a), .instanceOf(let a, _), .path(let a, _): return all([a])
+        case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            return all([a, b])
+        case .between(let a, let b, let c), .ifThenElse(let a, let b, let c): return all([a, b, c])
+        case .call(let callee, let arguments):
+            if case .name(let name) = callee.kind, lookup(name) == nil {
+                guard FEELBuiltins.table[name] != nil || externals.contains(name) else { return false }
+            } else if !reads(callee, onlyBelow: boundary) {
+                return false
+            }
+            return all(arguments.map(\.value))
+        default: return false
+        }
+    }
+
+    /// Computes a loop's hoisted expressions into their slots.
+    @inline(__always)
+    static func prepare(_ hoisted: [(slot: Int, code: FEELCode)], _ f: inout FEELFrame) {
+        for entry in hoisted { f.slots[entry.slot] = entry.code(&f) }
+    }
+
+    /// The value of `node` when it is constant (see `isConstant`), evaluated at compile time.
+    mutating func constantValue(_ node: FEELNode) throws(FEELError) -> FEELValue? {
+        switch node.kind {
+        case .literal(let value): return value
+        case .temporal: break
+        default: guard isConstant(node) else { return nil }
+        }
+        let code = try compileNode(node)
+        var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: .empty)
+        return code(&frame)
+    }
+
+    /// Whether `node` mentions no name and calls only built-ins that read nothing but their arguments.
+    func isConstant(_ node: FEELNode) -> Bool {
+        switch node.kind {
+        case .literal, .temporal: return true
+        case .list(let items): return items.allSatisfy { isConstant($0) }
+        case .range(_, let s, _, let e): return (s.map { isConstant($0) } ?? true) && (e.map { isConstant($0) } ?? true)
+        case .negate(let a), .unaryComparison(_, let a), .instanceOf(let a, _), .path(let a, _): return isConstant(a)
+        case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            return isConstant(a) && isConstant(b)
+        case .between(let a, let b, let c), .ifThenElse(let a, let b, let c):
+            return isConstant(a) && isConstant(b) && isConstant(c)
+        case .call(let callee, let arguments):
+            guard case .name(let name) = callee.kind, lookup(name) == nil, !externals.contains(name),
+                let overloads = FEELBuiltins.table[name], !overloads.contains(where: \.usesEnvironment)
+            else { return false }
+            return arguments.allSatisfy { isConstant($0.value) }
+        default: return false
+        }
+    }
+
+    mutating func compileNode(_ node: FEELNode) throws(FEELError) -> FEELCode {
         switch node.kind {
         case .literal(let value):
             return { _ in value }
@@ -189,6 +331,10 @@ struct FEELCompiler {
         case .quantified(let every, let iterations, let body):
             return try compileIteration(iterations, body, quantifier: every)
         case .path(let base, let name):
+            if let (slot, names) = slotPath(node) {
+                // `facts.school.attendance`: walk the contexts from the variable's slot in one call.
+                return { f in FEELCompiler.follow(f.slots[slot], names) }
+            }
             let b = try compile(base)
             return { f in FEELOperators.path(b(&f), name) }
         case .filter(let base, let condition):
@@ -198,6 +344,20 @@ struct FEELCompiler {
         case .function(let parameters, let body):
             return try compileFunction(parameters, body)
         }
+    }
+
+    /// `value.names[0].names[1]...`: context entries looked up directly, other values through
+    /// the general path operator.
+    static func follow(_ value: FEELValue, _ names: [String]) -> FEELValue {
+        var current = value
+        for name in names {
+            if case .context(let context) = current {
+                current = context[name] ?? .null
+            } else {
+                current = FEELOperators.path(current, name)
+            }
+        }
+        return current
     }
 
     mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
@@ -231,21 +391,71 @@ struct FEELCompiler {
         throw error("unknown name '\(name)'", node)
     }
 
+    /// `name.a.b...` where `name` is a variable read straight from its slot (not inside a filter,
+    /// where the element's entries could hide it): the slot and the entry names.
+    func slotPath(_ node: FEELNode) -> (slot: Int, names: [String])? {
+        var names: [String] = []
+        var root = node
+        while case .path(let inner, let name) = root.kind {
+            names.insert(name, at: 0)
+            root = inner
+        }
+        guard !names.isEmpty, case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName)
+        else { return nil }
+        return (found.slot, names)
+    }
+
+    /// Whether a comparison result `c` (-1, 0, 1) satisfies `op`.
+    @inline(__always)
+    static func accepts(_ op: ComparisonOperator, _ c: Int) -> Bool {
+        switch op {
+        case .equal: c == 0
+        case .notEqual: c != 0
+        case .less: c < 0
+        case .lessOrEqual: c <= 0
+        case .greater: c > 0
+        case .greaterOrEqual: c >= 0
+        }
+    }
+
+    /// `x` against a constant, through 64-bit integers when both fit.
+    @inline(__always)
+    static func compare(_ x: Decimal, _ constant: Decimal, _ scaled: FEELNumber.Scaled?) -> Int {
+        if let scaled, let y = FEELNumber.Scaled(knownLayout: x), let c = FEELNumber.Scaled.compare(y, scaled) {
+            return c
+        }
+        return FEELNumber.compare(x, constant)
+    }
+
     mutating func compileComparison(_ op: ComparisonOperator, _ left: FEELNode, _ right: FEELNode) throws(FEELError)
         -> FEELCode
     {
+        if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual,
+            let (slot, names) = slotPath(left)
+        {
+            // The commonest rule shape, `facts.school.attendance <= 0.9`, in one closure.
+            let scaled = FEELNumber.Scaled(constant)
+            return { f in
+                guard case .number(let x) = FEELCompiler.follow(f.slots[slot], names) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
+            }
+        }
         let l = try compile(left)
         if case .literal(.number(let constant)) = right.kind, op != .equal, op != .notEqual {
-            // The common rule shape `facts.x <= 0.9`: compare numbers without building values.
-            let accept: @Sendable (Int) -> Bool
-            switch op {
-            case .less: accept = { $0 < 0 }
-            case .lessOrEqual: accept = { $0 <= 0 }
-            case .greater: accept = { $0 > 0 }
-            default: accept = { $0 >= 0 }
-            }
+            // `count(...) > 2`: compare numbers without building values.
+            let scaled = FEELNumber.Scaled(constant)
             return { f in
-                if case .number(let x) = l(&f) { return .boolean(accept(FEELNumber.compare(x, constant))) }
+                guard case .number(let x) = l(&f) else { return .null }
+                return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
+            }
+        }
+        if case .literal(.string(let constant)) = right.kind, op == .equal || op == .notEqual {
+            // The filter shape `type = "referral.received"`: compare strings without the general switch.
+            let negate = op == .notEqual
+            return { f in
+                let a = l(&f)
+                if case .string(let x) = a { return .boolean((x == constant) != negate) }
+                if case .null = a { return .boolean(negate) }
                 return .null
             }
         }
@@ -268,43 +478,85 @@ struct FEELCompiler {
 
     /// A positive unary test as a matcher of the tested value.
     mutating func compileTest(_ test: FEELNode) throws(FEELError) -> FEELOperators.Matcher {
+        if let direct = try constantTest(test) { return { x, _ in direct(x) } }
         if case .unaryComparison(let op, let operand) = test.kind {
             let code = try compile(operand)
-            return { x, f in
-                let y = code(&f)
-                switch op {
-                case .equal: return FEELCompare.equal(x, y)
-                case .notEqual: return FEELCompare.equal(x, y).map { !$0 }
-                case .less: return FEELCompare.order(x, y).map { $0 < 0 }
-                case .lessOrEqual: return FEELCompare.order(x, y).map { $0 <= 0 }
-                case .greater: return FEELCompare.order(x, y).map { $0 > 0 }
-                case .greaterOrEqual: return FEELCompare.order(x, y).map { $0 >= 0 }
-                }
-            }
+            return { x, f in FEELCompiler.compareTest(op, x, code(&f)) }
         }
         let usesInput = FEELCompiler.mentions(test, "?")
         let code = try compile(test)
-        return { x, f in
-            let y = code(&f)
-            switch y {
-            case .range(let r): return r.contains(x)
-            case .list(let items):
-                if case .list = x, FEELCompare.equal(x, y) == true { return true }
-                for item in items {
-                    if case .range(let r) = item {
-                        if r.contains(x) == true { return true }
-                    } else if FEELCompare.equal(x, item) == true {
-                        return true
-                    }
+        return { x, f in FEELCompiler.valueTest(x, code(&f), usesInput: usesInput) }
+    }
+
+    /// A matcher that needs no frame, for a test whose operand is constant (`< 0.5`, `[0.5..0.7)`,
+    /// `"a"`), specialised for numbers, which is what most decision table cells compare.
+    mutating func constantTest(_ test: FEELNode) throws(FEELError) -> FEELDirectTest? {
+        if case .unaryComparison(let op, let operand) = test.kind {
+            guard let y = try constantValue(operand) else { return nil }
+            var direct = FEELDirectTest { x in FEELCompiler.compareTest(op, x, y) }
+            if case .number(let n) = y {
+                switch op {
+                case .equal: direct.interval = .init(low: n, lowIncluded: true, high: n, highIncluded: true)
+                case .less: direct.interval = .init(low: nil, lowIncluded: false, high: n, highIncluded: false)
+                case .lessOrEqual: direct.interval = .init(low: nil, lowIncluded: false, high: n, highIncluded: true)
+                case .greater: direct.interval = .init(low: n, lowIncluded: false, high: nil, highIncluded: false)
+                case .greaterOrEqual: direct.interval = .init(low: n, lowIncluded: true, high: nil, highIncluded: false)
+                case .notEqual: break
                 }
-                return false
-            case .boolean(let b):
-                if usesInput { return b }
-                if case .boolean = x { return FEELCompare.equal(x, y) }
-                return b
-            default:
-                return FEELCompare.equal(x, y)
             }
+            return direct
+        }
+        guard !FEELCompiler.mentions(test, "?"), let y = try constantValue(test) else { return nil }
+        switch y {
+        case .number(let n):
+            var direct = FEELDirectTest { x in FEELCompare.equal(x, y) }
+            direct.interval = .init(low: n, lowIncluded: true, high: n, highIncluded: true)
+            return direct
+        case .range(let r):
+            var direct = FEELDirectTest { x in r.contains(x) }
+            if case .number(let low)? = r.start, case .number(let high)? = r.end {
+                direct.interval = .init(
+                    low: low, lowIncluded: r.startIncluded, high: high, highIncluded: r.endIncluded)
+            }
+            return direct
+        default:
+            return FEELDirectTest { x in FEELCompiler.valueTest(x, y, usesInput: false) }
+        }
+    }
+
+    /// `x op y` for a unary comparison test.
+    static func compareTest(_ op: ComparisonOperator, _ x: FEELValue, _ y: FEELValue) -> Bool? {
+        switch op {
+        case .equal: return FEELCompare.equal(x, y)
+        case .notEqual: return FEELCompare.equal(x, y).map { !$0 }
+        case .less: return FEELCompare.order(x, y).map { $0 < 0 }
+        case .lessOrEqual: return FEELCompare.order(x, y).map { $0 <= 0 }
+        case .greater: return FEELCompare.order(x, y).map { $0 > 0 }
+        case .greaterOrEqual: return FEELCompare.order(x, y).map { $0 >= 0 }
+        }
+    }
+
+    /// Whether `x` passes a test whose expression gave `y`: a range or list holds it, a boolean
+    /// computed from `?` is the answer, anything else is compared for equality.
+    static func valueTest(_ x: FEELValue, _ y: FEELValue, usesInput: Bool) -> Bool? {
+        switch y {
+        case .range(let r): return r.contains(x)
+        case .list(let items):
+            if case .list = x, FEELCompare.equal(x, y) == true { return true }
+            for item in items {
+                if case .range(let r) = item {
+                    if r.contains(x) == true { return true }
+                } else if FEELCompare.equal(x, item) == true {
+                    return true
+                }
+            }
+            return false
+        case .boolean(let b):
+            if usesInput { return b }
+            if case .boolean = x { return FEELCompare.equal(x, y) }
+            return b
+        default:
+            return FEELCompare.equal(x, y)
         }
     }
 
@@ -369,14 +621,42 @@ struct FEELCompiler {
         scopes.append([])
         defer { scopes.removeLast() }
         let partial = quantifier == nil ? newSlot("partial") : -1
+        if let every = quantifier, iterations.count == 1, iterations[0].upTo == nil,
+            case .filter(let base, let condition) = iterations[0].domain.kind, let test = try entryTest(condition)
+        {
+            return try compileFilteredQuantifier(every, iterations[0].name, base, test, body)
+        }
         var domains: [(slot: Int, domain: FEELCode, upTo: FEELCode?)] = []
         for iteration in iterations {
             let domain = try compile(iteration.domain)
             let upTo = try iteration.upTo.map { (n) throws(FEELError) in try compile(n) }
             domains.append((newSlot(iteration.name), domain, upTo))
         }
+        hoisting.append((scopes.count - 1, []))
         let bodyCode = try compile(body)
+        let hoisted = hoisting.removeLast()!.hoisted
         let all = domains
+        if domains.count == 1, let every = quantifier {
+            // One iteration variable, the shape of almost every rule's `some`/`every`: a plain loop.
+            let only = domains[0]
+            return { f in
+                guard let items = FEELOperators.iterationDomain(only.domain(&f), only.upTo.map { $0(&f) }) else {
+                    return .null
+                }
+                if items.count > FEELCompiler.maximumIterations {
+                    f.warn("iteration stopped after \(FEELCompiler.maximumIterations) steps")
+                    return .null
+                }
+                if !items.isEmpty { FEELCompiler.prepare(hoisted, &f) }
+                for item in items {
+                    f.slots[only.slot] = item
+                    let isTrue: Bool
+                    if case .boolean(true) = bodyCode(&f) { isTrue = true } else { isTrue = false }
+                    if isTrue != every { return .boolean(isTrue) }
+                }
+                return .boolean(every)
+            }
+        }
         return { f in
             var results: [FEELValue] = []
             var failed = false
@@ -385,6 +665,7 @@ struct FEELCompiler {
             func run(_ level: Int, _ f: inout FEELFrame) {
                 if failed || decided != nil { return }
                 if level == all.count {
+                    if count == 0 { FEELCompiler.prepare(hoisted, &f) }
                     count += 1
                     if count > FEELCompiler.maximumIterations {
                         failed = true
@@ -421,8 +702,76 @@ struct FEELCompiler {
         }
     }
 
+    /// The filter condition `entry op constant` (`type = "referral.received"`), where `entry` can only
+    /// be an entry of the element, as its parts.
+    mutating func entryTest(_ condition: FEELNode) throws(FEELError) -> (String, ComparisonOperator, FEELValue)? {
+        guard case .comparison(let op, let left, let right) = condition.kind, case .name(let name) = left.kind,
+            name != "item", name != "?", lookup(name) == nil, let constant = try constantValue(right)
+        else { return nil }
+        return (name, op, constant)
+    }
+
+    /// `some r in history[type = "referral.received"] satisfies body`: the filter and the quantifier in
+    /// one pass, without building the filtered list, stopping at the first element that decides.
+    mutating func compileFilteredQuantifier(
+        _ every: Bool, _ name: String, _ base: FEELNode, _ test: (String, ComparisonOperator, FEELValue),
+        _ body: FEELNode
+    ) throws(FEELError) -> FEELCode {
+        let b = try compile(base)
+        let slot = newSlot(name)
+        hoisting.append((scopes.count - 1, []))
+        let bodyCode = try compile(body)
+        let hoisted = hoisting.removeLast()!.hoisted
+        let (entry, op, constant) = test
+        return { f in
+            let value = b(&f)
+            let items: [FEELValue]
+            switch value {
+            case .null: return .null
+            case .list(let list): items = list
+            default: items = [value]
+            }
+            var prepared = false
+            var i = 0
+            while i < items.count {
+                if FEELCompiler.entryMatches(items[i], entry, op, constant) {
+                    if !prepared {
+                        FEELCompiler.prepare(hoisted, &f)
+                        prepared = true
+                    }
+                    f.slots[slot] = items[i]
+                    let isTrue: Bool
+                    if case .boolean(true) = bodyCode(&f) { isTrue = true } else { isTrue = false }
+                    if isTrue != every { return .boolean(isTrue) }
+                }
+                i += 1
+            }
+            return .boolean(every)
+        }
+    }
+
     mutating func compileFilter(_ base: FEELNode, _ condition: FEELNode) throws(FEELError) -> FEELCode {
         let b = try compile(base)
+        if let (name, op, constant) = try entryTest(condition) {
+            // `history[type = "referral.received"]`: an entry of each element against a constant,
+            // read in place, without binding `item` or building intermediate values.
+            return { f in
+                let value = b(&f)
+                switch value {
+                case .null: return .null
+                case .list(let items):
+                    var out: [FEELValue] = []
+                    var i = 0
+                    while i < items.count {
+                        if FEELCompiler.entryMatches(items[i], name, op, constant) { out.append(items[i]) }
+                        i += 1
+                    }
+                    return .list(out)
+                default:
+                    return .list(FEELCompiler.entryMatches(value, name, op, constant) ? [value] : [])
+                }
+            }
+        }
         scopes.append([])
         let item = newSlot("item")
         filters.append((item, scopes.count - 1))
@@ -455,13 +804,32 @@ struct FEELCompiler {
         }
     }
 
+    /// Whether the entry `name` of `element` (null when it is not a context or has no such entry)
+    /// stands in relation `op` to `constant`.
+    static func entryMatches(_ element: FEELValue, _ name: String, _ op: ComparisonOperator, _ constant: FEELValue)
+        -> Bool
+    {
+        guard case .context(let context) = element, let value = context[name] else {
+            return compareTest(op, .null, constant) == true
+        }
+        if case .string(let x) = value, case .string(let y) = constant, op == .equal || op == .notEqual {
+            // Strings of different lengths differ; only equal lengths need String's comparison.
+            let same = x.utf8.count == y.utf8.count && x == y
+            return same == (op == .equal)
+        }
+        return compareTest(op, value, constant) == true
+
+    }
+
     mutating func compileFunction(_ parameters: [String], _ body: FEELNode) throws(FEELError) -> FEELCode {
         scopes.append([])
         defer { scopes.removeLast() }
         let slots = parameters.map { newSlot($0) }
         let savedFilters = filters
         filters = []
+        hoisting.append(nil)
         let code = try compile(body)
+        hoisting.removeLast()
         filters = savedFilters
         return { f in
             let capture = FEELCapture(f.slots)
@@ -566,7 +934,7 @@ struct FEELCompiler {
             return false
         }
         if constant, !builtin.usesEnvironment {
-            var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: FEELEnvironment())
+            var frame = FEELFrame(slots: Array(repeating: .null, count: slotCount), environment: .empty)
             let values = arranged.map { $0?(&frame) ?? .null }
             let value = body(values, frame.environment)
             return { _ in value }

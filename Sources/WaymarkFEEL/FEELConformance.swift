@@ -21,7 +21,7 @@ public enum FEELConformance {
     }
 
     /// Evaluates one case object (as `JSONSerialization` reads a line).
-    public static func evaluate(_ object: [String: Any], environment: FEELEnvironment = FEELEnvironment())
+    public static func evaluate(_ object: [String: Any], environment: FEELEnvironment = .empty)
         throws(Failure) -> FEELValue
     {
         guard let expression = object["expression"] as? String else { throw .malformed("case has no \"expression\"") }

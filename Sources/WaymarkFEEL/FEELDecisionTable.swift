@@ -53,7 +53,61 @@ public struct FEELDecisionTable: Sendable {
     public let outputValues: [[FEELValue]]
 
     private let inputSlot: Int
+    /// Slots for evaluating the inputs: the most any input expression needs.
+    private let inputFrameSize: Int
     private let slotCount: Int
+    /// Every cell that is not `-`, rule by rule, as parallel arrays that `evaluate` reads by index,
+    /// so that the loop copies no `FEELUnaryTests` and calls each matcher directly: the input column,
+    /// the rule, the frameless test when the cell has one, and its bounds when it is an interval of
+    /// numbers that fit in 64-bit integers (`< 0.5`, `[0.5..0.7)`, `3`).
+    private let cellColumns: [Int]
+    private let cellRules: [Int]
+    private let cellTests: [FEELDirectTest?]
+    private let cellBounds: [Bounds?]
+    /// For each rule, the index in the cells just past its last cell.
+    private let ruleEnds: [Int]
+    /// The inputs' compiled code, in a struct so that the array holds the closures unconverted.
+    private let inputCodes: [InputCode]
+
+    private struct InputCode: Sendable {
+        let run: FEELCode
+    }
+
+    /// An interval of numbers with both ends (where present) as scaled integers.
+    private struct Bounds: Sendable {
+        var low: FEELNumber.Scaled?
+        var lowIncluded: Bool
+        var high: FEELNumber.Scaled?
+        var highIncluded: Bool
+
+        init?(_ interval: FEELDirectTest.Interval?) {
+            guard let interval else { return nil }
+            if let d = interval.low {
+                guard let low = FEELNumber.Scaled(d) else { return nil }
+                self.low = low
+            }
+            if let d = interval.high {
+                guard let high = FEELNumber.Scaled(d) else { return nil }
+                self.high = high
+            }
+            lowIncluded = interval.lowIncluded
+            highIncluded = interval.highIncluded
+        }
+
+        /// Whether `x` lies inside; nil when a comparison would overflow (then the test decides).
+        @inline(__always)
+        func contains(_ x: FEELNumber.Scaled) -> Bool? {
+            if let low {
+                guard let a = FEELNumber.Scaled.compare(low, x) else { return nil }
+                if a > 0 || (a == 0 && !lowIncluded) { return false }
+            }
+            if let high {
+                guard let b = FEELNumber.Scaled.compare(x, high) else { return nil }
+                if b > 0 || (b == 0 && !highIncluded) { return false }
+            }
+            return true
+        }
+    }
 
     /// - Parameters:
     ///   - inputs: one expression per input column, compiled over the same names as the tests.
@@ -70,23 +124,78 @@ public struct FEELDecisionTable: Sendable {
         let tests = rules.flatMap(\.inputs)
         inputSlot = tests.first?.inputSlot ?? 0
         slotCount = Swift.max(tests.map(\.slotCount).max() ?? 0, inputSlot + 1)
+        inputFrameSize = inputs.map(\.slotCount).max() ?? 0
+        inputCodes = inputs.map { InputCode(run: $0.code) }
+        var columns: [Int] = []
+        var ruleIndices: [Int] = []
+        var directs: [FEELDirectTest?] = []
+        var bounds: [Bounds?] = []
+        var ends: [Int] = []
+        for (r, rule) in rules.enumerated() {
+            for (column, test) in rule.inputs.enumerated() where !test.matchesAnything {
+                columns.append(column)
+                ruleIndices.append(r)
+                directs.append(test.direct)
+                bounds.append(Bounds(test.direct?.interval))
+            }
+            ends.append(columns.count)
+        }
+        cellColumns = columns
+        cellRules = ruleIndices
+        cellTests = directs
+        cellBounds = bounds
+        ruleEnds = ends
     }
 
     /// Evaluates the inputs with `values` (one per name, as for the input expressions), then the rules.
-    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = FEELEnvironment()) -> FEELValue {
+    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = .empty) -> FEELValue {
         var inputValues: [FEELValue] = []
         inputValues.reserveCapacity(inputs.count)
-        for input in inputs { inputValues.append(input.evaluate(values, environment: environment)) }
-        var slots = values
-        if slots.count > inputSlot { slots.removeLast(slots.count - inputSlot) }
-        while slots.count < slotCount { slots.append(.null) }
-        var frame = FEELFrame(slots: slots, environment: environment)
+        if !inputs.isEmpty {
+            // The inputs share one frame: each was compiled over the same names, and each writes its
+            // own working slots before reading them.
+            var slots = values
+            if slots.count < inputFrameSize {
+                slots.append(contentsOf: repeatElement(.null, count: inputFrameSize - slots.count))
+            }
+            var inputFrame = FEELFrame(slots: slots, environment: environment)
+            var i = 0
+            while i < inputCodes.count {
+                inputValues.append(inputCodes[i].run(&inputFrame))
+                i += 1
+            }
+        }
+        // Numbers among the inputs, converted once for every interval cell that tests them.
+        let scaled = inputValues.map { value -> FEELNumber.Scaled? in
+            if case .number(let d) = value { return FEELNumber.Scaled(d) }
+            return nil
+        }
+        // The frame for tests that read variables is built only when a rule reaches one.
+        var frame: FEELFrame?
         var matched: [Int] = []
-        for (index, rule) in rules.enumerated() {
+        var c = 0
+        for index in 0..<ruleEnds.count {
+            let end = ruleEnds[index]
             var all = true
-            for (column, test) in rule.inputs.enumerated() where !test.matchesAnything {
-                frame.slots[inputSlot] = column < inputValues.count ? inputValues[column] : .null
-                if test.test(&frame) != true {
+            while c < end {
+                let column = cellColumns[c]
+                var result: Bool?
+                if column < scaled.count, let x = scaled[column], let bounds = cellBounds[c],
+                    let inside = bounds.contains(x)
+                {
+                    result = inside
+                } else {
+                    let input = column < inputValues.count ? inputValues[column] : .null
+                    if let direct = cellTests[c] {
+                        result = direct(input)
+                    } else {
+                        if frame == nil { frame = makeFrame(values, environment) }
+                        frame!.slots[inputSlot] = input
+                        result = rules[cellRules[c]].inputs[column].test(&frame!)
+                    }
+                }
+                c += 1
+                if result != true {
                     all = false
                     break
                 }
@@ -95,13 +204,21 @@ public struct FEELDecisionTable: Sendable {
                 if hitPolicy == .first { return output(of: index, values, environment) }
                 matched.append(index)
             }
+            c = end
         }
         return combine(matched, values, environment)
     }
 
+    private func makeFrame(_ values: [FEELValue], _ environment: FEELEnvironment) -> FEELFrame {
+        var slots = values
+        if slots.count > inputSlot { slots.removeLast(slots.count - inputSlot) }
+        while slots.count < slotCount { slots.append(.null) }
+        return FEELFrame(slots: slots, environment: environment)
+    }
+
     private func output(of rule: Int, _ values: [FEELValue], _ environment: FEELEnvironment) -> FEELValue {
         let outputs = rules[rule].outputs
-        if outputs.count == 1 { return outputs[0].evaluate(values, environment: environment) }
+        if outputs.count == 1 { return outputs[0].constant ?? outputs[0].evaluate(values, environment: environment) }
         var context = FEELContext()
         for (name, expression) in zip(outputNames, outputs) {
             context[name] = expression.evaluate(values, environment: environment)

@@ -27,26 +27,63 @@ public protocol FEELWorkingDays: Sendable {
 
 /// What an evaluation may see beyond its variables: the engine clock, the working-day calendar,
 /// the caller's functions (decision tables) and where to report run-time problems.
+///
+/// The fields live in one shared, immutable box so that handing the environment to every
+/// evaluation (and every nested function call) costs a single reference count rather than a copy
+/// of a date-time, an existential, a dictionary and a closure; setters copy the box first.
 public struct FEELEnvironment: Sendable {
+    final class Storage: Sendable {
+        let now: FEELDateTime?
+        let workingDays: (any FEELWorkingDays)?
+        let functions: [String: FEELExternalFunction]
+        let warnings: (@Sendable (String) -> Void)?
+
+        init(
+            now: FEELDateTime?, workingDays: (any FEELWorkingDays)?, functions: [String: FEELExternalFunction],
+            warnings: (@Sendable (String) -> Void)?
+        ) {
+            self.now = now
+            self.workingDays = workingDays
+            self.functions = functions
+            self.warnings = warnings
+        }
+    }
+
+    private(set) var storage: Storage
+
     /// The value of `now()`; `today()` is its date. Never the wall clock inside the engine.
-    public var now: FEELDateTime?
-    public var workingDays: (any FEELWorkingDays)?
+    public var now: FEELDateTime? {
+        get { storage.now }
+        set { storage = Storage(now: newValue, workingDays: workingDays, functions: functions, warnings: warnings) }
+    }
+    public var workingDays: (any FEELWorkingDays)? {
+        get { storage.workingDays }
+        set { storage = Storage(now: now, workingDays: newValue, functions: functions, warnings: warnings) }
+    }
     /// Functions called by name, such as decision tables; the expression must have been compiled
     /// with their names in `functionNames`.
-    public var functions: [String: FEELExternalFunction]
+    public var functions: [String: FEELExternalFunction] {
+        get { storage.functions }
+        set { storage = Storage(now: now, workingDays: workingDays, functions: newValue, warnings: warnings) }
+    }
     /// Receives a message for each run-time problem that made a value null (a function called with
     /// the wrong types, a path on a non-context), when the caller wants to record them.
-    public var warnings: (@Sendable (String) -> Void)?
+    public var warnings: (@Sendable (String) -> Void)? {
+        get { storage.warnings }
+        set { storage = Storage(now: now, workingDays: workingDays, functions: functions, warnings: newValue) }
+    }
 
     public init(
         now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil,
         functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil
     ) {
-        self.now = now
-        self.workingDays = workingDays
-        self.functions = functions
-        self.warnings = warnings
+        storage = Storage(now: now, workingDays: workingDays, functions: functions, warnings: warnings)
     }
+
+    init(storage: Storage) { self.storage = storage }
+
+    /// The environment of calls that pass none: shared, so that default arguments allocate nothing.
+    public static let empty = FEELEnvironment()
 }
 
 /// A FEEL expression parsed and checked once, evaluated many times.
@@ -60,6 +97,9 @@ public struct FEELExpression: Sendable {
     public let names: [String]
     let code: FEELCode
     let slotCount: Int
+    /// The value, when the expression has no names and only pure calls (`"severe"`, `-1`): a
+    /// decision table returns such an output without evaluating anything.
+    let constant: FEELValue?
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
     ///
@@ -73,12 +113,13 @@ public struct FEELExpression: Sendable {
         var parser = try FEELParser(source, names: names, functionNames: functionNames)
         let tree = try parser.parseAll()
         var compiler = FEELCompiler(bytes: parser.lexer.bytes, names: names, functionNames: functionNames)
+        constant = try compiler.constantValue(tree)
         code = try compiler.compile(tree)
         slotCount = compiler.slotCount
     }
 
     /// Evaluates with one value per name in `names`, in the same order; missing values are null.
-    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = FEELEnvironment()) -> FEELValue {
+    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = .empty) -> FEELValue {
         var slots = values
         if slots.count != slotCount {
             if slots.count > slotCount {

@@ -64,6 +64,43 @@ enum FEELNumber {
         return a < b ? -1 : (a == b ? 0 : 1)
     }
 
+    /// A decimal as `mantissa × 10^exponent` with a 64-bit mantissa, which most numbers in rules have;
+    /// decision tables convert their inputs and cell bounds once and then compare integers.
+    struct Scaled: Sendable {
+        var mantissa: Int64
+        var exponent: Int
+
+        init?(_ d: Decimal) {
+            guard FEELNumber.layoutKnown else { return nil }
+            self.init(knownLayout: d)
+        }
+
+        /// For callers that hold a `Scaled` already, which proves the layout known.
+        @inline(__always)
+        init?(knownLayout d: Decimal) {
+            guard let p = FEELNumber.rawParts(d) else { return nil }
+            mantissa = p.mantissa
+            exponent = p.exponent
+        }
+
+        /// -1, 0 or 1, or nil when scaling one to the other's exponent would overflow.
+        @inline(__always)
+        static func compare(_ x: Scaled, _ y: Scaled) -> Int? {
+            if x.exponent == y.exponent || x.mantissa == 0 || y.mantissa == 0 {
+                return x.mantissa < y.mantissa ? -1 : (x.mantissa == y.mantissa ? 0 : 1)
+            }
+            let shift = x.exponent - y.exponent
+            if shift > 0, shift <= 18 {
+                let (scaled, overflow) = x.mantissa.multipliedReportingOverflow(by: powersOfTen[shift])
+                if !overflow { return scaled < y.mantissa ? -1 : (scaled == y.mantissa ? 0 : 1) }
+            } else if shift < 0, shift >= -18 {
+                let (scaled, overflow) = y.mantissa.multipliedReportingOverflow(by: powersOfTen[-shift])
+                if !overflow { return x.mantissa < scaled ? -1 : (x.mantissa == scaled ? 0 : 1) }
+            }
+            return nil
+        }
+    }
+
     /// The number written in FEEL or JSON decimal syntax (`-12.5`, `1.2e3`), or nil.
     static func parse(_ text: String) -> Decimal? {
         let bytes = Array(text.utf8)

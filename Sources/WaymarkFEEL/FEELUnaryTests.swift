@@ -10,6 +10,9 @@ public struct FEELUnaryTests: Sendable {
     let slotCount: Int
     /// `-`: matches everything, so a decision table can skip it.
     let matchesAnything: Bool
+    /// The tests as a plain function of the tested value, when none of them reads a variable
+    /// (`< 0.5`, `[0.5..0.7)`, `"a", "b"`): a decision table then needs no frame to run them.
+    let direct: FEELDirectTest?
 
     public init(_ source: String, names: [String] = [], functionNames: [String] = []) throws(FEELError) {
         self.source = source
@@ -20,12 +23,13 @@ public struct FEELUnaryTests: Sendable {
         if case .anything = tree.kind { matchesAnything = true } else { matchesAnything = false }
         var compiler = FEELCompiler(bytes: parser.lexer.bytes, names: scope, functionNames: functionNames)
         code = try compiler.compile(tree)
+        direct = try FEELUnaryTests.directTests(tree, &compiler)
         inputSlot = names.count
         slotCount = compiler.slotCount
     }
 
     /// Whether `input` passes the tests: true, false, or nil when it cannot be compared with them.
-    public func matches(_ input: FEELValue, values: [FEELValue] = [], environment: FEELEnvironment = FEELEnvironment())
+    public func matches(_ input: FEELValue, values: [FEELValue] = [], environment: FEELEnvironment = .empty)
         -> Bool?
     {
         var slots = values
@@ -35,6 +39,40 @@ public struct FEELUnaryTests: Sendable {
         while slots.count < slotCount { slots.append(.null) }
         var frame = FEELFrame(slots: slots, environment: environment)
         return test(&frame)
+    }
+
+    private static func directTests(_ tree: FEELNode, _ compiler: inout FEELCompiler) throws(FEELError)
+        -> FEELDirectTest?
+    {
+        let negated: Bool
+        let tests: [FEELNode]
+        switch tree.kind {
+        case .inTests(_, let list):
+            negated = false
+            tests = list
+        case .notTests(let list):
+            negated = true
+            tests = list
+        default: return nil
+        }
+        var matchers: [FEELDirectTest] = []
+        for test in tests {
+            guard let matcher = try compiler.constantTest(test) else { return nil }
+            matchers.append(matcher)
+        }
+        if matchers.count == 1, !negated { return matchers[0] }
+        let all = matchers
+        return FEELDirectTest { x in
+            var sawNull = false
+            for matcher in all {
+                switch matcher(x) {
+                case true?: return !negated
+                case nil: sawNull = true
+                default: break
+                }
+            }
+            return sawNull ? nil : negated
+        }
     }
 
     /// Runs the tests in a frame whose `inputSlot` already holds the tested value.

@@ -19,19 +19,32 @@ public enum FEELValue: Sendable {
     /// An interval such as `[1..10]`, `(date("2025-01-01")..date("2025-02-01"))` or `< 5`.
     indirect case range(FEELRange)
     /// A function value: a FEEL `function(a, b) ...` definition, or a built-in named as a value.
-    case function(FEELFunction)
+    /// Boxed too: unboxed, its 32 bytes made every value (and every context entry) larger, and
+    /// copying values is what evaluation does most.
+    indirect case function(FEELFunction)
 }
 
 /// A calendar date in the proleptic Gregorian calendar.
 public struct FEELDate: Sendable, Hashable, Comparable {
     public var year: Int
-    public var month: Int
-    public var day: Int
+    // Month and day are held in 32 bits so that a date takes 16 bytes, not 24: the date is the
+    // largest payload of `FEELValue` after `Decimal`, so it sets the size of every value copied.
+    private var storedMonth: Int32
+    private var storedDay: Int32
+
+    public var month: Int {
+        get { Int(storedMonth) }
+        set { storedMonth = Int32(truncatingIfNeeded: newValue) }
+    }
+    public var day: Int {
+        get { Int(storedDay) }
+        set { storedDay = Int32(truncatingIfNeeded: newValue) }
+    }
 
     public init(year: Int, month: Int, day: Int) {
         self.year = year
-        self.month = month
-        self.day = day
+        storedMonth = Int32(truncatingIfNeeded: month)
+        storedDay = Int32(truncatingIfNeeded: day)
     }
 
     public static func < (lhs: FEELDate, rhs: FEELDate) -> Bool {
@@ -106,7 +119,17 @@ public struct FEELContext: Sendable {
     }
 
     public subscript(key: String) -> FEELValue? {
-        get { entries.first(where: { $0.key == key })?.value }
+        @inline(__always) get {
+            // Keys of other lengths are passed over without calling String's full comparison.
+            let length = key.utf8.count
+            var i = 0
+            while i < entries.count {
+                let candidate = entries[i].key
+                if candidate.utf8.count == length, candidate == key { return entries[i].value }
+                i += 1
+            }
+            return nil
+        }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }

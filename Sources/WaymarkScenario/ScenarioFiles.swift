@@ -1,4 +1,5 @@
 import Foundation
+import WaymarkModel
 
 /// Finds scenario files: `*.yaml` / `*.yml` under the given paths (files are taken as given),
 /// sorted so that runs print in the same order everywhere.
@@ -29,5 +30,15 @@ public enum ScenarioFiles {
             found.append(contentsOf: inDirectory.sorted())
         }
         return found
+    }
+}
+
+extension ScenarioParser {
+    /// Reads and parses the scenario file at `path`; a file that cannot be read is an error at its line 1.
+    public static func parse(contentsOf path: String) throws(ScenarioError) -> [Scenario] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError("the file cannot be read", at: SourceLocation(file: path, line: 1, column: 1))
+        }
+        return try parse([UInt8](data), file: path)
     }
 }

@@ -25,5 +25,20 @@ public struct ScenarioResult: Sendable {
         self.problems = problems
     }
 
-    public var passed: Bool { failures.isEmpty }
+    /// A problem the engine met (a cascade it had to stop) fails the scenario too: the spec calls it an
+    /// error, and a scenario that passes only because a cascade was cut short proves nothing.
+    public var passed: Bool { failures.isEmpty && problems.isEmpty }
+}
+
+/// What running one scenario file found: its scenarios' results, or why it could not be read.
+public struct ScenarioFileOutcome: Sendable {
+    public var file: String
+    public var results: [ScenarioResult]
+    public var error: ScenarioError?
+
+    public init(file: String, results: [ScenarioResult], error: ScenarioError?) {
+        self.file = file
+        self.results = results
+        self.error = error
+    }
 }

@@ -10,8 +10,14 @@ import WaymarkFEEL
 /// monthly attendance reviews, reflective groups about every six weeks and reviews every three
 /// months. Children in need have a CIN plan reviewed about every 12 weeks. Crises come unannounced
 /// (a third out of hours); about a third of children are re-referred after closure, some within 12
-/// months of the previous referral and some just outside. Children in care follow Lifelong Links.
-/// Some steps run late on purpose, so that the engine's overdue tasks and alerts have work to do.
+/// months of the previous referral and some just outside. A few families move away before the
+/// assessment, and some CIN plans end in a step-up to child protection rather than closure. Children
+/// in care follow Lifelong Links, which can end at any step (withdrawn, or the child leaves care).
+/// After an urgent crisis the team manager decides on a strategy discussion (mostly within the day);
+/// after repeated crises the plan is reviewed with the family, at the next plan review when one is
+/// near, else at a review held for the crisis. When recorded attendance falls to half or less, an
+/// attendance plan is agreed with the school within about a week. Some steps run late on purpose,
+/// so that the engine's overdue tasks and alerts have work to do.
 struct ChildStory {
     private enum Kind {
         case rightBalance
@@ -33,6 +39,12 @@ struct ChildStory {
     private var pending: [(at: Int64, type: String, facts: FEELContext?, data: FEELContext?)] = []
     /// The child's school attendance as a fraction of possible sessions, drifting over the story.
     private var attendance = 0.95
+    /// While set, steps on or after this day are not told: the case closed before they happened.
+    private var cutoff: FEELDate?
+    /// The moments of the crises told so far, to tell how worrying the next one is.
+    private var crisisMoments: [Int64] = []
+    /// The attendance last told in the child's facts, to see it fall to severe absence.
+    private var toldAttendance: Decimal?
     private(set) var events: [SimulatedEvent] = []
 
     init(caseID: String, random: SeededGenerator, clock: LocalClock, from: FEELDate, to: FEELDate) {
@@ -112,6 +124,20 @@ struct ChildStory {
         let outcome = random.pick(weighted: [("cin", 72), ("early-help", 12), ("nfa", 10), ("child-protection", 6)])
         let rightBalance = (10...13).contains(Self.age(birth, on: referral))
 
+        // A few families move to another authority before the assessment is done: the case transfers
+        // (CIN census RC5) from wherever it has reached, the referral decision or Right Balance's
+        // eligibility and FGC stages included.
+        if random.chance(0.04) {
+            let moved = clock.addWorkingDays(decided, random.int(in: 1...25))
+            if rightBalance {
+                _ = rightBalanceOpening(decided: decided, until: moved)
+            }
+            emit(
+                EventVocabulary.caseClosed, on: moved, at: workingMinute(),
+                data: FEELContext([("reason", .string("RC5"))]))
+            return .closed(moved)
+        }
+
         // Right Balance: eligibility, then the FGC and the family-led plan (or support without one).
         var supportStart: FEELDate?
         if rightBalance {
@@ -172,7 +198,22 @@ struct ChildStory {
                     facts: FEELContext([("school", attendanceFact())]))
             }
         }
-        crises(from: referral, to: closed, monthlyChance: rightBalance ? 0.08 : 0.05)
+        // Every episode that gets this far ends with a CIN review (closing or stepping up) on `closed`.
+        crises(from: referral, to: closed, monthlyChance: rightBalance ? 0.08 : 0.05, reviewOnEnd: true)
+
+        // Some plans end at a review that steps the case up to child protection instead of closing it.
+        if random.chance(0.08) {
+            let reviewMinute = workingMinute()
+            emit(
+                EventVocabulary.cinReviewHeld, on: closed, at: reviewMinute,
+                data: FEELContext([("outcome", .string("step-up"))]))
+            if let supportStart, supportStart < closed {
+                emit(
+                    EventVocabulary.reviewHeld, on: closed, at: minute(after: reviewMinute),
+                    data: FEELContext([("outcome", .string("step-up"))]))
+            }
+            return .steppedUp
+        }
 
         // Closure: the last reviews close the plans, then the case is closed to social care.
         let closingMinute = workingMinute()
@@ -191,7 +232,11 @@ struct ChildStory {
     }
 
     /// Right Balance from acceptance to the start of support; returns the day support starts, if it does.
-    private mutating func rightBalanceOpening(decided: FEELDate) -> FEELDate? {
+    /// Steps on or after `until` (the day the case closed) are drawn but not told.
+    private mutating func rightBalanceOpening(decided: FEELDate, until: FEELDate? = nil) -> FEELDate? {
+        let saved = cutoff
+        cutoff = until
+        defer { cutoff = saved }
         let eligibility = clock.addWorkingDays(
             decided, random.chance(0.9) ? random.int(in: 1...4) : random.int(in: 6...9))
         let eligible = random.chance(0.93)
@@ -280,7 +325,7 @@ struct ChildStory {
                     EventVocabulary.pepRecorded, on: checkpoint, at: workingMinute(),
                     facts: FEELContext([("school", attendanceFact())]))
             }
-            crises(from: start, to: end, monthlyChance: 0.04)
+            crises(from: start, to: end, monthlyChance: 0.04, reviewOnEnd: false)
         }
 
         let consent = clock.addWorkingDays(
@@ -294,6 +339,10 @@ struct ChildStory {
             ]))
         guard childAgrees && parentalConsent else {
             end = consent
+            return
+        }
+        if let left = linksEndEarly(after: consent) {
+            end = left
             return
         }
         let searched = clock.addWorkingDays(
@@ -319,14 +368,26 @@ struct ChildStory {
         emit(
             EventVocabulary.linksEngaged, on: engaged, at: workingMinute(),
             data: FEELContext([("connections_engaged", .number(Decimal(random.int(in: 1...connections))))]))
+        if let left = linksEndEarly(after: engaged) {
+            end = left
+            return
+        }
         let fgc = clock.addWorkingDays(engaged, random.chance(0.7) ? random.int(in: 5...20) : random.int(in: 21...40))
         emit(
             EventVocabulary.linksFGCHeld, on: fgc, at: workingMinute(),
             data: FEELContext([("connections_attending", .number(Decimal(random.int(in: 1...connections))))]))
+        if let left = linksEndEarly(after: fgc) {
+            end = left
+            return
+        }
         let carePlan = clock.addWorkingDays(fgc, random.chance(0.85) ? random.int(in: 3...20) : random.int(in: 21...30))
         emit(
             EventVocabulary.carePlanUpdated, on: carePlan, at: workingMinute(),
             data: FEELContext([("lifelong_links", .boolean(true))]))
+        if let left = linksEndEarly(after: carePlan) {
+            end = left
+            return
+        }
         let review = clock.workingDay(
             onOrAfter: carePlan.addingMonths(random.chance(0.85) ? random.int(in: 1...2) : 3).addingDays(
                 random.int(in: 0...25)))
@@ -334,9 +395,29 @@ struct ChildStory {
         end = max(end, review)
     }
 
+    /// Now and then Lifelong Links ends before its next step: the child withdraws (the coordinator
+    /// closes the work) or leaves care altogether (the case is closed, CIN census RC3 or RC4).
+    /// Returns the day it ended, if it did.
+    private mutating func linksEndEarly(after day: FEELDate) -> FEELDate? {
+        guard random.chance(0.06) else { return nil }
+        let ended = clock.addWorkingDays(day, random.int(in: 2...15))
+        if random.chance(0.6) {
+            emit(
+                EventVocabulary.linksClosed, on: ended, at: workingMinute(),
+                data: FEELContext([("reason", .string("withdrawn"))]))
+        } else {
+            emit(
+                EventVocabulary.caseClosed, on: ended, at: workingMinute(),
+                data: FEELContext([("reason", .string(random.chance(0.5) ? "RC3" : "RC4"))]))
+        }
+        return ended
+    }
+
     // MARK: - Pieces
 
-    private mutating func crises(from start: FEELDate, to end: FEELDate, monthlyChance: Double) {
+    /// Crises between two days, each followed by what the escalation rules ask for it.
+    /// `reviewOnEnd` says that the story holds a plan review on `end`.
+    private mutating func crises(from start: FEELDate, to end: FEELDate, monthlyChance: Double, reviewOnEnd: Bool) {
         var month = start
         while month < end {
             if random.chance(monthlyChance) {
@@ -345,13 +426,53 @@ struct ChildStory {
                     // A crisis keeps no office hours: a third come in the evening or at night, any day.
                     let outOfHours = random.chance(0.35)
                     let minute = outOfHours ? random.int(in: (18 * 60)...(23 * 60 + 55)) : workingMinute()
-                    emit(
-                        EventVocabulary.crisisPresented, on: outOfHours ? day : clock.workingDay(onOrAfter: day),
-                        at: minute,
-                        data: FEELContext([("setting", .string(random.pick(weighted: Self.crisisSettings)))]))
+                    let crisisDay = outOfHours ? day : clock.workingDay(onOrAfter: day)
+                    let setting = random.pick(weighted: Self.crisisSettings)
+                    if emit(
+                        EventVocabulary.crisisPresented, on: crisisDay, at: minute,
+                        data: FEELContext([("setting", .string(setting))]))
+                    {
+                        respond(toCrisisOn: crisisDay, at: minute, setting: setting, end: end, reviewOnEnd: reviewOnEnd)
+                    }
                 }
             }
             month = month.addingMonths(1)
+        }
+    }
+
+    /// What follows a crisis, judged as the `crisis level` table in rules/escalation.yaml does (the
+    /// number of earlier crises in the 3 months before, and whether the child went missing).
+    /// Urgent: the team manager decides on a strategy discussion, due 1 working day after - most the
+    /// same working day or the next morning, a few days late now and then. Repeated: the plan is
+    /// reviewed with the family within 5 working days; when a plan review falls within 10 working
+    /// days it waits for that review (so some are late), otherwise a review is held for the crisis.
+    private mutating func respond(
+        toCrisisOn day: FEELDate, at minute: Int, setting: String, end: FEELDate, reviewOnEnd: Bool
+    ) {
+        let moment = clock.instant(day, minuteOfDay: minute)
+        let windowStart = clock.instant(day.addingMonths(-3), minuteOfDay: minute)
+        let earlier = crisisMoments.filter { $0 >= windowStart && $0 < moment }.count
+        crisisMoments.append(moment)
+        if setting == "missing" || earlier >= 2 {
+            let delay = random.pick(weighted: [(0, 55), (1, 35), (random.int(in: 2...4), 10)])
+            let outcome = random.pick(weighted: [("convene", 40), ("not-needed", 60)])
+            let sameDay = delay == 0 && minute < 17 * 60 && clock.calendar.isWorkingDay(day)
+            emit(
+                EventVocabulary.strategyDiscussionDecided,
+                on: sameDay ? day : clock.addWorkingDays(day, max(1, delay)),
+                at: sameDay ? self.minute(after: minute) : workingMinute(),
+                data: FEELContext([("outcome", .string(outcome))]))
+        } else if earlier == 1 {
+            let reviewTypes = [
+                EventVocabulary.reviewHeld, EventVocabulary.cinReviewHeld, EventVocabulary.linksReviewHeld,
+            ]
+            let told = pending.filter { $0.at > moment && reviewTypes.contains($0.type) }.map(\.at).min()
+            let endOfStory = reviewOnEnd ? clock.instant(end, minuteOfDay: 9 * 60) : nil
+            let nextReview = [told, endOfStory].compactMap { $0 }.min()
+            let soon = clock.instant(clock.addWorkingDays(day, 10), minuteOfDay: 24 * 60 - 1)
+            let held = clock.addWorkingDays(day, random.chance(0.85) ? random.int(in: 1...5) : random.int(in: 6...15))
+            if let nextReview, nextReview <= soon { return }
+            emit(EventVocabulary.crisisReviewHeld, on: held, at: workingMinute())
         }
     }
 
@@ -411,11 +532,29 @@ struct ChildStory {
         return result.sorted()
     }
 
+    /// Tells one event, unless it falls outside the cohort's dates or after the case closed; says
+    /// whether it was told.
+    @discardableResult
     private mutating func emit(
         _ type: String, on day: FEELDate, at minute: Int, facts: FEELContext? = nil, data: FEELContext? = nil
-    ) {
-        guard day >= from && day <= to else { return }
+    ) -> Bool {
+        guard day >= from && day <= to, cutoff.map({ day < $0 }) ?? true else { return false }
         pending.append((clock.instant(day, minuteOfDay: minute), type, facts, data))
+        if case .context(let school)? = facts?["school"], case .number(let value)? = school["attendance"] {
+            noteAttendance(value, recordedOn: day)
+        }
+        return true
+    }
+
+    /// Severe absence (half the sessions or more missed) asks for an attendance plan with the school,
+    /// due 5 working days after the daily rule notices it (at 00:00 the next day): most are agreed
+    /// in time, some a week or two late.
+    private mutating func noteAttendance(_ value: Decimal, recordedOn day: FEELDate) {
+        let severe = Decimal(5) / 10
+        defer { toldAttendance = value }
+        guard value <= severe, (toldAttendance ?? 1) > severe else { return }
+        let agreed = clock.addWorkingDays(day, random.chance(0.8) ? random.int(in: 2...5) : random.int(in: 7...15))
+        emit(EventVocabulary.attendancePlanAgreed, on: agreed, at: workingMinute())
     }
 
     /// Orders the story by time (keeping story order for equal times) and numbers it: `C-00001-0001`.

@@ -15,9 +15,15 @@ public enum EventVocabulary {
     public static let planAgreed = "plan.agreed"
     public static let pepRecorded = "pep.recorded"
     public static let attendanceRecorded = "attendance.recorded"
+    /// An attendance plan agreed with the school after attendance fell to half or less.
+    public static let attendancePlanAgreed = "attendance-plan.agreed"
     public static let reflectiveGroupHeld = "reflective-group.held"
     public static let reviewHeld = "review.held"
     public static let crisisPresented = "crisis.presented"
+    /// The team manager's decision, after an urgent crisis, whether a strategy discussion is needed.
+    public static let strategyDiscussionDecided = "strategy-discussion.decided"
+    /// The plan reviewed with the family after repeated crises, when no plan review comes first.
+    public static let crisisReviewHeld = "crisis-review.held"
     public static let caseClosed = "case.closed"
     // Children in care: Lifelong Links.
     public static let linksReferred = "lifelong-links.referred"
@@ -32,8 +38,10 @@ public enum EventVocabulary {
     /// Every type the simulator may write, for tests that check it against the definitions.
     public static let all: [String] = [
         referralReceived, referralDecided, assessmentCompleted, cinPlanAgreed, cinReviewHeld, eligibilityDecided,
-        fgcPrepared, fgcHeld, fgcDeclined, planAgreed, pepRecorded, attendanceRecorded, reflectiveGroupHeld,
-        reviewHeld, crisisPresented, caseClosed, linksReferred, linksConsent, linksSearchCompleted, linksEngaged,
+        fgcPrepared, fgcHeld, fgcDeclined, planAgreed, pepRecorded, attendanceRecorded, attendancePlanAgreed,
+        reflectiveGroupHeld,
+        reviewHeld, crisisPresented, strategyDiscussionDecided, crisisReviewHeld, caseClosed, linksReferred,
+        linksConsent, linksSearchCompleted, linksEngaged,
         linksFGCHeld, carePlanUpdated, linksReviewHeld, linksClosed,
     ]
 }

@@ -54,7 +54,21 @@ enum YAMLValueMapper {
         static func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
 
         /// For a block scalar: skips the header line and returns the content indentation.
-        mutating func enterBlock() -> Int {
+        ///
+        /// The indentation is that of the first line with content, less the spaces that line keeps
+        /// in `value`: those are there only when the header fixes the indentation (`|2`) below it.
+        mutating func enterBlock(value: [UInt8]) -> Int {
+            var kept = 0
+            var v = 0
+            while v < value.count && value[v] == 0x0A { v += 1 }
+            while v < value.count && value[v] == 0x20 {
+                v += 1
+                kept += 1
+            }
+            return max(0, contentIndent() - kept)
+        }
+
+        private mutating func contentIndent() -> Int {
             while p < limit && !Self.isBreak(source[p]) { advance() }
             while p < limit && Self.isBreak(source[p]) && !(source[p] == 0x0A) { advance() }
             if p < limit { advance() }
@@ -117,7 +131,7 @@ enum YAMLValueMapper {
             let block = style == .literal || style == .folded
             var indent = 0
             if block {
-                indent = enterBlock()
+                indent = enterBlock(value: value)
                 skipIndent(indent)
             } else if style == .singleQuoted || style == .doubleQuoted {
                 advance()

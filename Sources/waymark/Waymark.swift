@@ -8,7 +8,8 @@ struct Waymark: AsyncParsableCommand {
         commandName: "waymark",
         abstract: "A workflow and rules engine for children's social care.",
         subcommands: [
-            CheckCommand.self, GraphCommand.self, SimulateCommand.self, EvalCommand.self, ServeCommand.self,
+            CheckCommand.self, GraphCommand.self, RunCommand.self, TestCommand.self, SimulateCommand.self,
+            EvalCommand.self, ServeCommand.self,
         ]
     )
 

@@ -68,13 +68,34 @@ import WaymarkModel
         #expect(lines.count == report.tasks.count + 2)
     }
 
-    @Test func tableGroupsByRoleWithOverdueFirst() {
-        let report = F.run(F.definitions(), Self.events, asOf: "2025-01-23").1
+    /// C-3's decision goes overdue; C-4's, referred on the as-of day, is still open.
+    static let tableEvents = events + [F.event("e7", "C-4", "referral.received", "2025-01-23T09:00:00Z")]
+
+    @Test func tableGroupsByRoleWithOverdueFirst() throws {
+        let report = F.run(F.definitions(), Self.tableEvents, asOf: "2025-01-23").1
         let table = report.table()
-        let duty = table.range(of: "duty-social-worker")!
-        let overdueRow = table.range(of: "OVERDUE", range: duty.upperBound..<table.endIndex)!
-        let doneRow = table.range(of: "DONE", range: duty.upperBound..<table.endIndex)!
-        #expect(overdueRow.lowerBound < doneRow.lowerBound)
+        let duty = try #require(table.range(of: "duty-social-worker: "))
+        let fgc = try #require(table.range(of: "fgc-coordinator: "))
+        #expect(duty.lowerBound < fgc.lowerBound)
+        let overdueRow = try #require(table.range(of: "\n  OVERDUE ", range: duty.upperBound..<fgc.lowerBound))
+        let openRow = try #require(table.range(of: "\n  OPEN ", range: duty.upperBound..<fgc.lowerBound))
+        #expect(overdueRow.lowerBound < openRow.lowerBound)
+        #expect(table[overdueRow.upperBound...].hasPrefix(" 2025-01-21  2 days late  C-3 "))
+        // Finished work is counted in the role's heading, not listed.
+        #expect(table.contains("duty-social-worker: 1 overdue, 1 open (2 cancelled)"))
+        #expect(table.contains("fgc-coordinator: 0 overdue, 0 open (1 done)\n  Nothing to do."))
+        #expect(!table.contains("\n  DONE "))
+        #expect(table.contains("why: Raised when the case entered stage referral"))
+    }
+
+    @Test func tableLimitKeepsTheMostUrgentRows() throws {
+        let report = F.run(F.definitions(), Self.tableEvents, asOf: "2025-01-23").1
+        let table = report.table(limit: 1)
+        let duty = try #require(table.range(of: "duty-social-worker: "))
+        let rest = table[duty.upperBound...]
+        #expect(rest.contains("OVERDUE"))
+        #expect(!rest.contains("\n  OPEN "))
+        #expect(rest.contains("… and 1 more for duty-social-worker"))
     }
 }
 

@@ -7,7 +7,7 @@ import WaymarkFEEL
 /// rate falls below a floor that only ever goes up.
 @Suite struct TCKConformanceTests {
     /// Raised as conformance improves; never lowered.
-    static let floor = 0.995
+    static let floor = 0.9963
 
     static let casesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/dev.jsonl")

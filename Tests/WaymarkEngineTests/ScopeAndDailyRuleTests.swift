@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import WaymarkDefinitions
+import WaymarkFEEL
+import WaymarkModel
+
+@testable import WaymarkEngine
+
+/// Daily rules on an unchanged case, and the parts of `case` built for an expression: the shortcuts
+/// must give the same results as building everything and evaluating every rule every day.
+@Suite struct ScopeAndDailyRuleTests {
+    typealias F = Fixtures
+
+    static let calendar = """
+        calendar: england-and-wales
+        time_zone: Europe/London
+        working_days: [mon, tue, wed, thu, fri]
+        holidays: []
+        """
+
+    static let pathway = """
+        pathway: demo
+        version: 1
+        title: Demo
+        calendar: england-and-wales
+        enrol:
+          on: referral.received
+        start: referral
+        stages:
+          referral:
+            tasks:
+              - { key: decide, title: Decide, role: duty-social-worker, due: 1 working day, done_on: referral.decided }
+            transitions:
+              - { on: case.closed, to: closed }
+          closed:
+            final: true
+        """
+
+    static func definitions(rules: String) throws -> Definitions {
+        let files = [
+            ("workflows/calendars/ew.yaml", calendar), ("workflows/demo.yaml", pathway),
+            ("rules/test.yaml", "ruleset: test\ncalendar: england-and-wales\nrules:\n" + rules),
+        ]
+        let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
+        let errors = loaded.diagnostics.filter { $0.severity == .error }.map { "\($0.location): \($0.message)" }
+        #expect(errors == [])
+        return loaded.definitions
+    }
+
+    static func event(_ id: String, _ type: String, _ at: String, facts: FEELContext? = nil) -> Event {
+        Event(id: id, caseID: "C1", type: type, at: Moment.parse(at, zone: F.zone)!, facts: facts, data: nil)
+    }
+
+    @Test func aClockRuleIsEvaluatedOnDaysWhenNothingHappens() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: late
+                    every: day
+                    when: some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2
+                    then:
+                      - alert: { severity: medium, message: "late" }
+                """)
+        // Referred Monday 6 January: due Tuesday 7th, overdue from the 8th; three working days after
+        // the due date is Friday 10th, so the rule first holds at 00:00 on Friday.
+        let report = F.run(defs, [Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")], asOf: "2025-01-20").1
+        #expect(report.alerts.map(\.rule) == ["late"])
+        #expect(report.alerts.first?.at == F.zone.startOfDay(F.date("2025-01-10")))
+        // The reason names the overdue work that made the condition hold.
+        #expect(
+            report.alerts.first?.because.contains(
+                #"(the task: "Decide" C1/demo/referral/decide/1, due 2025-01-07, overdue)"#) == true)
+    }
+
+    @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: absent
+                    every: day
+                    when: facts.school.attendance <= 0.9
+                    then:
+                      - alert: { severity: medium, message: "absent {{ facts.school.attendance }}" }
+                """)
+        func attendance(_ v: String) -> FEELContext {
+            FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
+        }
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: attendance("0.95")),
+            Self.event("e2", "attendance.recorded", "2025-01-13T10:00:00Z", facts: attendance("0.80")),
+            Self.event("e3", "attendance.recorded", "2025-01-20T10:00:00Z", facts: attendance("0.97")),
+            Self.event("e4", "attendance.recorded", "2025-01-27T10:00:00Z", facts: attendance("0.70")),
+        ]
+        let report = F.run(defs, events, asOf: "2025-02-10").1
+        #expect(report.alerts.map(\.message) == ["absent 0.8", "absent 0.7"])
+        #expect(
+            report.alerts.map(\.at) == [
+                F.zone.startOfDay(F.date("2025-01-14")), F.zone.startOfDay(F.date("2025-01-28")),
+            ])
+    }
+
+    @Test func listEntriesCarryTheFieldsAnExpressionNames() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: by-id
+                    on: note.added
+                    when: some t in case.tasks satisfies t.id = "C1/demo/referral/decide/1" and t.raised < event.at
+                    then:
+                      - alert: { severity: low, message: "found by id" }
+                  - id: by-history
+                    on: note.added
+                    when: some h in case.history satisfies h.type = "task.raised" and h.data.key = "decide"
+                    then:
+                      - alert: { severity: low, message: "found in history" }
+                """)
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
+            Self.event("e2", "note.added", "2025-01-06T11:00:00Z"),
+        ]
+        let report = F.run(defs, events, asOf: "2025-01-06").1
+        #expect(report.alerts.map(\.rule).sorted() == ["by-history", "by-id"])
+    }
+
+    @Test func needsAreReadFromWholeNames() {
+        let overdue = ScopeNeeds(
+            source: #"some t in case.tasks satisfies t.status = "overdue" and t.due < today()"#, tableNames: [])
+        #expect(overdue.contains(.tasks))
+        #expect(!overdue.contains(.entryIDs))
+        #expect(!overdue.contains(.entryTimes))
+        #expect(!overdue.contains(.history))
+        let times = ScopeNeeds(source: #"some r in case.history satisfies r.at >= event.at"#, tableNames: [])
+        #expect(times.contains([.history, .entryTimes]))
+        #expect(!times.contains(.entryData))
+        #expect(ScopeNeeds(source: "get value(t, k)", tableNames: []).contains([.entryIDs, .entryTimes, .entryData]))
+        #expect(ScopeNeeds.mentions("t.id = x", "id"))
+        #expect(!ScopeNeeds.mentions("valid(x)", "id"))
+        #expect(!ScopeNeeds.mentions("status", "at"))
+    }
+}

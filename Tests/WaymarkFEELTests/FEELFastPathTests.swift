@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import WaymarkFEEL
+
+/// The compiler's fast paths (constant folding, loop-invariant hoisting, filters on an entry, direct
+/// decision-table cells) must give exactly what the general evaluation gives. Each test writes the
+/// same question twice, once in a shape that takes the fast path and once in a shape that does not.
+@Suite struct FEELFastPathTests {
+    func eval(_ text: String, _ names: [String] = [], _ values: [FEELValue] = []) throws -> String {
+        try FEELExpression(text, names: names).evaluate(values).typedJSONText
+    }
+
+    let mixed = #"[{type: "a", n: 1}, {n: 2}, 5, null, {type: "b", n: 3}, {type: null}]"#
+
+    @Test(arguments: [
+        #"type = "a""#, #"type != "a""#, "type = null", "type != null", "n > 1", "n <= 2", "n = 3", #"type < "b""#,
+    ])
+    func filterOnAnEntryMatchesTheGeneralFilter(condition: String) throws {
+        // `item.x` takes the general path; `x` alone takes the entry fast path.
+        let fast = try eval("\(mixed)[\(condition)]")
+        let general = try eval("\(mixed)[item.\(condition)]")
+        #expect(fast == general)
+    }
+
+    @Test(arguments: ["some", "every"])
+    func quantifierOverAnEntryFilterMatchesTheGeneralForm(quantifier: String) throws {
+        for (list, body) in [
+            (mixed, "r.n > 1"), (mixed, "r.n >= 1"), (mixed, "r.n < 0"), ("[]", "r.n > 1"), ("null", "true"),
+            (#"{type: "a", n: 2}"#, "r.n > 1"), (#"[{type: "a"}, {type: "a", n: 5}]"#, "r.n > 1"),
+        ] {
+            let fast = try eval(#"\#(quantifier) r in \#(list)[type = "a"] satisfies \#(body)"#)
+            let general = try eval(#"\#(quantifier) r in \#(list)[item.type = "a"] satisfies \#(body)"#)
+            #expect(fast == general, "\(quantifier) over \(list) satisfying \(body)")
+        }
+    }
+
+    @Test func filterOnAnEntryOfANonList() throws {
+        #expect(try eval(#"{type: "a"}[type = "a"]"#) == (try eval(#"[{type: "a"}]"#)))
+        #expect(try eval(#"null[type = "a"]"#) == #"{"type":"null"}"#)
+    }
+
+    @Test func loopInvariantsAreComputedOncePerLoopAndGiveTheSameResults() throws {
+        let names = ["base", "xs"]
+        let values: [FEELValue] = [.number(10), .list([.number(1), .number(2), .number(3)])]
+        #expect(try eval("for x in xs return x + base * 2", names, values) == (try eval("[21, 22, 23]")))
+        #expect(try eval("some x in xs satisfies x > base - 8", names, values) == #"{"type":"boolean","value":true}"#)
+        #expect(try eval("every x in xs satisfies x < base - 8", names, values) == #"{"type":"boolean","value":false}"#)
+        #expect(try eval("some x in [] satisfies x > base - 8", names, values) == #"{"type":"boolean","value":false}"#)
+        #expect(
+            try eval("for x in xs, y in [x, base] return y + abs(base) - x", names, values)
+                == (try eval("[10, 19, 10, 18, 10, 17]")))
+        #expect(
+            try eval("for x in xs return (function(a) a + base * 2)(x)", names, values) == (try eval("[21, 22, 23]")))
+        // An expression that reads the loop variable is not hoisted, even inside a hoistable shape.
+        #expect(try eval("for x in xs return abs(x - base)", names, values) == (try eval("[9, 8, 7]")))
+        // A filter inside the loop sees its own item, not a hoisted value.
+        #expect(
+            try eval("for x in xs return count([{base: 1}, {base: 2}][base + 0 > x])", names, values)
+                == (try eval("[1, 0, 0]")))
+    }
+
+    @Test func constantsFoldToTheValuesTheyWouldHave() throws {
+        #expect(try eval(#"duration("P12M")"#) == #"{"type":"yearMonthDuration","value":"P1Y"}"#)
+        #expect(try eval("2 * 3 + 1") == #"{"type":"number","value":"7"}"#)
+        #expect(try eval(#"substring("abc", "x")"#) == #"{"type":"null"}"#)
+        #expect(try eval("5 in [0.5..0.7)") == #"{"type":"boolean","value":false}"#)
+    }
+
+    @Test(arguments: [
+        ("< 0.5", "0.4", true), ("< 0.5", "0.5", false), ("[0.5..0.7)", "0.7", false), ("[0.5..0.7)", "0.5", true),
+        ("(0.5..0.7]", "0.5", false), ("0", "0.0", true), ("not(< 3)", "3", true), ("1, [5..9]", "6", true),
+        (#""a", "b""#, "1", false), ("!= 2", "2", false), (">= 2", "\"x\"", false),
+    ])
+    func directCellsAgreeWithUnaryTestsInAFrame(cell: String, input: String, expected: Bool) throws {
+        let tests = try FEELUnaryTests(cell)
+        let value = try FEELExpression(input).evaluate([])
+        let viaVariable = try FEELUnaryTests(cell.replacingOccurrences(of: "0.5", with: "(v + 0)"), names: ["v"])
+        #expect(tests.matches(value) ?? false == expected)
+        #expect(viaVariable.matches(value, values: [.number(Decimal(string: "0.5")!)]) == tests.matches(value))
+    }
+
+    @Test(arguments: [
+        "0.4", "0.5", "0.7", "-0.0001", "12345678901234567", "1e35", "1e-30", "123456789012345678901234567890", "null",
+        "\"0.6\"",
+    ])
+    func tableCellsOnScaledIntegersAgreeWithTheUnaryTests(input: String) throws {
+        let cells = ["< 0.5", "[0.5..0.7)", ">= 12345678901234567", "[1e30..1e40]", "1e-30", "-", "(-1..0)"]
+        let value = try FEELExpression(input).evaluate([])
+        let table = FEELDecisionTable(
+            inputs: [try FEELExpression("x", names: ["x"])], outputNames: ["row"],
+            rules: cells.enumerated().map { index, cell in
+                FEELDecisionTable.Rule(
+                    inputs: [try! FEELUnaryTests(cell, names: ["x"])],
+                    outputs: [try! FEELExpression("\(index)", names: ["x"])])
+            }, hitPolicy: .collect(nil))
+        let expected = cells.enumerated().filter { _, cell in (try? FEELUnaryTests(cell).matches(value)) == true }
+            .map { FEELValue.number(Decimal($0.offset)) }
+        #expect(table.evaluate([value]).typedJSONText == FEELValue.list(expected).typedJSONText)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import WaymarkEngine
+import WaymarkFEEL
+import WaymarkScenario
+import WaymarkSimulation
+
+/// examples/cohort.jsonl is `waymark simulate --cases 251 --seed 2017 --from 2017-09-01 --to 2021-12-31`,
+/// and the engine can run it with the shipped definitions.
+@Suite struct CommittedCohortTests {
+    static let path = ScenarioRunnerTests.root + "/examples/cohort.jsonl"
+
+    static func generated() -> String {
+        CohortGenerator(
+            CohortConfiguration(
+                cases: 251, seed: 2017, from: FEELDate(year: 2017, month: 9, day: 1),
+                to: FEELDate(year: 2021, month: 12, day: 31))
+        ).jsonLines()
+    }
+
+    @Test func theCommittedCohortIsTheGeneratorsOutputForItsSeed() throws {
+        let committed = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let generated = Self.generated()
+        let firstDifference = zip(committed.split(separator: "\n"), generated.split(separator: "\n")).enumerated()
+            .first { $0.element.0 != $0.element.1 }
+        #expect(
+            committed == generated,
+            "regenerate examples/cohort.jsonl; first differing line: \(firstDifference.map { $0.offset + 1 } ?? -1)")
+    }
+
+    @Test func theEngineRunsTheCohortWithoutProblems() throws {
+        let runner = try ScenarioRunner(definitionsRoot: ScenarioRunnerTests.root)
+        var engine = Engine(definitions: runner.definitions)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.path)))
+        let events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID)
+        #expect(events.count > 5000)
+        let result = engine.ingest(events)
+        #expect(result.accepted == events.count)
+        #expect(result.duplicates == 0)
+        engine.advance(to: engine.endOfDay(FEELDate(year: 2021, month: 12, day: 31)))
+        #expect(engine.problems.isEmpty, "\(engine.problems.prefix(5))")
+        let report = engine.report(openOnly: false)
+        #expect(Set(report.cases.map(\.caseID)).count > 200)
+        // A realistic cohort is neither all on time nor all late.
+        #expect(report.tasks.contains { $0.status == .done })
+        #expect(report.tasks.contains { $0.status == .overdue })
+        #expect(report.alerts.contains { $0.rule == "re-referral-within-12-months" })
+        // The simulator answers the escalation rules' tasks: every crisis decision, crisis review,
+        // re-referral review and attendance plan ends, most on time (by the end of the due date), some late.
+        for key in ["crisis-strategy-decision", "crisis-review", "manager-review", "severe-absence-plan"] {
+            let raised = report.tasks.filter { $0.key == key }
+            let onTime = raised.filter { task in
+                task.done.map { $0.epochSeconds < Int64(task.due.dayNumber + 1) * 86_400 - 3600 } ?? false
+            }
+            #expect(raised.count >= 8, "\(key): \(raised.count) raised")
+            #expect(raised.allSatisfy { $0.status == .done || $0.status == .cancelled }, "\(key) left open")
+            #expect(onTime.count * 4 >= raised.count * 3, "\(key): \(onTime.count) of \(raised.count) on time")
+            #expect(onTime.count < raised.count, "\(key): none late")
+        }
+    }
+}
