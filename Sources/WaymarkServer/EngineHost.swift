@@ -22,7 +22,6 @@ public actor EngineHost {
     public struct StartupReport: Sendable {
         public var events: Int
         public var cases: Int
-        public var openTasks: Int
         public var loadSeconds: Double
         public var replaySeconds: Double
     }
@@ -36,6 +35,8 @@ public actor EngineHost {
     private var published: BoardSnapshot?
     private var building: (version: Int, task: Task<BoardSnapshot, Never>)?
     private var storedEvents = 0
+    /// The moment the engine was last advanced to (start-up, ingestion or the scheduler).
+    private var lastAdvance = Moment(epochNanoseconds: 0)
     private var status: DefinitionsStatus
     /// The zone used for dates without a time; shared with request decoding outside the actor.
     private let zoneBox: Mutex<ZoneOffsets>
@@ -81,14 +82,13 @@ public actor EngineHost {
             index += chunk
         }
         engine.ingest(events)
-        engine.advance(to: clock())
+        lastAdvance = clock()
+        engine.advance(to: lastAdvance)
         storedEvents = stored.count
         version += 1
-        let snapshot = await currentSnapshot()
         let done = ContinuousClock.now
         return StartupReport(
             events: stored.count, cases: Set(stored.map(\.caseID)).count,
-            openTasks: snapshot.tasks.count { $0.status == "open" || $0.status == "overdue" },
             loadSeconds: Self.seconds(loaded - loadStart), replaySeconds: Self.seconds(done - loaded)
         )
     }
@@ -115,7 +115,8 @@ public actor EngineHost {
         let result = try await store.append(batch.stored)
         if result.accepted > 0 {
             engine.ingest(result.acceptedIndexes.map { batch.events[$0] })
-            engine.advance(to: clock())
+            lastAdvance = clock()
+            engine.advance(to: lastAdvance)
             storedEvents += result.accepted
             version += 1
         }
@@ -123,12 +124,22 @@ public actor EngineHost {
     }
 
     /// Moves the engine's clock to now: fires the timers that fell due.
+    ///
+    /// The published list changes only when a timer fell due or the date changed (the list is as
+    /// of today); otherwise the version stays, so that readers keep their cached responses rather
+    /// than wait for a rebuild of every case after each idle wake-up.
     public func advanceToNow() {
         let before = engine.nextTimer
-        engine.advance(to: clock())
-        version += 1
-        if let before, before <= clock() {
+        let now = clock()
+        engine.advance(to: now)
+        let zone = self.zone
+        let dayChanged = zone.date(of: now) != zone.date(of: lastAdvance)
+        lastAdvance = now
+        if let before, before < now {
+            version += 1
             logger.debug("timers fired", metadata: ["next_timer": "\(engine.nextTimer.map(\.description) ?? "none")"])
+        } else if dayChanged {
+            version += 1
         }
     }
 

@@ -37,6 +37,8 @@ actor Publisher {
             last = snapshot
             metrics.observe(snapshot)
             metrics.storedEvents.record(await host.eventCount)
+        } catch is CancellationError {
+            // Stopped by cancellation (not a graceful shutdown): the next start publishes afresh.
         } catch {
             logger.error("publishing failed", metadata: ["error": "\(error)"])
         }
@@ -50,9 +52,13 @@ struct PublisherService: Service {
 
     func run() async throws {
         await cancelOnGracefulShutdownQuietly {
+            var first = true
             while !Task.isCancelled {
                 let started = ContinuousClock.now
-                await publisher.publish(force: false)
+                // The first pass of a run rewrites everything: tables and files may be from an
+                // earlier run.
+                await publisher.publish(force: first)
+                first = false
                 // With many cases a pass is long; resting twice as long as it took keeps the
                 // publisher to a third of a core under sustained ingestion.
                 let took = ContinuousClock.now - started
