@@ -105,7 +105,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "WaymarkYAMLTests", dependencies: ["WaymarkYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "WaymarkFEELTests", dependencies: ["WaymarkFEEL"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WaymarkFEELTests", dependencies: ["WaymarkFEEL"],
+            // The TCK cases are read from the source tree by path, not bundled.
+            exclude: ["Resources"], swiftSettings: strictSettings
+        ),
         .testTarget(name: "WaymarkModelTests", dependencies: ["WaymarkModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "WaymarkDefinitionsTests",
