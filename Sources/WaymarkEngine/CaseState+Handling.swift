@@ -188,6 +188,7 @@ extension CaseState {
                 break
             }
         }
+        raiseRepeats()
         // 5. Rules.
         if let indices = defs.rulesByType[t.type] {
             for ri in indices {
@@ -309,22 +310,36 @@ extension CaseState {
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
-        guard tasks[ti].template.repeat != nil else { return }
+        guard let interval = tasks[ti].template.repeat else { return }
         let task = tasks[ti]
-        // Repeats for as long as the case stays in the task's stage (or its enrolment stays open).
-        if task.enrolment >= 0 {
-            let e = enrolments[Int(task.enrolment)]
-            guard e.closed == nil else { return }
-            if task.stageIndex >= 0, e.stage != task.stageIndex { return }
+        // The next occurrence waits for the transitions (step 4): the event that completes a review may
+        // also move the case out of the stage, and then there is no next review to raise.
+        repeatsDue.append(
+            (
+                task: Int32(ti),
+                entries: task.enrolment >= 0 ? enrolments[Int(task.enrolment)].entries : 0,
+                reason: "Next occurrence of a task that repeats every \(interval.text): \(taskID(ti)) was "
+                    + "done on \(task.calendar.zone.date(of: now).isoString) by \(describe(t)), so this one is due one "
+                    + "interval after its due date \(task.due.isoString)"
+            ))
+    }
+
+    /// Raises the next occurrence of each repeating task completed by this event, for as long as the
+    /// case stays in the task's stage (the same entry of it) or, for a rule's task, its enrolment is open.
+    mutating func raiseRepeats() {
+        let due = repeatsDue
+        repeatsDue.removeAll()
+        for (ti, entries, reason) in due {
+            let task = tasks[Int(ti)]
+            if task.enrolment >= 0 {
+                let e = enrolments[Int(task.enrolment)]
+                guard e.closed == nil else { continue }
+                if task.stageIndex >= 0, e.stage != task.stageIndex || e.entries != entries { continue }
+            }
+            raise(
+                task.spec, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,
+                stageIndex: task.stageIndex >= 0 ? Int(task.stageIndex) : nil, because: reason, dueFrom: task.due)
         }
-        raise(
-            task.spec, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,
-            stageIndex: task.stageIndex >= 0 ? Int(task.stageIndex) : nil,
-            because:
-                "Next occurrence of a task that repeats every \(task.template.repeat?.text ?? ""): \(taskID(ti)) was "
-                + "done on \(task.calendar.zone.date(of: now).isoString) by \(describe(t)), so this one is due one "
-                + "interval after its due date \(task.due.isoString)",
-            dueFrom: task.due)
     }
 
     mutating func cancel(_ ti: Int) {

@@ -130,6 +130,9 @@ struct CaseState: Sendable {
     var now = Moment.distantPast
     var depth = 0
     var pending: [Trigger] = []
+    /// Repeating tasks completed by the event being handled: their next occurrences are raised after
+    /// its transitions, if the case is still in their stage.
+    var repeatsDue: [(task: Int32, entries: Int32, reason: String)] = []
     var scopeCache: FEELValue?
     var scopeCacheParts = ScopeNeeds()
     /// The FEEL value of the event being handled.

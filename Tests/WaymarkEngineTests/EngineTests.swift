@@ -158,6 +158,29 @@ import WaymarkModel
         #expect(reviews.map(\.status) == [.done, .open])
     }
 
+    @Test func aReviewThatClosesTheCaseRaisesNoNextReview() {
+        var pathway = F.pathway(planTasks: [
+            F.task("review", due: "6 weeks", doneOn: ["review.held", "review.closing"], repeat: "6 weeks")
+        ])
+        pathway.stages[2].transitions = [
+            Transition(on: ["review.closing"], when: nil, to: "closed", location: F.at(33))
+        ]
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
+            F.event("e3", "C1", "fgc.held", "2025-01-10T11:00:00Z"),
+            F.event("e4", "C1", "review.held", "2025-02-03T11:00:00Z"),
+            F.event("e5", "C1", "review.closing", "2025-03-03T11:00:00Z"),
+        ]
+        let (engine, report) = F.run(F.definitions(pathway), events, asOf: "2025-03-04")
+        let reviews = report.tasks.filter { $0.key == "review" }
+        // The first review raised the second; the closing one raised nothing to cancel.
+        #expect(reviews.map(\.status) == [.done, .done])
+        let history = engine.caseDetail("C1")?.history.map(\.type) ?? []
+        let afterClosing = history.drop { $0 != "review.closing" }
+        #expect(afterClosing == ["review.closing", "task.done", "stage.exited", "stage.entered"])
+    }
+
     @Test func duplicateIDsAreIgnored() {
         var engine = Engine(definitions: F.definitions())
         let first = engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")])
