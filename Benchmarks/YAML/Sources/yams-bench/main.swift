@@ -5,6 +5,10 @@ import Yams
 let arguments = CommandLine.arguments.dropFirst()
 let rounds = Int(arguments.first ?? "5") ?? 5
 let texts = try arguments.dropFirst().map { try String(contentsOfFile: $0, encoding: .utf8) }
+guard !texts.isEmpty else {
+    print("usage: yams-bench ROUNDS FILE...  (yaml-bench runs it on the files it generates)")
+    exit(2)
+}
 let mb = Double(texts.reduce(0) { $0 + $1.utf8.count }) / 1_048_576
 
 func best(_ name: String, _ body: (String) throws -> Void) rethrows {
