@@ -1,3 +1,4 @@
+import Dispatch
 import HeapModule
 public import WaymarkFEEL
 public import WaymarkModel
@@ -29,6 +30,9 @@ public struct Engine: Sendable {
     public private(set) var timersFired = 0
     /// Duplicate events ignored so far.
     public private(set) var duplicateCount = 0
+    /// How many threads may run cases at once while the clock advances (1: the caller's thread only).
+    /// The results do not depend on it.
+    public var workers = 1
 
     public init(definitions: Definitions) {
         self.definitions = EngineDefinitions(versions: [CompiledDefinitions(definitions)])
@@ -70,9 +74,10 @@ public struct Engine: Sendable {
             if cases[Int(ci)].insert(event) { replay.insert(ci) }
             schedule(ci)
         }
-        for ci in replay.sorted() {
-            cases[Int(ci)].reset()
-            if clock > .distantPast { cases[Int(ci)].run(to: clock, definitions) }
+        let recompute = replay.sorted()
+        for ci in recompute { cases[Int(ci)].reset() }
+        if clock > .distantPast { _ = Self.run(recompute, in: &cases, to: clock, definitions, workers: workers) }
+        for ci in recompute {
             cases[Int(ci)].scheduled = nil
             schedule(ci)
         }
@@ -89,16 +94,56 @@ public struct Engine: Sendable {
     }
 
     /// Applies every event and fires every timer strictly before `moment`, in order.
+    ///
+    /// Cases never read one another, so each case with something due runs to `moment` on its own,
+    /// on up to `workers` threads; the outcome is the same whatever the number of threads, because
+    /// every case's result depends only on its own events and everything printed is sorted.
     public mutating func advance(to moment: Moment) {
         if moment > clock { clock = moment }
+        var due: [Int32] = []
         while let top = wakes.min, top.at < moment {
             wakes.removeMin()
             let ci = Int(top.caseIndex)
             guard cases[ci].scheduled == top.at else { continue }
             cases[ci].scheduled = nil
-            timersFired += cases[ci].run(to: moment, definitions)
-            schedule(top.caseIndex)
+            due.append(top.caseIndex)
         }
+        timersFired += Self.run(due, in: &cases, to: moment, definitions, workers: workers)
+        for ci in due { schedule(ci) }
+    }
+
+    /// Runs the cases `due` (distinct indices) to `limit`, in chunks shared out among `workers`
+    /// threads; returns how many timers fired.
+    static func run(
+        _ due: [Int32], in cases: inout [CaseState], to limit: Moment, _ env: EngineDefinitions, workers: Int
+    ) -> Int {
+        // Below a few hundred cases a thread costs more than it saves.
+        guard workers > 1, due.count >= 256 else {
+            var fired = 0
+            for ci in due { fired += cases[Int(ci)].run(to: limit, env) }
+            return fired
+        }
+        let chunkCount = min(due.count / 64, workers * 16)
+        var fired = [Int](repeating: 0, count: chunkCount)
+        cases.withUnsafeMutableBufferPointer { all in
+            fired.withUnsafeMutableBufferPointer { counts in
+                // Each chunk touches only its own cases and its own counter, so the threads never
+                // share a mutable element; the buffers outlive `concurrentPerform`, which returns
+                // only when every chunk is done.
+                nonisolated(unsafe) let all = all
+                nonisolated(unsafe) let counts = counts
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    var n = 0
+                    var i = chunk
+                    while i < due.count {
+                        n += all[Int(due[i])].run(to: limit, env)
+                        i += chunkCount
+                    }
+                    counts[chunk] = n
+                }
+            }
+        }
+        return fired.reduce(0, +)
     }
 
     /// 00:00 of the day after `date` in the default calendar's zone (for `--as-of`).

@@ -1,5 +1,5 @@
-public import WaymarkDefinitions
-public import WaymarkEngine
+import WaymarkDefinitions
+import WaymarkEngine
 public import WaymarkModel
 
 /// Runs scenarios through the engine with one set of definitions.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import WaymarkEngine
@@ -48,7 +49,8 @@ public actor EngineHost {
         self.store = store
         self.clock = clock
         self.logger = logger
-        let engine = Engine(definitions: definitions)
+        var engine = Engine(definitions: definitions)
+        engine.workers = ProcessInfo.processInfo.activeProcessorCount
         self.engine = engine
         self.zoneBox = Mutex(engine.timeZone)
         self.status = DefinitionsStatus(

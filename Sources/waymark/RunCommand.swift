@@ -47,6 +47,7 @@ struct RunCommand: ParsableCommand {
             fail("the definitions in `\(definitions)` have \(loaded.errorCount) error(s); see `waymark check`")
         }
         var engine = Engine(definitions: loaded.definitions)
+        engine.workers = ProcessInfo.processInfo.activeProcessorCount
         var asOfDate: FEELDate?
         if let asOf {
             guard let date = FEELDate.parseISO(asOf) else { fail("--as-of: `\(asOf)` is not a date (YYYY-MM-DD)") }

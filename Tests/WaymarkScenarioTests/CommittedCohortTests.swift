@@ -28,6 +28,38 @@ import WaymarkSimulation
             "regenerate examples/cohort.jsonl; first differing line: \(firstDifference.map { $0.offset + 1 } ?? -1)")
     }
 
+    /// Cases run on several threads when the clock advances; the report must not depend on how many.
+    @Test func theReportIsTheSameWhateverTheNumberOfThreads() throws {
+        let runner = try ScenarioRunner(definitionsRoot: ScenarioRunnerTests.root)
+        let text = CohortGenerator(
+            CohortConfiguration(
+                cases: 800, seed: 7, from: FEELDate(year: 2018, month: 1, day: 1),
+                to: FEELDate(year: 2019, month: 6, day: 30))
+        ).jsonLines()
+        var lines = text.split(separator: "\n")
+        // One event recorded late (moved to the end of the stream), so that its case is recomputed.
+        lines.append(lines.remove(at: lines.count / 3))
+        func report(workers: Int) throws -> String {
+            var engine = Engine(definitions: runner.definitions)
+            engine.workers = workers
+            let events = try EventDecoder.decode(
+                Array(lines.joined(separator: "\n").utf8), timeZoneID: engine.timeZoneID)
+            // In three batches with the clock advanced after each, then a few days one by one.
+            for part in 0..<3 {
+                let slice = events[(events.count * part / 3)..<(events.count * (part + 1) / 3)]
+                engine.ingest(Array(slice))
+                engine.advance(to: engine.endOfDay(engine.timeZone.date(of: slice.last!.at)))
+            }
+            for day in 1...5 { engine.advance(to: engine.endOfDay(FEELDate(year: 2019, month: 7, day: day))) }
+            #expect(engine.timersFired > 1000)
+            return engine.report(openOnly: false).json()
+        }
+        let single = try report(workers: 1)
+        #expect(single.count > 100_000)
+        #expect(try report(workers: 2) == single)
+        #expect(try report(workers: 4) == single)
+    }
+
     @Test func theEngineRunsTheCohortWithoutProblems() throws {
         let runner = try ScenarioRunner(definitionsRoot: ScenarioRunnerTests.root)
         var engine = Engine(definitions: runner.definitions)
