@@ -333,7 +333,8 @@ struct FEELCompiler {
         case .path(let base, let name):
             if let (slot, names) = slotPath(node) {
                 // `facts.school.attendance`: walk the contexts from the variable's slot in one call.
-                return { f in FEELCompiler.follow(f.slots[slot], names) }
+                let keys = names.map(FEELKey.init)
+                return { f in FEELCompiler.follow(f.slots, slot, keys) }
             }
             let b = try compile(base)
             return { f in FEELOperators.path(b(&f), name) }
@@ -346,26 +347,52 @@ struct FEELCompiler {
         }
     }
 
-    /// `value.names[0].names[1]...`: context entries looked up directly, other values through
-    /// the general path operator.
-    static func follow(_ value: FEELValue, _ names: [String]) -> FEELValue {
-        switch names.count {
-        // Short paths, the usual ones, unrolled: no iteration over the names and no variable to
-        // reassign, so each intermediate context is only borrowed.
-        case 1: return step(value, names[0])
-        case 2: return step(step(value, names[0]), names[1])
-        case 3: return step(step(step(value, names[0]), names[1]), names[2])
-        default:
-            var current = value
-            for name in names { current = step(current, name) }
-            return current
+    /// `value.keys[0].keys[1]...`: context entries looked up in place, other values through the
+    /// general path operator.
+    ///
+    /// Each context on the way is only borrowed and each key compared where it lies (see
+    /// `FEELKey`); only the value at the end is copied. Copying every intermediate context and key
+    /// (as `context[name]` does) cost a dozen atomic reference counts for `facts.school.attendance`.
+    ///
+    /// The pointers stay valid because every context on the way is owned, through its parent, by
+    /// the value at `root`, which the caller keeps alive and unchanged for the whole walk.
+    static func follow(_ root: UnsafePointer<FEELValue>, _ keys: [FEELKey]) -> FEELValue {
+        var current = root
+        var k = 0
+        while k < keys.count {
+            guard let entries = contextEntries(current) else { return rest(current.pointee, keys, from: k) }
+            guard let found = FEELKey.find(keys, k, in: entries) else { return rest(.null, keys, from: k + 1) }
+            current = found
+            k += 1
         }
+        return current.pointee
     }
 
+    /// The entries of the context at `value`, borrowed; nil when it is not a context.
+    ///
+    /// Kept apart from the search so that nothing opaque runs while the context is bound, which
+    /// would make Swift copy it (a retain and a release) to keep it alive.
     @inline(__always)
-    static func step(_ value: FEELValue, _ name: String) -> FEELValue {
-        if case .context(let context) = value { return context[name] ?? .null }
-        return FEELOperators.path(value, name)
+    static func contextEntries(_ value: UnsafePointer<FEELValue>) -> UnsafeBufferPointer<FEELKey.Entry>? {
+        guard case .context(let context) = value.pointee else { return nil }
+        return context.entries.withUnsafeBufferPointer { $0 }
+    }
+
+    /// `slots[slot].keys...`, borrowing the slot in place.
+    @inline(__always)
+    static func follow(_ slots: [FEELValue], _ slot: Int, _ keys: [FEELKey]) -> FEELValue {
+        slots.withUnsafeBufferPointer { follow($0.baseAddress! + slot, keys) }
+    }
+
+    /// The general path operator over the keys from `k` on.
+    static func rest(_ value: FEELValue, _ keys: [FEELKey], from k: Int) -> FEELValue {
+        var current = value
+        var i = k
+        while i < keys.count {
+            current = FEELOperators.path(current, keys[i].text)
+            i += 1
+        }
+        return current
     }
 
     mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
@@ -443,8 +470,10 @@ struct FEELCompiler {
         {
             // The commonest rule shape, `facts.school.attendance <= 0.9`, in one closure.
             let scaled = FEELNumber.Scaled(constant)
+            let keys = names.map(FEELKey.init)
             return { f in
-                guard case .number(let x) = FEELCompiler.follow(f.slots[slot], names) else { return .null }
+                let value = FEELCompiler.follow(f.slots, slot, keys)
+                guard case .number(let x) = value else { return .null }
                 return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
             }
         }

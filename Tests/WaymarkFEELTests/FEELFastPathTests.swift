@@ -97,4 +97,34 @@ import WaymarkFEEL
             .map { FEELValue.number(Decimal($0.offset)) }
         #expect(table.evaluate([value]).typedJSONText == FEELValue.list(expected).typedJSONText)
     }
+
+    /// A key spelled the same way but stored differently (on the heap rather than inline, or longer
+    /// than an inline string holds) must still be found by a path, which compares keys in place.
+    @Test func pathsFindKeysHoweverTheirStringsAreStored() throws {
+        func heap(_ text: String) -> String {
+            var s = String()
+            s.reserveCapacity(64)
+            s += text
+            return s
+        }
+        let long = "attendanceOverTheLastTwelveMonths"
+        let inner = FEELContext([
+            (heap("name"), .string("x")), (heap(long), .number(3)), ("élève", .number(4)), (heap("rate"), .number(5)),
+        ])
+        let facts = FEELValue.context(FEELContext([("a", .null), (heap("school"), .context(inner))]))
+        func run(_ text: String) throws -> String {
+            try FEELExpression(text, names: ["facts"]).evaluate([facts]).typedJSONText
+        }
+        #expect(try run("facts.school.rate") == (try eval("5")))
+        #expect(try run("facts.school.élève") == (try eval("4")))
+        #expect(try run("facts.school.\(long)") == (try eval("3")))
+        #expect(try run("facts.school.\(long) < 3.5") == (try eval("true")))
+        #expect(try run("facts.school.rate > 4") == (try eval("true")))
+        #expect(try run("facts.school.missing") == (try eval("null")))
+        #expect(try run("facts.missing.rate") == (try eval("null")))
+        #expect(try run("facts.a.rate") == (try eval("null")))
+        let date = FEELValue.context(FEELContext([(heap("d"), .date(FEELDate(year: 2025, month: 3, day: 1)))]))
+        #expect(try FEELExpression("x.d.month", names: ["x"]).evaluate([date]).typedJSONText == (try eval("3")))
+        #expect(inner[heap("rate")] != nil && inner[long] != nil && inner["rat"] == nil && inner["élève"] != nil)
+    }
 }
