@@ -357,11 +357,19 @@ struct FEELCompiler {
     /// The pointers stay valid because every context on the way is owned, through its parent, by
     /// the value at `root`, which the caller keeps alive and unchanged for the whole walk.
     static func follow(_ root: UnsafePointer<FEELValue>, _ keys: [FEELKey]) -> FEELValue {
+        follow(root, keys, from: 0, to: keys.count)
+    }
+
+    /// `root.keys[start]...keys[end - 1]`: a decision table keeps the keys of all its inputs in one
+    /// array.
+    static func follow(_ root: UnsafePointer<FEELValue>, _ keys: [FEELKey], from start: Int, to end: Int)
+        -> FEELValue
+    {
         var current = root
-        var k = 0
-        while k < keys.count {
-            guard let entries = contextEntries(current) else { return rest(current.pointee, keys, from: k) }
-            guard let found = FEELKey.find(keys, k, in: entries) else { return rest(.null, keys, from: k + 1) }
+        var k = start
+        while k < end {
+            guard let entries = contextEntries(current) else { return rest(current.pointee, keys, from: k, to: end) }
+            guard let found = FEELKey.find(keys, k, in: entries) else { return rest(.null, keys, from: k + 1, to: end) }
             current = found
             k += 1
         }
@@ -384,11 +392,11 @@ struct FEELCompiler {
         slots.withUnsafeBufferPointer { follow($0.baseAddress! + slot, keys) }
     }
 
-    /// The general path operator over the keys from `k` on.
-    static func rest(_ value: FEELValue, _ keys: [FEELKey], from k: Int) -> FEELValue {
+    /// The general path operator over the keys from `k` up to `end`.
+    static func rest(_ value: FEELValue, _ keys: [FEELKey], from k: Int, to end: Int) -> FEELValue {
         var current = value
         var i = k
-        while i < keys.count {
+        while i < end {
             current = FEELOperators.path(current, keys[i].text)
             i += 1
         }
@@ -438,6 +446,16 @@ struct FEELCompiler {
         guard !names.isEmpty, case .name(let rootName) = root.kind, filters.isEmpty, let found = lookup(rootName)
         else { return nil }
         return (found.slot, names)
+    }
+
+    /// `name` or `name.a.b...` where `name` is one of the caller's variables: its slot and the entry
+    /// names, which a decision table follows itself, without a frame.
+    func variablePath(_ node: FEELNode) -> (slot: Int, names: [String])? {
+        if case .name(let name) = node.kind {
+            guard filters.isEmpty, let found = lookup(name) else { return nil }
+            return (found.slot, [])
+        }
+        return slotPath(node)
     }
 
     /// Whether a comparison result `c` (-1, 0, 1) satisfies `op`.

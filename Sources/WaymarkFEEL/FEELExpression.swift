@@ -100,6 +100,9 @@ public struct FEELExpression: Sendable {
     /// The value, when the expression has no names and only pure calls (`"severe"`, `-1`): a
     /// decision table returns such an output without evaluating anything.
     let constant: FEELValue?
+    /// When the expression is a variable or a path into one (`facts.school.attendance`): the
+    /// variable's index in `names` and the entry names, which a decision table reads without a frame.
+    let path: (slot: Int, keys: [FEELKey])?
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
     ///
@@ -114,6 +117,7 @@ public struct FEELExpression: Sendable {
         let tree = try parser.parseAll()
         var compiler = FEELCompiler(bytes: parser.lexer.bytes, names: names, functionNames: functionNames)
         constant = try compiler.constantValue(tree)
+        path = compiler.variablePath(tree).map { ($0.slot, $0.names.map(FEELKey.init)) }
         code = try compiler.compile(tree)
         slotCount = compiler.slotCount
     }

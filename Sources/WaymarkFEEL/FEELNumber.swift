@@ -95,6 +95,11 @@ enum FEELNumber {
         var mantissa: Int64
         var exponent: Int
 
+        init(mantissa: Int64, exponent: Int) {
+            self.mantissa = mantissa
+            self.exponent = exponent
+        }
+
         init?(_ d: Decimal) {
             guard FEELNumber.layoutKnown else { return nil }
             self.init(knownLayout: d)

@@ -81,7 +81,7 @@ import WaymarkFEEL
 
     @Test(arguments: [
         "0.4", "0.5", "0.7", "-0.0001", "12345678901234567", "1e35", "1e-30", "123456789012345678901234567890", "null",
-        "\"0.6\"",
+        "\"0.6\"", "0.6999", "0.70", "0.5000", "-0.5", "1e-31", "1e30", "0.0",
     ])
     func tableCellsOnScaledIntegersAgreeWithTheUnaryTests(input: String) throws {
         let cells = ["< 0.5", "[0.5..0.7)", ">= 12345678901234567", "[1e30..1e40]", "1e-30", "-", "(-1..0)"]
@@ -126,5 +126,31 @@ import WaymarkFEEL
         let date = FEELValue.context(FEELContext([(heap("d"), .date(FEELDate(year: 2025, month: 3, day: 1)))]))
         #expect(try FEELExpression("x.d.month", names: ["x"]).evaluate([date]).typedJSONText == (try eval("3")))
         #expect(inner[heap("rate")] != nil && inner[long] != nil && inner["rat"] == nil && inner["élève"] != nil)
+    }
+
+    /// Inputs read as paths without a frame, inputs computed by their code, and an input naming a
+    /// variable the caller did not pass (null) all reach the same rules as the unary tests alone.
+    @Test(arguments: ["0.87", "0.5", "0.855", "0.9", "0.91", "2"])
+    func tableInputsReadAsPathsAgreeWithComputedInputs(attendance: String) throws {
+        let names = ["facts", "extra"]
+        let value = try FEELExpression(attendance).evaluate([])
+        let facts = FEELValue.context(FEELContext([("school", .context(FEELContext([("attendance", value)])))]))
+        let cells = [["< 0.5", "-"], ["[0.5..0.85)", "-"], ["[0.85..0.9]", "null"], ["> 0.9", "-"], ["-", "-"]]
+        func table(_ first: String) throws -> FEELDecisionTable {
+            FEELDecisionTable(
+                inputs: [try FEELExpression(first, names: names), try FEELExpression("extra", names: names)],
+                outputNames: ["row"],
+                rules: try cells.enumerated().map { index, row in
+                    FEELDecisionTable.Rule(
+                        inputs: try row.map { try FEELUnaryTests($0, names: names) },
+                        outputs: [try FEELExpression("\(index)", names: names)])
+                }, hitPolicy: .first)
+        }
+        let viaPath = try table("facts.school.attendance").evaluate([facts])
+        let viaCode = try table("facts.school.attendance + 0").evaluate([facts])
+        // The second column always matches: `-`, or `null` against the variable not passed.
+        let expected = cells.firstIndex { row in row[0] == "-" || (try? FEELUnaryTests(row[0]).matches(value)) == true }
+        #expect(viaPath.typedJSONText == viaCode.typedJSONText)
+        #expect(viaPath.typedJSONText == FEELValue.number(Decimal(expected!)).typedJSONText)
     }
 }
