@@ -282,7 +282,7 @@ public struct FEELDecisionTable: Sendable {
             (inputValues.baseAddress! + column).initialize(to: .null)
             column += 1
         }
-        defer { inputValues.baseAddress!.deinitialize(count: width) }
+        defer { inputValues.deinitialize() }
         // Numbers among the inputs, converted once for every interval cell that tests them.
         column = 0
         while column < width {

@@ -21,6 +21,7 @@ struct FEELKey: Sendable {
         self.low = low
         self.high = high
         isInline = FEELKey.layoutKnown && high & FEELKey.inlineBit != 0
+        assert(MemoryLayout<Entry>.offset(of: \Entry.value) == FEELKey.valueOffset)
     }
 
     /// Bit 61 of the second word marks a string stored inline (Swift's `_StringObject` on 64 bits).

@@ -153,4 +153,18 @@ import WaymarkFEEL
         #expect(viaPath.typedJSONText == viaCode.typedJSONText)
         #expect(viaPath.typedJSONText == FEELValue.number(Decimal(expected!)).typedJSONText)
     }
+
+    /// A table without input columns has nothing to prepare; its first rule matches.
+    @Test func aTableWithoutInputsMatchesItsFirstRule() throws {
+        let table = FEELDecisionTable(
+            inputs: [], outputNames: ["x"],
+            rules: [
+                FEELDecisionTable.Rule(inputs: [], outputs: [try FEELExpression("1")]),
+                FEELDecisionTable.Rule(inputs: [], outputs: [try FEELExpression("2")]),
+            ], hitPolicy: .first)
+        #expect(table.evaluate([]).typedJSONText == (try eval("1")))
+        let collect = FEELDecisionTable(
+            inputs: [], outputNames: ["x"], rules: table.rules, hitPolicy: .collect(.sum))
+        #expect(collect.evaluate([]).typedJSONText == (try eval("3")))
+    }
 }
