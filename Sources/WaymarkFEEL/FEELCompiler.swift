@@ -448,6 +448,17 @@ struct FEELCompiler {
         return (found.slot, names)
     }
 
+    /// `node` when it is a whole comparison of a caller's variable path with a number, which
+    /// `FEELExpression.evaluate` then runs without a frame.
+    func pathComparison(_ node: FEELNode) -> FEELPathComparison? {
+        guard case .comparison(let op, let left, let right) = node.kind,
+            case .literal(.number(let constant)) = right.kind,
+            op != .equal, op != .notEqual, let (slot, names) = slotPath(left)
+        else { return nil }
+        return FEELPathComparison(
+            slot: slot, keys: names.map(FEELKey.init), op: op, constant: constant, scaled: FEELNumber.Scaled(constant))
+    }
+
     /// `name` or `name.a.b...` where `name` is one of the caller's variables: its slot and the entry
     /// names, which a decision table follows itself, without a frame.
     func variablePath(_ node: FEELNode) -> (slot: Int, names: [String])? {
@@ -1014,5 +1025,22 @@ struct FEELCompiler {
             }
             return result
         }
+    }
+}
+
+/// `facts.school.attendance <= 0.9`: a caller's variable followed through context entries and
+/// compared with a constant number, the commonest shape of a rule condition.
+struct FEELPathComparison: Sendable {
+    let slot: Int
+    let keys: [FEELKey]
+    let op: ComparisonOperator
+    let constant: Decimal
+    let scaled: FEELNumber.Scaled?
+
+    /// The comparison over `slots`, which must hold the variable's slot.
+    @inline(__always)
+    func evaluate(_ slots: UnsafeBufferPointer<FEELValue>) -> FEELValue {
+        guard case .number(let x) = FEELCompiler.follow(slots.baseAddress! + slot, keys) else { return .null }
+        return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
     }
 }

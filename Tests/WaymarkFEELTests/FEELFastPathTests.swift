@@ -167,4 +167,23 @@ import WaymarkFEEL
             inputs: [], outputNames: ["x"], rules: table.rules, hitPolicy: .collect(.sum))
         #expect(collect.evaluate([]).typedJSONText == (try eval("3")))
     }
+
+    /// `path op number` runs without a frame; it must give what the general comparison gives for
+    /// numbers, other kinds, missing entries and variables the caller did not pass.
+    @Test(arguments: ["0.87", "0.9", "0.91", "-3", "1e40", "\"0.5\"", "null", "true"])
+    func pathComparedWithANumberAgreesWithTheGeneralComparison(attendance: String) throws {
+        let names = ["facts"]
+        let value = try FEELExpression(attendance).evaluate([])
+        let facts = FEELValue.context(FEELContext([("school", .context(FEELContext([("attendance", value)])))]))
+        for op in ["<", "<=", ">", ">="] {
+            for path in ["facts.school.attendance", "facts.school.missing", "facts.other.attendance"] {
+                let fast = try FEELExpression("\(path) \(op) 0.9", names: names)
+                let general = try FEELExpression("(\(path)) \(op) (0.9 + x)", names: names + ["x"])
+                #expect(
+                    fast.evaluate([facts]).typedJSONText == general.evaluate([facts, .number(0)]).typedJSONText,
+                    "\(path) \(op) 0.9 with \(attendance)")
+                #expect(fast.evaluate([]).typedJSONText == general.evaluate([]).typedJSONText)
+            }
+        }
+    }
 }
