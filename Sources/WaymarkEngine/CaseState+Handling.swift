@@ -457,8 +457,14 @@ extension CaseState {
             if !stale && !cr.readsClock { continue }
             let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             let wasTrue = dailyTrue.contains(Int32(ri))
+            // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
+            // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only
+            // for an overdue task, and its value cannot change with the date until the case does.
+            let probe = cr.readsClock ? FEELClockReads() : nil
+            clockReads = probe
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
-            if applies && cr.readsClock { readsClock = true }
+            clockReads = nil
+            if let probe, probe.reads > 0 { readsClock = true }
             if isTrue && !wasTrue {
                 dailyTrue.append(Int32(ri))
                 let title = cr.rule.title.map { " (\($0))" } ?? ""

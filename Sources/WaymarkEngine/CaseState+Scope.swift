@@ -38,7 +38,8 @@ extension CaseState {
             event, caseValue, .context(facts),
             task.map { taskValue($0, calendar) } ?? .null,
         ]
-        var environment = FEELEnvironment(now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays)
+        var environment = FEELEnvironment(
+            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, clockReads: clockReads)
         if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
             environment.functions = Self.tableFunctions(tables, values, environment)
         }

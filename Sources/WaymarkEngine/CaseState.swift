@@ -140,6 +140,8 @@ struct CaseState: Sendable {
     var changed = false
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
+    /// Counts the clock reads of the daily condition being evaluated, to learn whether it depended on the date.
+    var clockReads: FEELClockReads?
     /// The definitions in force while handling, for building the FEEL scope.
     var scopeDefinitions: EngineDefinitions?
 
@@ -203,6 +205,10 @@ struct CaseState: Sendable {
                 applied += 1
                 apply(eventAt: applied - 1, env)
             } else {
+                // The cached FEEL view of the case is rebuilt on the next handling anyway: kept, it
+                // would hold a copy of every task and history entry of every case in memory.
+                scopeCache = nil
+                scopeCacheParts = ScopeNeeds()
                 return fired
             }
         }

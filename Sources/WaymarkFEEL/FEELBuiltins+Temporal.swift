@@ -33,10 +33,10 @@ extension FEELBuiltins {
             }
         ],
         "now": [
-            FEELBuiltin([], usesEnvironment: true) { _, env in env.now.map(FEELValue.dateTime) ?? .null }
+            FEELBuiltin([], usesEnvironment: true) { _, env in env.readClock.map(FEELValue.dateTime) ?? .null }
         ],
         "today": [
-            FEELBuiltin([], usesEnvironment: true) { _, env in env.now.map { .date($0.date) } ?? .null }
+            FEELBuiltin([], usesEnvironment: true) { _, env in env.readClock.map { .date($0.date) } ?? .null }
         ],
     ]
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A syntax or static error in a FEEL text, positioned inside that text.
 ///
 /// `line` and `column` are 1-based and count inside the expression text itself; the definitions
@@ -37,15 +39,28 @@ public struct FEELEnvironment: Sendable {
         let workingDays: (any FEELWorkingDays)?
         let functions: [String: FEELExternalFunction]
         let warnings: (@Sendable (String) -> Void)?
+        let clockReads: FEELClockReads?
 
         init(
             now: FEELDateTime?, workingDays: (any FEELWorkingDays)?, functions: [String: FEELExternalFunction],
-            warnings: (@Sendable (String) -> Void)?
+            warnings: (@Sendable (String) -> Void)?, clockReads: FEELClockReads?
         ) {
             self.now = now
             self.workingDays = workingDays
             self.functions = functions
             self.warnings = warnings
+            self.clockReads = clockReads
+        }
+
+        func with(
+            now: FEELDateTime?? = nil, workingDays: (any FEELWorkingDays)?? = nil,
+            functions: [String: FEELExternalFunction]? = nil, warnings: (@Sendable (String) -> Void)?? = nil,
+            clockReads: FEELClockReads?? = nil
+        ) -> Storage {
+            Storage(
+                now: now ?? self.now, workingDays: workingDays ?? self.workingDays,
+                functions: functions ?? self.functions,
+                warnings: warnings ?? self.warnings, clockReads: clockReads ?? self.clockReads)
         }
     }
 
@@ -54,36 +69,64 @@ public struct FEELEnvironment: Sendable {
     /// The value of `now()`; `today()` is its date. Never the wall clock inside the engine.
     public var now: FEELDateTime? {
         get { storage.now }
-        set { storage = Storage(now: newValue, workingDays: workingDays, functions: functions, warnings: warnings) }
+        set { storage = storage.with(now: .some(newValue)) }
     }
     public var workingDays: (any FEELWorkingDays)? {
         get { storage.workingDays }
-        set { storage = Storage(now: now, workingDays: newValue, functions: functions, warnings: warnings) }
+        set { storage = storage.with(workingDays: .some(newValue)) }
     }
     /// Functions called by name, such as decision tables; the expression must have been compiled
     /// with their names in `functionNames`.
     public var functions: [String: FEELExternalFunction] {
         get { storage.functions }
-        set { storage = Storage(now: now, workingDays: workingDays, functions: newValue, warnings: warnings) }
+        set { storage = storage.with(functions: newValue) }
     }
     /// Receives a message for each run-time problem that made a value null (a function called with
     /// the wrong types, a path on a non-context), when the caller wants to record them.
     public var warnings: (@Sendable (String) -> Void)? {
         get { storage.warnings }
-        set { storage = Storage(now: now, workingDays: workingDays, functions: functions, warnings: newValue) }
+        set { storage = storage.with(warnings: .some(newValue)) }
+    }
+    /// Counts the calls of `now()` and `today()`, when the caller wants to know whether a value
+    /// depended on the clock at all: an evaluation that never read it gives the same value on any day.
+    public var clockReads: FEELClockReads? {
+        get { storage.clockReads }
+        set { storage = storage.with(clockReads: .some(newValue)) }
+    }
+
+    /// The clock, as `now()` and `today()` read it: counted when the caller asked.
+    var readClock: FEELDateTime? {
+        storage.clockReads?.record()
+        return storage.now
     }
 
     public init(
         now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil,
-        functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil
+        functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil,
+        clockReads: FEELClockReads? = nil
     ) {
-        storage = Storage(now: now, workingDays: workingDays, functions: functions, warnings: warnings)
+        storage = Storage(
+            now: now, workingDays: workingDays, functions: functions, warnings: warnings, clockReads: clockReads)
     }
 
     init(storage: Storage) { self.storage = storage }
 
     /// The environment of calls that pass none: shared, so that default arguments allocate nothing.
     public static let empty = FEELEnvironment()
+}
+
+/// A counter of clock reads shared by every evaluation given the same environment (nested calls,
+/// decision tables), so the engine can tell a daily condition that did not look at the date from one
+/// that did, and stop re-checking the first kind until its case changes.
+public final class FEELClockReads: Sendable {
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    /// How many times `now()` or `today()` has been evaluated.
+    public var reads: Int { count.load(ordering: .relaxed) }
+
+    func record() { count.add(1, ordering: .relaxed) }
 }
 
 /// A FEEL expression parsed and checked once, evaluated many times.

@@ -71,6 +71,31 @@ import WaymarkModel
                 #"(the task: "Decide" C1/demo/referral/decide/1, due 2025-01-07, overdue)"#) == true)
     }
 
+    /// A clock-reading condition that did not read the clock (no task overdue, so `today()` was never
+    /// reached) is not checked again until the case changes; once a task is overdue it is checked daily.
+    @Test func aClockRuleIsCheckedDailyOnlyWhileItsValueDependsOnTheDate() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: late
+                    every: day
+                    when: some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2
+                    then:
+                      - alert: { severity: medium, message: "late" }
+                """)
+        let referral = Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")
+        let decided = Self.event("e2", "referral.decided", "2025-01-06T15:00:00Z")
+        // Decided on the day: no task is ever overdue, so after the check at 00:00 on the 7th nothing
+        // fires for the rest of the month (the task's overdue timer is gone with the task).
+        let (onTime, onTimeReport) = F.run(defs, [referral, decided], asOf: "2025-01-31")
+        #expect(onTimeReport.alerts.isEmpty)
+        #expect(onTime.timersFired <= 2)
+        // Never decided: overdue from the 8th, checked every day from then, and the alert still comes
+        // at 00:00 on Friday the 10th.
+        let (late, lateReport) = F.run(defs, [referral], asOf: "2025-01-31")
+        #expect(lateReport.alerts.map(\.at) == [F.zone.startOfDay(F.date("2025-01-10"))])
+        #expect(late.timersFired >= 24)
+    }
+
     @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
         let defs = try Self.definitions(
             rules: """

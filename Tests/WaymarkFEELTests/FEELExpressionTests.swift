@@ -68,6 +68,22 @@ import WaymarkFEEL
         #expect(value.typedJSONText == #"{"type":"date","value":"2025-02-28"}"#)
     }
 
+    /// The clock is read where the body reaches it, not hoisted before the loop, so a caller learns
+    /// that a value did not depend on the date.
+    @Test func clockReadsAreCountedOnlyWhenReached() throws {
+        let expression = try FEELExpression(
+            #"some x in xs satisfies x > 5 and today() > date("2020-01-01")"#, names: ["xs"])
+        let now = FEELDateTime(
+            date: FEELDate(year: 2025, month: 1, day: 6), time: FEELTime(hour: 0, minute: 0, second: 0))
+        for (items, reads, value) in [([1, 2], 0, false), ([1, 6, 7], 1, true)] {
+            let probe = FEELClockReads()
+            let result = expression.evaluate(
+                [.list(items.map { .number(Decimal($0)) })], environment: FEELEnvironment(now: now, clockReads: probe))
+            #expect(probe.reads == reads)
+            #expect(result.typedJSONText == #"{"type":"boolean","value":\#(value)}"#)
+        }
+    }
+
     @Test func runtimeProblemsGiveNullAndAWarning() throws {
         final class Sink: @unchecked Sendable {
             let lock = NSLock()
