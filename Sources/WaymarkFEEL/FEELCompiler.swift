@@ -337,7 +337,8 @@ struct FEELCompiler {
         case .path(let base, let name):
             if let (slot, names) = slotPath(node) {
                 // `facts.school.attendance`: walk the contexts from the variable's slot in one call.
-                return { f in FEELCompiler.follow(f.slots[slot], names) }
+                let keys = names.map(FEELKey.init)
+                return { f in FEELCompiler.follow(f.slots, slot, keys) }
             }
             let b = try compile(base)
             return { f in FEELOperators.path(b(&f), name) }
@@ -350,26 +351,60 @@ struct FEELCompiler {
         }
     }
 
-    /// `value.names[0].names[1]...`: context entries looked up directly, other values through
-    /// the general path operator.
-    static func follow(_ value: FEELValue, _ names: [String]) -> FEELValue {
-        switch names.count {
-        // Short paths, the usual ones, unrolled: no iteration over the names and no variable to
-        // reassign, so each intermediate context is only borrowed.
-        case 1: return step(value, names[0])
-        case 2: return step(step(value, names[0]), names[1])
-        case 3: return step(step(step(value, names[0]), names[1]), names[2])
-        default:
-            var current = value
-            for name in names { current = step(current, name) }
-            return current
-        }
+    /// `value.keys[0].keys[1]...`: context entries looked up in place, other values through the
+    /// general path operator.
+    ///
+    /// Each context on the way is only borrowed and each key compared where it lies (see
+    /// `FEELKey`); only the value at the end is copied. Copying every intermediate context and key
+    /// (as `context[name]` does) cost a dozen atomic reference counts for `facts.school.attendance`.
+    ///
+    /// The pointers stay valid because every context on the way is owned, through its parent, by
+    /// the value at `root`, which the caller keeps alive and unchanged for the whole walk.
+    static func follow(_ root: UnsafePointer<FEELValue>, _ keys: [FEELKey]) -> FEELValue {
+        follow(root, keys, from: 0, to: keys.count)
     }
 
+    /// `root.keys[start]...keys[end - 1]`: a decision table keeps the keys of all its inputs in one
+    /// array.
+    static func follow(_ root: UnsafePointer<FEELValue>, _ keys: [FEELKey], from start: Int, to end: Int)
+        -> FEELValue
+    {
+        var current = root
+        var k = start
+        while k < end {
+            guard let entries = contextEntries(current) else { return rest(current.pointee, keys, from: k, to: end) }
+            guard let found = FEELKey.find(keys, k, in: entries) else { return rest(.null, keys, from: k + 1, to: end) }
+            current = found
+            k += 1
+        }
+        return current.pointee
+    }
+
+    /// The entries of the context at `value`, borrowed; nil when it is not a context.
+    ///
+    /// Kept apart from the search so that nothing opaque runs while the context is bound, which
+    /// would make Swift copy it (a retain and a release) to keep it alive.
     @inline(__always)
-    static func step(_ value: FEELValue, _ name: String) -> FEELValue {
-        if case .context(let context) = value { return context[name] ?? .null }
-        return FEELOperators.path(value, name)
+    static func contextEntries(_ value: UnsafePointer<FEELValue>) -> UnsafeBufferPointer<FEELKey.Entry>? {
+        guard case .context(let context) = value.pointee else { return nil }
+        return context.entries.withUnsafeBufferPointer { $0 }
+    }
+
+    /// `slots[slot].keys...`, borrowing the slot in place.
+    @inline(__always)
+    static func follow(_ slots: [FEELValue], _ slot: Int, _ keys: [FEELKey]) -> FEELValue {
+        slots.withUnsafeBufferPointer { follow($0.baseAddress! + slot, keys) }
+    }
+
+    /// The general path operator over the keys from `k` up to `end`.
+    static func rest(_ value: FEELValue, _ keys: [FEELKey], from k: Int, to end: Int) -> FEELValue {
+        var current = value
+        var i = k
+        while i < end {
+            current = FEELOperators.path(current, keys[i].text)
+            i += 1
+        }
+        return current
     }
 
     mutating func compileName(_ name: String, _ node: FEELNode) throws(FEELError) -> FEELCode {
@@ -417,6 +452,27 @@ struct FEELCompiler {
         return (found.slot, names)
     }
 
+    /// `node` when it is a whole comparison of a caller's variable path with a number, which
+    /// `FEELExpression.evaluate` then runs without a frame.
+    func pathComparison(_ node: FEELNode) -> FEELPathComparison? {
+        guard case .comparison(let op, let left, let right) = node.kind,
+            case .literal(.number(let constant)) = right.kind,
+            op != .equal, op != .notEqual, let (slot, names) = slotPath(left)
+        else { return nil }
+        return FEELPathComparison(
+            slot: slot, keys: names.map(FEELKey.init), op: op, constant: constant, scaled: FEELNumber.Scaled(constant))
+    }
+
+    /// `name` or `name.a.b...` where `name` is one of the caller's variables: its slot and the entry
+    /// names, which a decision table follows itself, without a frame.
+    func variablePath(_ node: FEELNode) -> (slot: Int, names: [String])? {
+        if case .name(let name) = node.kind {
+            guard filters.isEmpty, let found = lookup(name) else { return nil }
+            return (found.slot, [])
+        }
+        return slotPath(node)
+    }
+
     /// Whether a comparison result `c` (-1, 0, 1) satisfies `op`.
     @inline(__always)
     static func accepts(_ op: ComparisonOperator, _ c: Int) -> Bool {
@@ -447,8 +503,10 @@ struct FEELCompiler {
         {
             // The commonest rule shape, `facts.school.attendance <= 0.9`, in one closure.
             let scaled = FEELNumber.Scaled(constant)
+            let keys = names.map(FEELKey.init)
             return { f in
-                guard case .number(let x) = FEELCompiler.follow(f.slots[slot], names) else { return .null }
+                let value = FEELCompiler.follow(f.slots, slot, keys)
+                guard case .number(let x) = value else { return .null }
                 return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
             }
         }
@@ -971,5 +1029,22 @@ struct FEELCompiler {
             }
             return result
         }
+    }
+}
+
+/// `facts.school.attendance <= 0.9`: a caller's variable followed through context entries and
+/// compared with a constant number, the commonest shape of a rule condition.
+struct FEELPathComparison: Sendable {
+    let slot: Int
+    let keys: [FEELKey]
+    let op: ComparisonOperator
+    let constant: Decimal
+    let scaled: FEELNumber.Scaled?
+
+    /// The comparison over `slots`, which must hold the variable's slot.
+    @inline(__always)
+    func evaluate(_ slots: UnsafeBufferPointer<FEELValue>) -> FEELValue {
+        guard case .number(let x) = FEELCompiler.follow(slots.baseAddress! + slot, keys) else { return .null }
+        return .boolean(FEELCompiler.accepts(op, FEELCompiler.compare(x, constant, scaled)))
     }
 }

@@ -66,6 +66,22 @@ public struct FEELDecisionTable: Sendable {
     private let cellBounds: [Bounds?]
     /// For each rule, the index in the cells just past its last cell.
     private let ruleEnds: [Int]
+    /// Per cell, its interval as integers at its column's exponent, when it has one (see `Integers`).
+    private let cellIntegers: [Integers]
+    /// Per column, the smallest exponent among its cells' bounds: an input number at this exponent
+    /// or a coarser one is rescaled to it once, and then every cell of the column is two integer
+    /// comparisons (`0.87` against `[0.85..0.9]` is `87` against `[85..90]`).
+    private let columnExponents: [Int]
+    /// Per input, where it reads a variable directly (`facts.school.attendance`): the variable's
+    /// index and its entry names as `inputKeys[keyStart..<keyEnd]`, followed in place without a
+    /// frame or a closure call; or a slot of -1 for an input that needs its compiled code.
+    private let inputPaths: [(slot: Int, keyStart: Int, keyEnd: Int)]
+    private let inputKeys: [FEELKey]
+    /// Per rule with a single output that is constant (`"high"`), that value.
+    private let constantOutputs: [FEELValue?]
+    /// The number of input columns that `evaluate` prepares: the inputs, and any column a rule
+    /// refers to beyond them (whose input is null).
+    private let width: Int
     /// The inputs' compiled code, in a struct so that the array holds the closures unconverted.
     private let inputCodes: [InputCode]
 
@@ -109,6 +125,59 @@ public struct FEELDecisionTable: Sendable {
         }
     }
 
+    /// An interval of integers, `low` and `high` being `Int64.min` and `Int64.max` (included) where
+    /// the cell has no such end; `valid` is false for a cell that is not such an interval or whose
+    /// bounds do not fit at its column's exponent.
+    private struct Integers: Sendable {
+        var low: Int64 = .min
+        var high: Int64 = .max
+        var lowIncluded = true
+        var highIncluded = true
+        var valid = false
+
+        init() {}
+
+        init(_ bounds: Bounds?, exponent: Int) {
+            guard let bounds else { return }
+            if let l = bounds.low {
+                guard let v = FEELDecisionTable.rescale(l, to: exponent) else { return }
+                low = v
+                lowIncluded = bounds.lowIncluded
+            }
+            if let h = bounds.high {
+                guard let v = FEELDecisionTable.rescale(h, to: exponent) else { return }
+                high = v
+                highIncluded = bounds.highIncluded
+            }
+            valid = true
+        }
+
+        @inline(__always)
+        func contains(_ x: Int64) -> Bool {
+            (lowIncluded ? x >= low : x > low) && (highIncluded ? x <= high : x < high)
+        }
+    }
+
+    /// An input column's value made ready for the cells: as an integer at the column's exponent,
+    /// and as a scaled integer, when it is a number that fits.
+    private struct Prepared {
+        var integer: Int64 = 0
+        var scaled = FEELNumber.Scaled(mantissa: 0, exponent: 0)
+        var hasInteger = false
+        var hasScaled = false
+    }
+
+    /// `x` as a mantissa at `exponent`, when that is exact (the exponent is not coarser than x's)
+    /// and fits in 64 bits.
+    @inline(__always)
+    static func rescale(_ x: FEELNumber.Scaled, to exponent: Int) -> Int64? {
+        if x.exponent == exponent || x.mantissa == 0 { return x.mantissa }
+        let shift = x.exponent - exponent
+        guard shift > 0, shift <= 18 else { return nil }
+        let (value, overflow) = x.mantissa.multipliedReportingOverflow(by: FEELNumber.powerOfTen(shift))
+        return overflow ? nil : value
+    }
+
     /// - Parameters:
     ///   - inputs: one expression per input column, compiled over the same names as the tests.
     ///   - rules: every rule's tests must have one cell per input, compiled with the same `names`.
@@ -145,30 +214,89 @@ public struct FEELDecisionTable: Sendable {
         cellTests = directs
         cellBounds = bounds
         ruleEnds = ends
+        let width = Swift.max(inputs.count, (columns.max() ?? -1) + 1)
+        var exponents = Array(repeating: Int.max, count: width)
+        for (column, cell) in zip(columns, bounds) {
+            for end in [cell?.low, cell?.high] {
+                if let end { exponents[column] = Swift.min(exponents[column], end.exponent) }
+            }
+        }
+        columnExponents = exponents
+        cellIntegers = zip(columns, bounds).map { column, cell in Integers(cell, exponent: exponents[column]) }
+        self.width = width
+        var paths: [(slot: Int, keyStart: Int, keyEnd: Int)] = []
+        var keys: [FEELKey] = []
+        for input in inputs {
+            if let path = input.path {
+                paths.append((path.slot, keys.count, keys.count + path.keys.count))
+                keys += path.keys
+            } else {
+                paths.append((-1, 0, 0))
+            }
+        }
+        inputPaths = paths
+        inputKeys = keys
+        constantOutputs = rules.map { $0.outputs.count == 1 ? $0.outputs[0].constant : nil }
     }
 
     /// Evaluates the inputs with `values` (one per name, as for the input expressions), then the rules.
     public func evaluate(_ values: [FEELValue], environment: FEELEnvironment = .empty) -> FEELValue {
-        var inputValues: [FEELValue] = []
-        inputValues.reserveCapacity(inputs.count)
-        if !inputs.isEmpty {
-            // The inputs share one frame: each was compiled over the same names, and each writes its
-            // own working slots before reading them.
-            var slots = values
-            if slots.count < inputFrameSize {
-                slots.append(contentsOf: repeatElement(.null, count: inputFrameSize - slots.count))
-            }
-            var inputFrame = FEELFrame(slots: slots, environment: environment)
-            var i = 0
-            while i < inputCodes.count {
-                inputValues.append(inputCodes[i].run(&inputFrame))
-                i += 1
+        // The inputs and their prepared numbers live on the stack for the evaluation: two arrays
+        // allocated per call were a fifth of a small table's cost.
+        withUnsafeTemporaryAllocation(of: FEELValue.self, capacity: width) { inputValues in
+            withUnsafeTemporaryAllocation(of: Prepared.self, capacity: width) { prepared in
+                evaluate(values, environment, inputValues, prepared)
             }
         }
+    }
+
+    private func evaluate(
+        _ values: [FEELValue], _ environment: FEELEnvironment, _ inputValues: UnsafeMutableBufferPointer<FEELValue>,
+        _ prepared: UnsafeMutableBufferPointer<Prepared>
+    ) -> FEELValue {
+        var column = 0
+        // Inputs that are other expressions share one frame, built when the first needs it: each
+        // was compiled over the same names, and each writes its own working slots before reading them.
+        var inputFrame: FEELFrame?
+        while column < inputCodes.count {
+            let path = inputPaths[column]
+            let value: FEELValue
+            if path.slot >= 0, path.slot < values.count {
+                value = values.withUnsafeBufferPointer {
+                    FEELCompiler.follow($0.baseAddress! + path.slot, inputKeys, from: path.keyStart, to: path.keyEnd)
+                }
+            } else {
+                if inputFrame == nil {
+                    var slots = values
+                    if slots.count < inputFrameSize {
+                        slots.append(contentsOf: repeatElement(.null, count: inputFrameSize - slots.count))
+                    }
+                    inputFrame = FEELFrame(slots: slots, environment: environment)
+                }
+                value = inputCodes[column].run(&inputFrame!)
+            }
+            (inputValues.baseAddress! + column).initialize(to: value)
+            column += 1
+        }
+        while column < width {
+            (inputValues.baseAddress! + column).initialize(to: .null)
+            column += 1
+        }
+        defer { inputValues.deinitialize() }
         // Numbers among the inputs, converted once for every interval cell that tests them.
-        let scaled = inputValues.map { value -> FEELNumber.Scaled? in
-            if case .number(let d) = value { return FEELNumber.Scaled(d) }
-            return nil
+        column = 0
+        while column < width {
+            var ready = Prepared()
+            if case .number(let d) = inputValues[column], let x = FEELNumber.Scaled(d) {
+                ready.scaled = x
+                ready.hasScaled = true
+                if let integer = FEELDecisionTable.rescale(x, to: columnExponents[column]) {
+                    ready.integer = integer
+                    ready.hasInteger = true
+                }
+            }
+            (prepared.baseAddress! + column).initialize(to: ready)
+            column += 1
         }
         // The frame for tests that read variables is built only when a rule reaches one.
         var frame: FEELFrame?
@@ -179,20 +307,19 @@ public struct FEELDecisionTable: Sendable {
             var all = true
             while c < end {
                 let column = cellColumns[c]
+                let ready = prepared[column]
+                let integers = cellIntegers[c]
                 var result: Bool?
-                if column < scaled.count, let x = scaled[column], let bounds = cellBounds[c],
-                    let inside = bounds.contains(x)
-                {
+                if ready.hasInteger, integers.valid {
+                    result = integers.contains(ready.integer)
+                } else if ready.hasScaled, let bounds = cellBounds[c], let inside = bounds.contains(ready.scaled) {
                     result = inside
+                } else if let direct = cellTests[c] {
+                    result = direct(inputValues[column])
                 } else {
-                    let input = column < inputValues.count ? inputValues[column] : .null
-                    if let direct = cellTests[c] {
-                        result = direct(input)
-                    } else {
-                        if frame == nil { frame = makeFrame(values, environment) }
-                        frame!.slots[inputSlot] = input
-                        result = rules[cellRules[c]].inputs[column].test(&frame!)
-                    }
+                    if frame == nil { frame = makeFrame(values, environment) }
+                    frame!.slots[inputSlot] = inputValues[column]
+                    result = rules[cellRules[c]].inputs[column].test(&frame!)
                 }
                 c += 1
                 if result != true {
@@ -201,7 +328,9 @@ public struct FEELDecisionTable: Sendable {
                 }
             }
             if all {
-                if hitPolicy == .first { return output(of: index, values, environment) }
+                if hitPolicy == .first {
+                    return constantOutputs[index] ?? output(of: index, values, environment)
+                }
                 matched.append(index)
             }
             c = end

@@ -43,7 +43,32 @@ enum FEELNumber {
         }
     }
 
-    static let powersOfTen: [Int64] = (0...18).map { n in (0..<n).reduce(Int64(1)) { r, _ in r * 10 } }
+    /// 10^n for n in 0...18, as constants rather than a global array, which every comparison of
+    /// numbers with different exponents would otherwise reach through a lazy-initialisation check.
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> Int64 {
+        switch n {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        default: 1_000_000_000_000_000_000
+        }
+    }
 
     /// -1, 0 or 1 as `a` is less than, equal to or greater than `b`.
     @inline(__always)
@@ -54,10 +79,10 @@ enum FEELNumber {
             }
             let shift = x.exponent - y.exponent
             if shift > 0, shift <= 18 {
-                let (scaled, overflow) = x.mantissa.multipliedReportingOverflow(by: powersOfTen[shift])
+                let (scaled, overflow) = x.mantissa.multipliedReportingOverflow(by: powerOfTen(shift))
                 if !overflow { return scaled < y.mantissa ? -1 : (scaled == y.mantissa ? 0 : 1) }
             } else if shift < 0, shift >= -18 {
-                let (scaled, overflow) = y.mantissa.multipliedReportingOverflow(by: powersOfTen[-shift])
+                let (scaled, overflow) = y.mantissa.multipliedReportingOverflow(by: powerOfTen(-shift))
                 if !overflow { return x.mantissa < scaled ? -1 : (x.mantissa == scaled ? 0 : 1) }
             }
         }
@@ -69,6 +94,11 @@ enum FEELNumber {
     struct Scaled: Sendable {
         var mantissa: Int64
         var exponent: Int
+
+        init(mantissa: Int64, exponent: Int) {
+            self.mantissa = mantissa
+            self.exponent = exponent
+        }
 
         init?(_ d: Decimal) {
             guard FEELNumber.layoutKnown else { return nil }
@@ -91,10 +121,10 @@ enum FEELNumber {
             }
             let shift = x.exponent - y.exponent
             if shift > 0, shift <= 18 {
-                let (scaled, overflow) = x.mantissa.multipliedReportingOverflow(by: powersOfTen[shift])
+                let (scaled, overflow) = x.mantissa.multipliedReportingOverflow(by: powerOfTen(shift))
                 if !overflow { return scaled < y.mantissa ? -1 : (scaled == y.mantissa ? 0 : 1) }
             } else if shift < 0, shift >= -18 {
-                let (scaled, overflow) = y.mantissa.multipliedReportingOverflow(by: powersOfTen[-shift])
+                let (scaled, overflow) = y.mantissa.multipliedReportingOverflow(by: powerOfTen(-shift))
                 if !overflow { return x.mantissa < scaled ? -1 : (x.mantissa == scaled ? 0 : 1) }
             }
             return nil

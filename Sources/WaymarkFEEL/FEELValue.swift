@@ -119,17 +119,7 @@ public struct FEELContext: Sendable {
     }
 
     public subscript(key: String) -> FEELValue? {
-        @inline(__always) get {
-            // Keys of other lengths are passed over without calling String's full comparison.
-            let length = key.utf8.count
-            var i = 0
-            while i < entries.count {
-                let candidate = entries[i].key
-                if candidate.utf8.count == length, candidate == key { return entries[i].value }
-                i += 1
-            }
-            return nil
-        }
+        @inline(__always) get { self[FEELKey(key)] }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
@@ -137,5 +127,13 @@ public struct FEELContext: Sendable {
                 entries.append((key, newValue))
             }
         }
+    }
+}
+
+extension FEELContext {
+    /// The value of the entry named by `key`, copied out of the context only once it is found.
+    @inline(__always)
+    subscript(key: FEELKey) -> FEELValue? {
+        entries.withUnsafeBufferPointer { key.find(in: $0)?.pointee }
     }
 }

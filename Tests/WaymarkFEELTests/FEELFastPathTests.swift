@@ -81,7 +81,7 @@ import WaymarkFEEL
 
     @Test(arguments: [
         "0.4", "0.5", "0.7", "-0.0001", "12345678901234567", "1e35", "1e-30", "123456789012345678901234567890", "null",
-        "\"0.6\"",
+        "\"0.6\"", "0.6999", "0.70", "0.5000", "-0.5", "1e-31", "1e30", "0.0",
     ])
     func tableCellsOnScaledIntegersAgreeWithTheUnaryTests(input: String) throws {
         let cells = ["< 0.5", "[0.5..0.7)", ">= 12345678901234567", "[1e30..1e40]", "1e-30", "-", "(-1..0)"]
@@ -96,5 +96,94 @@ import WaymarkFEEL
         let expected = cells.enumerated().filter { _, cell in (try? FEELUnaryTests(cell).matches(value)) == true }
             .map { FEELValue.number(Decimal($0.offset)) }
         #expect(table.evaluate([value]).typedJSONText == FEELValue.list(expected).typedJSONText)
+    }
+
+    /// A key spelled the same way but stored differently (on the heap rather than inline, or longer
+    /// than an inline string holds) must still be found by a path, which compares keys in place.
+    @Test func pathsFindKeysHoweverTheirStringsAreStored() throws {
+        func heap(_ text: String) -> String {
+            var s = String()
+            s.reserveCapacity(64)
+            s += text
+            return s
+        }
+        let long = "attendanceOverTheLastTwelveMonths"
+        let inner = FEELContext([
+            (heap("name"), .string("x")), (heap(long), .number(3)), ("élève", .number(4)), (heap("rate"), .number(5)),
+        ])
+        let facts = FEELValue.context(FEELContext([("a", .null), (heap("school"), .context(inner))]))
+        func run(_ text: String) throws -> String {
+            try FEELExpression(text, names: ["facts"]).evaluate([facts]).typedJSONText
+        }
+        #expect(try run("facts.school.rate") == (try eval("5")))
+        #expect(try run("facts.school.élève") == (try eval("4")))
+        #expect(try run("facts.school.\(long)") == (try eval("3")))
+        #expect(try run("facts.school.\(long) < 3.5") == (try eval("true")))
+        #expect(try run("facts.school.rate > 4") == (try eval("true")))
+        #expect(try run("facts.school.missing") == (try eval("null")))
+        #expect(try run("facts.missing.rate") == (try eval("null")))
+        #expect(try run("facts.a.rate") == (try eval("null")))
+        let date = FEELValue.context(FEELContext([(heap("d"), .date(FEELDate(year: 2025, month: 3, day: 1)))]))
+        #expect(try FEELExpression("x.d.month", names: ["x"]).evaluate([date]).typedJSONText == (try eval("3")))
+        #expect(inner[heap("rate")] != nil && inner[long] != nil && inner["rat"] == nil && inner["élève"] != nil)
+    }
+
+    /// Inputs read as paths without a frame, inputs computed by their code, and an input naming a
+    /// variable the caller did not pass (null) all reach the same rules as the unary tests alone.
+    @Test(arguments: ["0.87", "0.5", "0.855", "0.9", "0.91", "2"])
+    func tableInputsReadAsPathsAgreeWithComputedInputs(attendance: String) throws {
+        let names = ["facts", "extra"]
+        let value = try FEELExpression(attendance).evaluate([])
+        let facts = FEELValue.context(FEELContext([("school", .context(FEELContext([("attendance", value)])))]))
+        let cells = [["< 0.5", "-"], ["[0.5..0.85)", "-"], ["[0.85..0.9]", "null"], ["> 0.9", "-"], ["-", "-"]]
+        func table(_ first: String) throws -> FEELDecisionTable {
+            FEELDecisionTable(
+                inputs: [try FEELExpression(first, names: names), try FEELExpression("extra", names: names)],
+                outputNames: ["row"],
+                rules: try cells.enumerated().map { index, row in
+                    FEELDecisionTable.Rule(
+                        inputs: try row.map { try FEELUnaryTests($0, names: names) },
+                        outputs: [try FEELExpression("\(index)", names: names)])
+                }, hitPolicy: .first)
+        }
+        let viaPath = try table("facts.school.attendance").evaluate([facts])
+        let viaCode = try table("facts.school.attendance + 0").evaluate([facts])
+        // The second column always matches: `-`, or `null` against the variable not passed.
+        let expected = cells.firstIndex { row in row[0] == "-" || (try? FEELUnaryTests(row[0]).matches(value)) == true }
+        #expect(viaPath.typedJSONText == viaCode.typedJSONText)
+        #expect(viaPath.typedJSONText == FEELValue.number(Decimal(expected!)).typedJSONText)
+    }
+
+    /// A table without input columns has nothing to prepare; its first rule matches.
+    @Test func aTableWithoutInputsMatchesItsFirstRule() throws {
+        let table = FEELDecisionTable(
+            inputs: [], outputNames: ["x"],
+            rules: [
+                FEELDecisionTable.Rule(inputs: [], outputs: [try FEELExpression("1")]),
+                FEELDecisionTable.Rule(inputs: [], outputs: [try FEELExpression("2")]),
+            ], hitPolicy: .first)
+        #expect(table.evaluate([]).typedJSONText == (try eval("1")))
+        let collect = FEELDecisionTable(
+            inputs: [], outputNames: ["x"], rules: table.rules, hitPolicy: .collect(.sum))
+        #expect(collect.evaluate([]).typedJSONText == (try eval("3")))
+    }
+
+    /// `path op number` runs without a frame; it must give what the general comparison gives for
+    /// numbers, other kinds, missing entries and variables the caller did not pass.
+    @Test(arguments: ["0.87", "0.9", "0.91", "-3", "1e40", "\"0.5\"", "null", "true"])
+    func pathComparedWithANumberAgreesWithTheGeneralComparison(attendance: String) throws {
+        let names = ["facts"]
+        let value = try FEELExpression(attendance).evaluate([])
+        let facts = FEELValue.context(FEELContext([("school", .context(FEELContext([("attendance", value)])))]))
+        for op in ["<", "<=", ">", ">="] {
+            for path in ["facts.school.attendance", "facts.school.missing", "facts.other.attendance"] {
+                let fast = try FEELExpression("\(path) \(op) 0.9", names: names)
+                let general = try FEELExpression("(\(path)) \(op) (0.9 + x)", names: names + ["x"])
+                #expect(
+                    fast.evaluate([facts]).typedJSONText == general.evaluate([facts, .number(0)]).typedJSONText,
+                    "\(path) \(op) 0.9 with \(attendance)")
+                #expect(fast.evaluate([]).typedJSONText == general.evaluate([]).typedJSONText)
+            }
+        }
     }
 }

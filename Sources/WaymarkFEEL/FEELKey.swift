@@ -1,0 +1,95 @@
+/// A context entry name prepared once, so that finding it in a context touches no reference count.
+///
+/// Looking an entry up by `String` copies each key out of the context's array to compare it, and
+/// every copy is an atomic retain and release: for `facts.school.attendance` that was most of the
+/// evaluation. Swift stores a string of up to 15 UTF-8 bytes inline in its two words, and equal
+/// contents give equal words, so a name that is such a "small" string can be matched against the
+/// entries' keys by comparing two integers read in place; two small strings whose words differ
+/// differ. Any other pair (a long name, a key kept on the heap) is compared as strings. The layout
+/// is checked once against known strings; if a future Swift changes it, every lookup compares
+/// strings.
+struct FEELKey: Sendable {
+    let text: String
+    /// The string's two words, when the layout is the known one and `text` is stored inline.
+    let low: UInt64
+    let high: UInt64
+    let isInline: Bool
+
+    init(_ text: String) {
+        self.text = text
+        let (low, high) = FEELKey.words(text)
+        self.low = low
+        self.high = high
+        isInline = FEELKey.layoutKnown && high & FEELKey.inlineBit != 0
+        assert(MemoryLayout<Entry>.offset(of: \Entry.value) == FEELKey.valueOffset)
+    }
+
+    /// Bit 61 of the second word marks a string stored inline (Swift's `_StringObject` on 64 bits).
+    static let inlineBit: UInt64 = 1 << 61
+
+    static let layoutKnown: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let ab = words("ab")
+        let e = words("é")
+        let long = words("a string much longer than fifteen bytes")
+        return ab == (0x6261, 0xE2 << 56) && e == (0xA9C3, 0xA2 << 56) && long.1 & inlineBit == 0
+    }()
+
+    @inline(__always)
+    static func words(_ text: String) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+    }
+
+    typealias Entry = (key: String, value: FEELValue)
+
+    /// Where the value sits in an entry: a tuple's elements are laid out in order, each at the next
+    /// offset aligned for it (this is Swift's stable layout for tuples).
+    static var valueOffset: Int {
+        (MemoryLayout<String>.size + MemoryLayout<FEELValue>.alignment - 1) / MemoryLayout<FEELValue>.alignment
+            * MemoryLayout<FEELValue>.alignment
+    }
+
+    /// The value of the entry named by this key, borrowed in place; nil when there is none.
+    ///
+    /// The pointer is valid while `entries` is.
+    @inline(__always)
+    func find(in entries: UnsafeBufferPointer<Entry>) -> UnsafePointer<FEELValue>? {
+        FEELKey.find(low, high, isInline, in: entries) { $0.pointee.key == text }
+    }
+
+    /// `keys[k].find(in: entries)`, reading the key where it lies in `keys`, so that the loop holds
+    /// no copy of it (a copy kept across the slow comparison costs a retain and a release).
+    @inline(__always)
+    static func find(_ keys: [FEELKey], _ k: Int, in entries: UnsafeBufferPointer<Entry>) -> UnsafePointer<FEELValue>? {
+        find(keys[k].low, keys[k].high, keys[k].isInline, in: entries) { slowEqual($0, keys, k) }
+    }
+
+    @inline(never)
+    static func slowEqual(_ entry: UnsafePointer<Entry>, _ keys: [FEELKey], _ k: Int) -> Bool {
+        entry.pointee.key == keys[k].text
+    }
+
+    @inline(__always)
+    static func find(
+        _ low: UInt64, _ high: UInt64, _ isInline: Bool, in entries: UnsafeBufferPointer<Entry>,
+        slowEqual: (UnsafePointer<Entry>) -> Bool
+    ) -> UnsafePointer<FEELValue>? {
+        guard let base = entries.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let stride = MemoryLayout<Entry>.stride
+        var i = 0
+        while i < entries.count {
+            let entry = raw + i * stride
+            let entryHigh = entry.load(fromByteOffset: 8, as: UInt64.self)
+            // Equal words are equal strings, whatever the layout; two inline strings that differ in
+            // their words differ; anything else is compared as strings.
+            if (entryHigh == high && entry.load(as: UInt64.self) == low)
+                || (!(isInline && entryHigh & FEELKey.inlineBit != 0) && slowEqual(base + i))
+            {
+                return (entry + FEELKey.valueOffset).assumingMemoryBound(to: FEELValue.self)
+            }
+            i += 1
+        }
+        return nil
+    }
+}
