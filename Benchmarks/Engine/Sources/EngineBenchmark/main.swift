@@ -36,6 +36,8 @@ func option(_ name: String, _ fallback: String) -> String {
 let caseCount = Int(option("--cases", "100000"))!
 let eventTarget = Int(option("--events", "1000000"))!
 let root = option("--definitions", "../..")
+/// Threads the engine may run cases on while the clock advances (default: every core).
+let workers = Int(option("--workers", String(ProcessInfo.processInfo.activeProcessorCount)))!
 
 let loaded: LoadedDefinitions
 do {
@@ -83,6 +85,7 @@ for (i, b) in bytes.enumerated() where b == 0x0A {
 }
 bytes.removeSubrange(cut...)
 bytes.append(contentsOf: [])
+print("engine threads: \(workers) (--workers N)")
 print("generated \(lines) events for \(caseCount) cases in \(String(format: "%.1f", seconds(generatorStart))) s")
 
 let baselineKiB = status("VmRSS")
@@ -91,6 +94,7 @@ let baselineKiB = status("VmRSS")
 let start = ContinuousClock.now
 let startCPU = cpuSeconds()
 var engine = Engine(definitions: definitions)
+engine.workers = workers
 let events: [Event]
 do {
     events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID)
@@ -161,6 +165,7 @@ for (id, set) in quiet.ruleSets {
 let quietStart = ContinuousClock.now
 let quietCPU = cpuSeconds()
 var quietEngine = Engine(definitions: quiet)
+quietEngine.workers = workers
 quietEngine.ingest(events)
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
 let quietJSON = quietEngine.report(openOnly: true).json()
