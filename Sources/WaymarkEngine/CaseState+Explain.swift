@@ -71,14 +71,16 @@ extension CaseState {
     {
         let saved = (scopeCache, scopeCacheParts)
         defer { (scopeCache, scopeCacheParts) = saved }
-        guard case .context(let base) = buildCaseValue(calendar, parts: [.history, .entryIDs, .entryTimes, .entryData])
-        else { return [] }
+        // Only the parts of `case` the condition reads, as `evaluateCaching` would build them.
+        let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
+        let parts = needs.intersection([.history, .entryIDs, .entryTimes, .entryData])
+        guard case .context(let base) = caseValueCaching(calendar, parts: parts) else { return [] }
         var out: [String] = []
         for ti in tasks.indices {
             var single = base
-            single["tasks"] = .list([taskValue(ti, calendar)])
+            single["tasks"] = .list([taskValue(ti, calendar, parts: parts)])
             scopeCache = .context(single)
-            scopeCacheParts = .all
+            scopeCacheParts = parts.union(.tasks)
             guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar) else { continue }
             let task = tasks[ti]
             out.append(

@@ -30,12 +30,14 @@ extension CaseState {
         now = timer.at
         lastHandled = timer.at
         depth = 0
-        scopeCache = nil
+        // A daily check keeps the FEEL view of the case: it does not depend on the time, and an
+        // unchanged case is checked again each day while a rule reads the clock.
         switch timer.kind {
         case .overdue(let t):
             let ti = Int(t)
             guard tasks[ti].status == .open else { return }
             tasks[ti].status = .overdue
+            scopeCache = nil
             let (spec, caseID) = (tasks[ti].spec, id)
             emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)")
             drain(env)
@@ -44,6 +46,7 @@ extension CaseState {
             let ei = Int(e)
             let enrolment = enrolments[ei]
             guard enrolment.closed == nil, enrolment.entries == entry else { return }
+            scopeCache = nil
             let cp = env.pathway(of: enrolment)
             let stage = cp.stage(Int(enrolment.stage))
             let within = stage.within?.text ?? "its deadline"

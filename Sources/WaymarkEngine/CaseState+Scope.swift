@@ -20,7 +20,7 @@ extension CaseState {
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else {
-                caseValue = buildCaseValue(calendar, parts: parts)
+                caseValue = caseValueCaching(calendar, parts: parts)
                 scopeCache = caseValue
                 scopeCacheParts = parts
             }
@@ -164,7 +164,46 @@ extension CaseState {
         return .context(FEELContext(entries))
     }
 
-    func buildCaseValue(_ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
+    /// `case`, reusing the task and history lists from earlier builds where they still hold.
+    mutating func caseValueCaching(_ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
+        let zone = calendar.calendar.timeZoneID
+        var taskList: [FEELValue]?
+        if parts.contains(.tasks) {
+            let entryParts = parts.intersection([.entryIDs, .entryTimes])
+            if let cached = tasksValueCache, cached.serves(entryParts, zone: zone) {
+                taskList = cached.values
+            } else {
+                let values = tasks.indices.map { taskValue($0, calendar, parts: entryParts) }
+                tasksValueCache = ListValueCache(parts: entryParts, zone: zone, values: values)
+                taskList = values
+            }
+        }
+        var historyList: [FEELValue]?
+        if parts.contains(.history) {
+            let entryParts = parts.intersection([.entryIDs, .entryTimes, .entryData])
+            if var cached = historyValueCache, cached.serves(entryParts, zone: zone),
+                cached.values.count <= history.count
+            {
+                historyValueCache = nil  // so that the append below does not copy the array
+                for item in history[cached.values.count...] {
+                    cached.values.append(historyValue(item, calendar, parts: cached.parts))
+                }
+                historyValueCache = cached
+                historyList = cached.values
+            } else {
+                let values = history.map { historyValue($0, calendar, parts: entryParts) }
+                historyValueCache = ListValueCache(parts: entryParts, zone: zone, values: values)
+                historyList = values
+            }
+        }
+        return buildCaseValue(calendar, parts: parts, tasks: taskList, history: historyList)
+    }
+
+    /// `case` as FEEL sees it: `tasks` and `history` are given when the caller has them already.
+    func buildCaseValue(
+        _ calendar: CalendarInfo, parts: ScopeNeeds, tasks taskList: [FEELValue]? = nil,
+        history historyList: [FEELValue]? = nil
+    ) -> FEELValue {
         var stages: [(key: String, value: FEELValue)] = []
         for ei in enrolments.indices {
             let pathway = pathwayID(ei)
@@ -180,10 +219,10 @@ extension CaseState {
             ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
         ]
         if parts.contains(.history) {
-            entries.append(("history", .list(history.map { historyValue($0, calendar, parts: parts) })))
+            entries.append(("history", .list(historyList ?? history.map { historyValue($0, calendar, parts: parts) })))
         }
         if parts.contains(.tasks) {
-            entries.append(("tasks", .list(tasks.indices.map { taskValue($0, calendar, parts: parts) })))
+            entries.append(("tasks", .list(taskList ?? tasks.indices.map { taskValue($0, calendar, parts: parts) })))
         }
         return .context(FEELContext(entries))
     }

@@ -115,7 +115,10 @@ struct CaseState: Sendable {
     var opened: Moment?
     var history: [HistoryItem] = []
     var enrolments: [EnrolmentState] = []
-    var tasks: [TaskState] = []
+    var tasks: [TaskState] = [] {
+        // Observing without `oldValue` keeps element updates in place (no copy of the array).
+        didSet { tasksValueCache = nil }
+    }
     var alerts: [AlertRecord] = []
     var timers: [CaseTimer] = []
     var timerSeq: Int32 = 0
@@ -137,6 +140,12 @@ struct CaseState: Sendable {
     var scopeCacheParts = ScopeNeeds()
     /// The FEEL value of the event being handled.
     var eventCache: FEELValue?
+    /// `case.tasks` as FEEL values, kept until a task changes: building every task again for each
+    /// event and each daily check was a tenth of the engine's time.
+    var tasksValueCache: ListValueCache?
+    /// `case.history` as FEEL values; the history only grows while a case runs, so the cache is
+    /// extended rather than rebuilt.
+    var historyValueCache: ListValueCache?
     var changed = false
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
@@ -209,9 +218,23 @@ struct CaseState: Sendable {
                 // would hold a copy of every task and history entry of every case in memory.
                 scopeCache = nil
                 scopeCacheParts = ScopeNeeds()
+                tasksValueCache = nil
+                historyValueCache = nil
                 return fired
             }
         }
+    }
+}
+
+/// FEEL values of a list in the case (`case.tasks`, `case.history`), with the optional fields and
+/// the time zone they were built with: a cache serves an expression only if it has what it reads.
+struct ListValueCache: Sendable {
+    var parts: ScopeNeeds
+    var zone: String
+    var values: [FEELValue]
+
+    func serves(_ needed: ScopeNeeds, zone: String) -> Bool {
+        parts.isSuperset(of: needed) && self.zone == zone
     }
 }
 

@@ -102,8 +102,9 @@ final class CompiledPathway: Sendable {
     func stage(_ index: Int) -> Stage { pathway.stages[index] }
 }
 
-/// One rule with its rule set's calendar and where it sits.
-struct CompiledRule: Sendable {
+/// One rule with its rule set's calendar and where it sits; a class, so that taking a rule out of
+/// the list for each daily check or event costs one reference count, not one per field of the rule.
+final class CompiledRule: Sendable {
     let rule: Rule
     let calendar: CalendarInfo
     /// Daily rules whose condition reads the clock must run every day; the others only change value
