@@ -174,18 +174,25 @@ public struct Engine: Sendable {
     }
 
     /// The task list, alerts and enrolments as of the clock (spec section 7).
+    /// The records are gathered on `workers` threads, a chunk of cases each, and sorted after.
     public func report(openOnly: Bool) -> RunReport {
-        var tasks: [TaskRecord] = []
-        var alerts: [AlertRecord] = []
-        var enrolments: [EnrolmentRecord] = []
-        for c in cases {
-            for ti in c.tasks.indices where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
-                tasks.append(record(ti, c))
+        let parts = ParallelChunks.map(count: cases.count, workers: workers) { range in
+            var tasks: [TaskRecord] = []
+            var alerts: [AlertRecord] = []
+            var enrolments: [EnrolmentRecord] = []
+            for c in cases[range] {
+                for ti in c.tasks.indices
+                where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
+                    tasks.append(record(ti, c))
+                }
+                alerts.append(contentsOf: c.alerts)
+                enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
             }
-            alerts.append(contentsOf: c.alerts)
-            enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
+            return (tasks, alerts, enrolments)
         }
-        return RunReport(asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone)
+        return RunReport(
+            asOf: asOf, tasks: parts.flatMap(\.0), alerts: parts.flatMap(\.1), cases: parts.flatMap(\.2),
+            zone: timeZone)
     }
 
     func record(_ ti: Int, _ c: CaseState) -> TaskRecord {

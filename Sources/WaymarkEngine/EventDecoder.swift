@@ -12,7 +12,11 @@ public enum EventDecoder {
     ///
     /// - Parameter timeZoneID: the zone in which a bare date in `at` means 00:00.
     /// - Throws: ``EventBatchError`` with every problem (1-based line, or array index, and field).
-    public static func decode(_ bytes: [UInt8], timeZoneID: String) throws(EventBatchError) -> [Event] {
+    /// - Parameter workers: threads that may decode the lines of a large file, a run of lines each;
+    ///   the events and problems come out in file order whatever their number.
+    public static func decode(_ bytes: [UInt8], timeZoneID: String, workers: Int = 1) throws(EventBatchError)
+        -> [Event]
+    {
         let zone = ZoneOffsets(identifier: timeZoneID) ?? .utc
         var events: [Event] = []
         var problems: [EventBatchError.Problem] = []
@@ -24,7 +28,7 @@ public enum EventDecoder {
             if first < buffer.count, buffer[first] == UInt8(ascii: "[") {
                 decodeArray(buffer, start: first, zone: zone, events: &events, problems: &problems)
             } else {
-                decodeLines(buffer, zone: zone, events: &events, problems: &problems)
+                decodeLines(buffer, zone: zone, workers: workers, events: &events, problems: &problems)
             }
         }
         if !problems.isEmpty { throw EventBatchError(problems: problems) }
@@ -33,13 +37,50 @@ public enum EventDecoder {
     }
 
     private static func decodeLines(
-        _ buffer: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets, events: inout [Event],
+        _ buffer: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets, workers: Int, events: inout [Event],
         problems: inout [EventBatchError.Problem]
     ) {
-        var lineStart = 0
-        var line = 0
-        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { lineStart = 3 }
-        while lineStart <= buffer.count {
+        var start = 0
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        // Runs of whole lines: each chunk boundary is moved to just after a line break.
+        var cuts = ParallelChunks.bounds(count: buffer.count - start, workers: workers).map { start + $0.lowerBound }
+        for k in cuts.indices.dropFirst() {
+            var cut = max(cuts[k], cuts[k - 1])
+            while cut < buffer.count, buffer[cut - 1] != 0x0A { cut += 1 }
+            cuts[k] = cut
+        }
+        var ranges: [(range: Range<Int>, firstLine: Int)] = []
+        var line = 1
+        for k in cuts.indices {
+            let end = k + 1 < cuts.count ? cuts[k + 1] : buffer.count
+            ranges.append((cuts[k]..<end, line))
+            line += buffer[cuts[k]..<end].count { $0 == 0x0A }
+        }
+        nonisolated(unsafe) let shared = buffer
+        let chunks = ranges
+        let parts = ParallelChunks.map(chunks: ranges.count, workers: workers) { k in
+            var events: [Event] = []
+            var problems: [EventBatchError.Problem] = []
+            let (range, firstLine) = chunks[k]
+            decodeLines(
+                shared, from: range.lowerBound, to: range.upperBound, last: k == chunks.count - 1,
+                firstLine: firstLine, zone: zone, events: &events, problems: &problems)
+            return (events, problems)
+        }
+        for (e, p) in parts {
+            events += e
+            problems += p
+        }
+    }
+
+    /// The lines that start in `from..<to` (and the empty line after a final break, if `last`).
+    private static func decodeLines(
+        _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, last: Bool, firstLine: Int, zone: ZoneOffsets,
+        events: inout [Event], problems: inout [EventBatchError.Problem]
+    ) {
+        var lineStart = from
+        var line = firstLine - 1
+        while lineStart < to || (last && lineStart == to) {
             line += 1
             var lineEnd = lineStart
             while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }

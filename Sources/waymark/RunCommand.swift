@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
                 bytes = [UInt8](data)
             }
             do {
-                batches.append(try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID))
+                batches.append(try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: engine.workers))
             } catch {
                 bad = true
                 let name = path == "-" ? "<stdin>" : path
@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
         let output: String
         switch format {
         case .table: output = report.table(limit: limit > 0 ? limit : nil)
-        case .json: output = report.json()
+        case .json: output = report.json(workers: engine.workers)
         case .csv: output = report.csv()
         }
         FileHandle.standardOutput.write(Data(output.utf8))

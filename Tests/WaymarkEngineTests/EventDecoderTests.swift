@@ -143,4 +143,46 @@ import WaymarkFEEL
         #expect(london.startOfDay(FEELDate(year: 2025, month: 3, day: 30)) == Moment(epochSeconds: 1_743_292_800))
         #expect(london.startOfDay(FEELDate(year: 2025, month: 3, day: 31)) == Moment(epochSeconds: 1_743_375_600))
     }
+
+    /// A large file is decoded a run of lines per thread: the events, their order, the numbered ids
+    /// of events without one and every problem's line must not depend on the number of threads.
+    @Test func decodingOnSeveralThreadsGivesTheSameEventsAndLines() throws {
+        var lines: [String] = []
+        for i in 1...3000 {
+            let id = i % 7 == 0 ? "" : "\"id\": \"e-\(i)\", "
+            lines.append(
+                "{\(id)\"case\": \"C-\(i % 50)\", \"type\": \"visit.recorded\", \"at\": \"2025-01-06\", "
+                    + "\"data\": {\"n\": \(i)}}")
+            if i % 500 == 0 { lines.append("") }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 8 * ParallelChunks.minimumPerChunk)
+        func decoded(_ workers: Int) throws -> [String] {
+            try EventDecoder.decode(Array(text.utf8), timeZoneID: "UTC", workers: workers).map {
+                "\($0.id) \($0.caseID) \($0.data.map { FEELValue.context($0) } ?? .null)"
+            }
+        }
+        let single = try decoded(1)
+        #expect(single.count == 3000)
+        #expect(try decoded(2) == single)
+        #expect(try decoded(4) == single)
+
+        var bad = lines
+        bad[10] = "{\"case\": \"C-1\", \"type\": 3, \"at\": \"2025-01-06\"}"
+        bad[2500] = "{\"case\": \"C-1\", \"type\": \"x\", \"at\": \"2025-02-30\"}"
+        bad[bad.count - 1] = "not json"
+        let badText = Array(bad.joined(separator: "\n").utf8)
+        func problems(_ workers: Int) -> [EventBatchError.Problem] {
+            do {
+                _ = try EventDecoder.decode(badText, timeZoneID: "UTC", workers: workers)
+                return []
+            } catch {
+                return error.problems
+            }
+        }
+        let expected = problems(1)
+        #expect(expected.map(\.line) == [11, 2501, bad.count])
+        #expect(problems(2) == expected)
+        #expect(problems(4) == expected)
+    }
 }

@@ -43,7 +43,7 @@ import WaymarkSimulation
             var engine = Engine(definitions: runner.definitions)
             engine.workers = workers
             let events = try EventDecoder.decode(
-                Array(lines.joined(separator: "\n").utf8), timeZoneID: engine.timeZoneID)
+                Array(lines.joined(separator: "\n").utf8), timeZoneID: engine.timeZoneID, workers: workers)
             // In three batches with the clock advanced after each, then a few days one by one.
             for part in 0..<3 {
                 let slice = events[(events.count * part / 3)..<(events.count * (part + 1) / 3)]
@@ -52,7 +52,7 @@ import WaymarkSimulation
             }
             for day in 1...5 { engine.advance(to: engine.endOfDay(FEELDate(year: 2019, month: 7, day: day))) }
             #expect(engine.timersFired > 1000)
-            return engine.report(openOnly: false).json()
+            return engine.report(openOnly: false).json(workers: workers)
         }
         let single = try report(workers: 1)
         #expect(single.count > 100_000)

@@ -97,7 +97,7 @@ var engine = Engine(definitions: definitions)
 engine.workers = workers
 let events: [Event]
 do {
-    events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID)
+    events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
 } catch {
     print("events rejected: \(error.problems.prefix(3))")
     exit(2)
@@ -109,7 +109,7 @@ let lastDay = engine.timeZone.date(of: last)
 engine.advance(to: engine.endOfDay(lastDay))
 let applied = seconds(start)
 let engineKiB = status("VmRSS")
-let json = engine.report(openOnly: true).json()
+let json = engine.report(openOnly: true).json(workers: workers)
 let total = seconds(start)
 let totalCPU = cpuSeconds() - startCPU
 let eventsPerSecond = Double(events.count) / total
@@ -168,7 +168,7 @@ var quietEngine = Engine(definitions: quiet)
 quietEngine.workers = workers
 quietEngine.ingest(events)
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
-let quietJSON = quietEngine.report(openOnly: true).json()
+let quietJSON = quietEngine.report(openOnly: true).json(workers: workers)
 let quietTotal = seconds(quietStart) + parsed
 let quietTotalCPU = cpuSeconds() - quietCPU + parsed
 print(
