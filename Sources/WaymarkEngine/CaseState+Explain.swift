@@ -7,59 +7,107 @@ import WaymarkModel
 /// text refers to: each `facts.…` path and `event.data.…` field with its value at the time, and the
 /// earlier events of the types the condition mentions.
 extension CaseState {
-    func describe(_ t: Trigger) -> String {
+    /// `because` of task `ti`: why it was raised, then what it is and where it is defined.
+    func because(_ ti: Int) -> String {
+        words(tasks[ti].reason) + tasks[ti].spec.becauseSuffix
+    }
+
+    func words(_ t: TriggerWords) -> String {
         let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
-        if case .input = t.history {
+        if t.input {
             return "\(t.type) (event \(t.id) at \(t.at.formatted(in: zone)))"
         }
         return "\(t.type) (\(t.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? t.id))"
     }
 
+    func words(_ reason: Reason) -> String {
+        switch reason {
+        case .enrolled(let t, let cp, let e):
+            return "\(words(t)) enrolled the case on \(cp.pathway.title) (\(cp.pathway.id) v\(cp.pathway.version))"
+                + words(e)
+        case .moved(let t, let from, let to, let e):
+            return "\(words(t)) moved the case from \(from) to \(to)" + words(e)
+        case .rule(let cr, let t, let e):
+            let title = cr.rule.title.map { " (\($0))" } ?? ""
+            return "Rule \(cr.rule.id)\(title) fired on \(words(t))" + words(e)
+        case .daily(let cr, let day, let e):
+            let title = cr.rule.title.map { " (\($0))" } ?? ""
+            return "Daily rule \(cr.rule.id)\(title) became true on \(day.isoString)" + words(e)
+        case .entered(let cp, let target, let date, let cause):
+            let stage = cp.stage(Int(target))
+            return "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
+                + "\(cp.pathway.id) v\(cp.pathway.version) on \(date.isoString): \(words(cause))"
+        case .then(let cause, let stageID):
+            return words(cause) + " (then goto \(stageID))"
+        case .repeated(let ti, let every, let doneOn, let t):
+            return "Next occurrence of a task that repeats every \(every): \(taskID(Int(ti))) was "
+                + "done on \(doneOn.isoString) by \(words(t)), so this one is due one "
+                + "interval after its due date \(tasks[Int(ti)].due.isoString)"
+        case .words(let text):
+            return text
+        }
+    }
+
+    /// What a condition read when it held, captured for `words(_:)` to write later.
     mutating func explainCondition(
         _ expr: Expression?, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, location: SourceLocation
-    ) -> String {
-        let place = " [\(location.file):\(location.line)]"
-        guard let expr else { return place }
+    ) -> Explanation {
+        guard let expr else {
+            return Explanation(
+                source: nil, location: location, plan: nil, facts: [], data: nil, historyCount: 0, zone: calendar.zone,
+                witnesses: nil)
+        }
         let plan = scopeDefinitions?.newest.explainPlans[expr.source] ?? ExplainPlan(expr.source)
+        let factValues = plan.factPaths.map { CaseState.lookup(facts, $0) }
+        let dataValues = t?.data.map { data in plan.dataPaths.map { CaseState.lookup(data, $0) } }
+        let witnesses = plan.readsTasks ? taskWitnesses(expr, t, task: task, calendar) : nil
+        return Explanation(
+            source: expr.source, location: location, plan: plan, facts: factValues, data: dataValues,
+            historyCount: history.count, zone: calendar.zone, witnesses: witnesses)
+    }
+
+    /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`.
+    func words(_ e: Explanation) -> String {
+        let place = " [\(e.location.file):\(e.location.line)]"
+        guard let source = e.source, let plan = e.plan else { return place }
         var evidence: [String] = []
-        for path in plan.factPaths {
-            let value = CaseState.lookup(facts, path)
+        for (path, value) in zip(plan.factPaths, e.facts) {
             evidence.append("\(path.joined(separator: ".")) = \(value.map(feelText) ?? "not recorded")")
         }
-        if let data = t?.data {
-            for path in plan.dataPaths {
-                let value = CaseState.lookup(data, path)
+        if let data = e.data {
+            for (path, value) in zip(plan.dataPaths, data) {
                 evidence.append("event \(path.joined(separator: ".")) = \(value.map(feelText) ?? "absent")")
             }
         }
         if let types = plan.historyTypes {
             var earlier: [String] = []
-            let zone = calendar.zone
-            for item in history {
+            for item in history[..<e.historyCount] {
                 switch item {
                 case .input(let i):
-                    let e = events[Int(i)]
-                    if types.contains(e.type) {
-                        earlier.append("\(e.type) \(e.id) on \(zone.date(of: e.at).isoString)")
+                    let event = events[Int(i)]
+                    if types.contains(event.type) {
+                        earlier.append("\(event.type) \(event.id) on \(e.zone.date(of: event.at).isoString)")
                     }
                 case .emitted(let type, let at, _, _):
-                    if types.contains(type.name) { earlier.append("\(type.name) on \(zone.date(of: at).isoString)") }
+                    if types.contains(type.name) { earlier.append("\(type.name) on \(e.zone.date(of: at).isoString)") }
                 }
             }
             if !earlier.isEmpty {
                 evidence.append("earlier events: " + earlier.suffix(5).joined(separator: ", "))
             }
         }
-        if plan.readsTasks {
-            let witnesses = taskWitnesses(expr, t, task: task, calendar)
-            if !witnesses.isEmpty {
-                let shown = witnesses.prefix(3).joined(separator: "; ")
-                let more = witnesses.count > 3 ? " and \(witnesses.count - 3) more" : ""
-                evidence.append((witnesses.count == 1 ? "the task: " : "the tasks: ") + shown + more)
+        if let witnesses = e.witnesses, !witnesses.isEmpty {
+            let shown = witnesses.prefix(3).map { w in
+                let task = tasks[Int(w.task)]
+                return
+                    "\"\(task.template.title)\" \(taskID(Int(w.task))), due \(task.due.isoString), \(w.status.rawValue)"
             }
+            let more = witnesses.count > 3 ? " and \(witnesses.count - 3) more" : ""
+            evidence.append(
+                (witnesses.count == 1 ? "the task: " : "the tasks: ") + shown.joined(separator: "; ") + more)
         }
         let detail = evidence.isEmpty ? "" : " (" + evidence.joined(separator: "; ") + ")"
-        return ", because `\(expr.source)` held\(detail)" + place
+        return ", because `\(source)` held\(detail)" + place
     }
 
     /// The tasks that make a condition over `case.tasks` hold on their own: the condition is evaluated
@@ -67,7 +115,7 @@ extension CaseState {
     /// exactly the tasks that satisfy it (the overdue work a review is about); a condition that needs
     /// several tasks together (`count(…) > 3`) has none, and the explanation stays general.
     mutating func taskWitnesses(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
-        -> [String]
+        -> [(task: Int32, status: TaskStatus)]
     {
         let saved = (scopeCache, scopeCacheParts)
         defer { (scopeCache, scopeCacheParts) = saved }
@@ -75,16 +123,14 @@ extension CaseState {
         let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
         let parts = needs.intersection([.history, .entryIDs, .entryTimes, .entryData])
         guard case .context(let base) = caseValueCaching(calendar, parts: parts) else { return [] }
-        var out: [String] = []
+        var out: [(task: Int32, status: TaskStatus)] = []
         for ti in tasks.indices {
             var single = base
             single["tasks"] = .list([taskValue(ti, calendar, parts: parts)])
             scopeCache = .context(single)
             scopeCacheParts = parts.union(.tasks)
             guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar) else { continue }
-            let task = tasks[ti]
-            out.append(
-                "\"\(task.template.title)\" \(taskID(ti)), due \(task.due.isoString), \(task.status.rawValue)")
+            out.append((Int32(ti), tasks[ti].status))
         }
         return out
     }

@@ -60,7 +60,7 @@ extension CaseState {
                 .stageBreached, subject: ei, stage: Int(enrolment.stage), source: "\(cp.pathway.id):\(stage.id):within")
             runActions(
                 stage.onBreach, origin: .hook(enrolment: ei, stage: Int(enrolment.stage), name: "on_breach"),
-                trigger: nil, triggerKey: deadline.addingDays(1).isoString, reason: reason, env)
+                trigger: nil, triggerKey: deadline.addingDays(1).isoString, reason: .words(reason), env)
             drain(env)
             scheduleDaily(env)
         case .daily:
@@ -146,10 +146,9 @@ extension CaseState {
                 continue
             }
             guard holds(cp.pathway.enrol.when, t, task: nil, cp.calendar) else { continue }
-            let reason =
-                "\(describe(t)) enrolled the case on \(cp.pathway.title) (\(cp.pathway.id) v\(cp.pathway.version))"
-                + explainCondition(
-                    cp.pathway.enrol.when, t, task: nil, cp.calendar, location: cp.pathway.enrol.location)
+            let reason = Reason.enrolled(
+                TriggerWords(t), cp,
+                explainCondition(cp.pathway.enrol.when, t, task: nil, cp.calendar, location: cp.pathway.enrol.location))
             enrolments.append(
                 EnrolmentState(
                     version: Int32(env.versions.count - 1), pathway: Int32(pi), stage: -1, since: now, opened: now,
@@ -184,9 +183,9 @@ extension CaseState {
             for k in 0..<count {
                 let tr = k < own ? stage.transitions[k] : cp.pathway.transitions[k - own]
                 guard tr.on.contains(t.type), holds(tr.when, t, task: nil, cp.calendar) else { continue }
-                let reason =
-                    "\(describe(t)) moved the case from \(stage.id) to \(tr.to)"
-                    + explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location)
+                let reason = Reason.moved(
+                    TriggerWords(t), from: stage.id, to: tr.to,
+                    explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location))
                 move(ei, to: tr.to, reason: reason, env)
                 break
             }
@@ -198,10 +197,9 @@ extension CaseState {
                 let cr = defs.rules[ri]
                 guard ruleApplies(cr, env) else { continue }
                 guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
-                let title = cr.rule.title.map { " (\($0))" } ?? ""
-                let reason =
-                    "Rule \(cr.rule.id)\(title) fired on \(describe(t))"
-                    + explainCondition(cr.rule.when, t, task: t.task, cr.calendar, location: cr.rule.location)
+                let reason = Reason.rule(
+                    cr, TriggerWords(t),
+                    explainCondition(cr.rule.when, t, task: t.task, cr.calendar, location: cr.rule.location))
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
         }
@@ -223,10 +221,10 @@ extension CaseState {
 
     // MARK: Stages
 
-    mutating func move(_ ei: Int, to stageID: String, reason: String, _ env: EngineDefinitions) {
+    mutating func move(_ ei: Int, to stageID: String, reason: Reason, _ env: EngineDefinitions) {
         let cp = env.pathway(of: enrolments[ei])
         guard let target = cp.stageIndex[stageID] else {
-            problems.append("\(cp.pathway.id) has no stage \(stageID) (asked for by: \(reason))")
+            problems.append("\(cp.pathway.id) has no stage \(stageID) (asked for by: \(words(reason)))")
             return
         }
         let old = Int(enrolments[ei].stage)
@@ -248,7 +246,7 @@ extension CaseState {
         enter(ei, stage: target, reason: reason, env)
     }
 
-    mutating func enter(_ ei: Int, stage target: Int, reason: String, _ env: EngineDefinitions) {
+    mutating func enter(_ ei: Int, stage target: Int, reason: Reason, _ env: EngineDefinitions) {
         let cp = env.pathway(of: enrolments[ei])
         let stage = cp.stage(target)
         enrolments[ei].stage = Int32(target)
@@ -257,9 +255,7 @@ extension CaseState {
         let entry = enrolments[ei].entries
         scopeCache = nil
         emit(.stageEntered, subject: ei, stage: target, source: "\(cp.pathway.id):\(stage.id)")
-        let entered =
-            "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
-            + "\(cp.pathway.id) v\(cp.pathway.version) on \(cp.calendar.zone.date(of: now).isoString): \(reason)"
+        let entered = Reason.entered(cp, stage: Int32(target), on: cp.calendar.zone.date(of: now), reason)
         runActions(
             stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: current,
             triggerKey: current?.id ?? "\(stage.id)-\(entry)", reason: entered, env)
@@ -289,7 +285,7 @@ extension CaseState {
     func taskID(_ ti: Int) -> String { "\(id)/\(tasks[ti].spec.idTail)/\(tasks[ti].occurrence)" }
 
     mutating func raise(
-        _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: String, dueFrom: FEELDate?
+        _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: Reason, dueFrom: FEELDate?
     ) {
         let template = spec.template
         let occurrence = 1 + tasks.count { $0.spec.sharesPrefix(with: spec) }
@@ -321,9 +317,9 @@ extension CaseState {
             (
                 task: Int32(ti),
                 entries: task.enrolment >= 0 ? enrolments[Int(task.enrolment)].entries : 0,
-                reason: "Next occurrence of a task that repeats every \(interval.text): \(taskID(ti)) was "
-                    + "done on \(task.calendar.zone.date(of: now).isoString) by \(describe(t)), so this one is due one "
-                    + "interval after its due date \(task.due.isoString)"
+                reason: .repeated(
+                    task: Int32(ti), every: interval.text, doneOn: task.calendar.zone.date(of: now),
+                    by: TriggerWords(t))
             ))
     }
 
@@ -356,7 +352,7 @@ extension CaseState {
     // MARK: Actions
 
     mutating func runActions(
-        _ actions: [Action], origin: ActionOrigin, trigger: Trigger?, triggerKey: String, reason: String,
+        _ actions: [Action], origin: ActionOrigin, trigger: Trigger?, triggerKey: String, reason: Reason,
         _ env: EngineDefinitions
     ) {
         guard !actions.isEmpty else { return }
@@ -398,13 +394,13 @@ extension CaseState {
                 alerts.append(
                     AlertRecord(
                         id: alertID, caseID: id, rule: source, severity: template.severity, at: now, message: message,
-                        because: reason + ". Alert defined at \(location)."))
+                        because: words(reason) + ". Alert defined at \(location)."))
                 scopeCache = nil
                 emit(.alertRaised, subject: alerts.count - 1, stage: -1, source: "\(source) at \(location)")
             case .goto(let stageID, _):
                 switch origin {
                 case .hook(let ei, _, _):
-                    move(ei, to: stageID, reason: reason + " (then goto \(stageID))", env)
+                    move(ei, to: stageID, reason: .then(reason, goto: stageID), env)
                 case .rule(let ri):
                     let cr = defs.rules[ri]
                     let target =
@@ -451,7 +447,7 @@ extension CaseState {
         let defs = env.newest
         changed = false
         var readsClock = false
-        let day = defs.defaultCalendar.zone.date(of: now).isoString
+        let day = defs.defaultCalendar.zone.date(of: now)
         let stale = dailyStale
         dailyStale = false
         for ri in defs.dailyRules {
@@ -470,11 +466,11 @@ extension CaseState {
             if let probe, probe.reads > 0 { readsClock = true }
             if isTrue && !wasTrue {
                 dailyTrue.append(Int32(ri))
-                let title = cr.rule.title.map { " (\($0))" } ?? ""
-                let reason =
-                    "Daily rule \(cr.rule.id)\(title) became true on \(day)"
-                    + explainCondition(cr.rule.when, nil, task: nil, cr.calendar, location: cr.rule.location)
-                runActions(cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: day, reason: reason, env)
+                let reason = Reason.daily(
+                    cr, day: day,
+                    explainCondition(cr.rule.when, nil, task: nil, cr.calendar, location: cr.rule.location))
+                runActions(
+                    cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: day.isoString, reason: reason, env)
             } else if !isTrue && wasTrue {
                 dailyTrue.removeAll { $0 == Int32(ri) }
             }

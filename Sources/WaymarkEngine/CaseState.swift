@@ -72,14 +72,13 @@ struct TaskState: Sendable {
     var done: Moment?
     /// Why it was raised; shared by every task raised for the same reason, the spec's suffix is
     /// added when it is printed.
-    var reason: String
+    var reason: Reason
 
     var template: TaskTemplate { spec.template }
     var calendar: CalendarInfo { spec.calendar }
     var pathway: String? { spec.pathway }
     var stage: String? { spec.stage }
     var due: FEELDate { FEELDate(dayNumber: Int(dueDay)) }
-    var because: String { reason + spec.becauseSuffix }
 }
 
 /// A timer of one case.
@@ -135,7 +134,7 @@ struct CaseState: Sendable {
     var pending: [Trigger] = []
     /// Repeating tasks completed by the event being handled: their next occurrences are raised after
     /// its transitions, if the case is still in their stage.
-    var repeatsDue: [(task: Int32, entries: Int32, reason: String)] = []
+    var repeatsDue: [(task: Int32, entries: Int32, reason: Reason)] = []
     var scopeCache: FEELValue?
     var scopeCacheParts = ScopeNeeds()
     /// The FEEL value of the event being handled.

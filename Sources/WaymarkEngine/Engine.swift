@@ -200,7 +200,7 @@ public struct Engine: Sendable {
         return TaskRecord(
             id: c.taskID(ti), caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key,
             title: t.template.title,
-            role: t.template.role, raised: t.raised, due: t.due, status: t.status, done: t.done, because: t.because)
+            role: t.template.role, raised: t.raised, due: t.due, status: t.status, done: t.done, because: c.because(ti))
     }
 
     func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
@@ -230,7 +230,7 @@ public struct Engine: Sendable {
                 }
                 var because: String?
                 switch type {
-                case .taskRaised: because = c.tasks[Int(subject)].because
+                case .taskRaised: because = c.because(Int(subject))
                 case .alertRaised: because = c.alerts[Int(subject)].because
                 default: because = nil
                 }

@@ -1,0 +1,73 @@
+import WaymarkFEEL
+import WaymarkModel
+
+/// Why a task was raised, kept as what made it so and put into words only when someone reads it.
+///
+/// Most tasks are done long before anyone reads their `because`, and a sentence of about 400 bytes
+/// for each of them cost a quarter of the engine's time and much of its memory. What the words
+/// need from the moment the task was raised (values of facts, how long the history was, which
+/// tasks made a condition true) is captured here; the rest (titles, ids, dates of earlier events)
+/// does not change and is read from the case when the words are written.
+indirect enum Reason: Sendable {
+    /// `EVENT enrolled the case on PATHWAY`, because its condition held.
+    case enrolled(TriggerWords, CompiledPathway, Explanation)
+    /// `EVENT moved the case from STAGE to STAGE`, because the transition's condition held.
+    case moved(TriggerWords, from: String, to: String, Explanation)
+    /// `Rule R fired on EVENT`, because its condition held.
+    case rule(CompiledRule, TriggerWords, Explanation)
+    /// `Daily rule R became true on DAY`, because its condition held.
+    case daily(CompiledRule, day: FEELDate, Explanation)
+    /// Raised on entering a stage, for the reason the case entered it.
+    case entered(CompiledPathway, stage: Int32, on: FEELDate, Reason)
+    /// A `goto` that followed from another reason.
+    case then(Reason, goto: String)
+    /// The next occurrence of a repeating task, done on `doneOn` by `by`.
+    case repeated(task: Int32, every: String, doneOn: FEELDate, by: TriggerWords)
+    /// Already in words (rare paths, such as a stage deadline passing).
+    case words(String)
+}
+
+/// The parts of an event that `because` names.
+struct TriggerWords: Sendable {
+    var id: String
+    var type: String
+    var at: Moment
+    var input: Bool
+
+    init(_ t: Trigger) {
+        id = t.id
+        type = t.type
+        at = t.at
+        if case .input = t.history { input = true } else { input = false }
+    }
+}
+
+/// What a condition read when it held: the values of the facts and event fields its text names,
+/// how much history there was, and the tasks that made it true on their own.
+final class Explanation: Sendable {
+    let source: String?
+    let location: SourceLocation
+    let plan: ExplainPlan?
+    let facts: [FEELValue?]
+    /// nil when the event had no data (then nothing about it is said).
+    let data: [FEELValue?]?
+    let historyCount: Int
+    /// The zone in which the dates of earlier events are written (the condition's calendar).
+    let zone: ZoneOffsets
+    /// nil unless the condition reads `case.tasks`.
+    let witnesses: [(task: Int32, status: TaskStatus)]?
+
+    init(
+        source: String?, location: SourceLocation, plan: ExplainPlan?, facts: [FEELValue?], data: [FEELValue?]?,
+        historyCount: Int, zone: ZoneOffsets, witnesses: [(task: Int32, status: TaskStatus)]?
+    ) {
+        self.source = source
+        self.location = location
+        self.plan = plan
+        self.facts = facts
+        self.data = data
+        self.historyCount = historyCount
+        self.zone = zone
+        self.witnesses = witnesses
+    }
+}
