@@ -1,88 +1,84 @@
 import Foundation
 import WaymarkFEEL
 
-/// Appends JSON text to a string: the one place that decides how Waymark writes strings, numbers
-/// and FEEL values, so that every output is byte-for-byte the same for the same input.
+/// Appends JSON text to a byte buffer: the one place that decides how Waymark writes strings,
+/// numbers and FEEL values, so that every output is byte-for-byte the same for the same input.
+///
+/// Bytes rather than a `String`: appending to a string checks its storage and ASCII flags on each
+/// call, and the task list of a large cohort is hundreds of megabytes of small appends.
 struct JSONWriter {
-    var out = ""
+    var bytes: [UInt8] = []
+
+    /// The text written so far.
+    var out: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func string(_ s: String) {
-        out.append("\"")
-        var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C {
-            plain = false
-            break
-        }
-        if plain {
-            out.append(s)
-        } else {
-            // Copy the runs between the bytes that need escaping whole. Those bytes are ASCII, so they
-            // are scalar boundaries (not always Character ones: "\r\n" is one Character), hence the
-            // slices of the UTF-8 view rather than of the string.
-            var start = s.utf8.startIndex
-            var i = s.utf8.startIndex
-            while i < s.utf8.endIndex {
-                let u = s.utf8[i]
-                if u < 0x20 || u == 0x22 || u == 0x5C {
-                    out.append(contentsOf: Substring(s.utf8[start..<i]))
-                    switch u {
-                    case 0x22: out.append("\\\"")
-                    case 0x5C: out.append("\\\\")
-                    case 0x0A: out.append("\\n")
-                    case 0x0D: out.append("\\r")
-                    case 0x09: out.append("\\t")
-                    default:
-                        let hex = String(u, radix: 16)
-                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    }
-                    start = s.utf8.index(after: i)
+        bytes.append(0x22)
+        var s = s
+        s.withUTF8 { utf8 in
+            var start = 0
+            for i in 0..<utf8.count {
+                let u = utf8[i]
+                guard u < 0x20 || u == 0x22 || u == 0x5C else { continue }
+                // Copy the run before a byte that needs escaping whole. Those bytes are ASCII, so they
+                // are scalar boundaries and the runs stay valid UTF-8.
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                switch u {
+                case 0x22: raw("\\\"")
+                case 0x5C: raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                default:
+                    let hex = String(u, radix: 16)
+                    raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
                 }
-                i = s.utf8.index(after: i)
+                start = i + 1
             }
-            out.append(contentsOf: Substring(s.utf8[start...]))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        out.append("\"")
+        bytes.append(0x22)
     }
 
     mutating func optionalString(_ s: String?) {
-        if let s { string(s) } else { out.append("null") }
+        if let s { string(s) } else { raw("null") }
     }
 
-    mutating func raw(_ s: String) { out.append(s) }
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     mutating func key(_ k: String) {
         string(k)
-        out.append(": ")
+        raw(": ")
     }
 
     /// A FEEL value as plain JSON (dates and durations as their ISO strings).
     mutating func value(_ v: FEELValue) {
         switch v {
-        case .null: out.append("null")
-        case .boolean(let b): out.append(b ? "true" : "false")
-        case .number(let n): out.append(n.jsonText)
+        case .null: raw("null")
+        case .boolean(let b): raw(b ? "true" : "false")
+        case .number(let n): raw(n.jsonText)
         case .string(let s): string(s)
         case .date(let d): string(d.isoString)
         case .list(let items):
-            out.append("[")
+            raw("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { out.append(", ") }
+                if i > 0 { raw(", ") }
                 value(item)
             }
-            out.append("]")
+            raw("]")
         case .context(let c): context(c)
         default: string(feelText(v))
         }
     }
 
     mutating func context(_ c: FEELContext) {
-        out.append("{")
+        raw("{")
         for (i, entry) in c.entries.enumerated() {
-            if i > 0 { out.append(", ") }
+            if i > 0 { raw(", ") }
             key(entry.key)
             value(entry.value)
         }
-        out.append("}")
+        raw("}")
     }
 }
 

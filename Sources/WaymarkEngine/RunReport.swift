@@ -73,9 +73,9 @@ public struct RunReport: Sendable {
                 part.raw(i == 0 ? "\n    " : ",\n    ")
                 write(&part, records[i])
             }
-            return part.out
+            return part.bytes
         }
-        for part in parts { w.raw(part) }
+        for part in parts { w.bytes.append(contentsOf: part) }
     }
 
     func writeTask(_ w: inout JSONWriter, _ t: TaskRecord) {
