@@ -12,6 +12,14 @@ extension CaseState {
         words(tasks[ti].reason) + tasks[ti].spec.becauseSuffix
     }
 
+    /// Alert `i` as it is reported, with its `because` in words.
+    func alertRecord(_ i: Int) -> AlertRecord {
+        let a = alerts[i]
+        return AlertRecord(
+            id: a.id, caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: a.message,
+            because: words(a.reason) + ". Alert defined at \(a.location.file):\(a.location.line).")
+    }
+
     func words(_ t: TriggerWords) -> String {
         let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
         if t.input {

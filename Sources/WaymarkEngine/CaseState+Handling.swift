@@ -390,13 +390,14 @@ extension CaseState {
                     while alerts.contains(where: { $0.id == "\(alertID)#\(n)" }) { n += 1 }
                     alertID += "#\(n)"
                 }
-                let location = "\(template.location.file):\(template.location.line)"
                 alerts.append(
-                    AlertRecord(
-                        id: alertID, caseID: id, rule: source, severity: template.severity, at: now, message: message,
-                        because: words(reason) + ". Alert defined at \(location)."))
+                    AlertState(
+                        id: alertID, rule: source, severity: template.severity, at: now, message: message,
+                        reason: reason, location: template.location))
                 scopeCache = nil
-                emit(.alertRaised, subject: alerts.count - 1, stage: -1, source: "\(source) at \(location)")
+                emit(
+                    .alertRaised, subject: alerts.count - 1, stage: -1,
+                    source: "\(source) at \(template.location.file):\(template.location.line)")
             case .goto(let stageID, _):
                 switch origin {
                 case .hook(let ei, _, _):

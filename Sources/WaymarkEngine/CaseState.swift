@@ -82,6 +82,17 @@ struct TaskState: Sendable {
 }
 
 /// A timer of one case.
+/// An alert as the engine keeps it: its `because` is put into words when it is read (see ``Reason``).
+struct AlertState: Sendable {
+    var id: String
+    var rule: String
+    var severity: AlertSeverity
+    var at: Moment
+    var message: String
+    var reason: Reason
+    var location: SourceLocation
+}
+
 struct CaseTimer: Sendable {
     enum Kind: Sendable {
         case overdue(task: Int32)
@@ -118,7 +129,7 @@ struct CaseState: Sendable {
         // Observing without `oldValue` keeps element updates in place (no copy of the array).
         didSet { tasksValueCache = nil }
     }
-    var alerts: [AlertRecord] = []
+    var alerts: [AlertState] = []
     var timers: [CaseTimer] = []
     var timerSeq: Int32 = 0
     /// Daily rules (by index) whose condition was true at their last evaluation.

@@ -185,7 +185,7 @@ public struct Engine: Sendable {
                 where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
                     tasks.append(record(ti, c))
                 }
-                alerts.append(contentsOf: c.alerts)
+                alerts.append(contentsOf: c.alerts.indices.map(c.alertRecord))
                 enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
             }
             return (tasks, alerts, enrolments)
@@ -231,7 +231,7 @@ public struct Engine: Sendable {
                 var because: String?
                 switch type {
                 case .taskRaised: because = c.because(Int(subject))
-                case .alertRaised: because = c.alerts[Int(subject)].because
+                case .alertRaised: because = c.alertRecord(Int(subject)).because
                 default: because = nil
                 }
                 _ = zone
@@ -242,7 +242,8 @@ public struct Engine: Sendable {
         return CaseDetail(
             caseID: caseID, facts: c.facts, opened: c.opened, enrolments: c.enrolments.map { record($0, c) },
             tasks: c.tasks.indices.map { record($0, c) }.sorted(by: RunReport.taskOrder),
-            alerts: c.alerts.sorted(by: RunReport.alertOrder), history: history, problems: c.problems)
+            alerts: c.alerts.indices.map(c.alertRecord).sorted(by: RunReport.alertOrder), history: history,
+            problems: c.problems)
     }
 
     /// Problems met while handling any case (cascades stopped, unknown stages), case by case.
