@@ -177,16 +177,15 @@ extension CaseState {
         // 4. The first matching transition of each open enrolment.
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
-            let stage = cp.stage(Int(enrolments[ei].stage))
-            let own = stage.transitions.count
-            let count = stage.final ? own : own + cp.pathway.transitions.count
-            for k in 0..<count {
-                let tr = k < own ? stage.transitions[k] : cp.pathway.transitions[k - own]
-                guard tr.on.contains(t.type), holds(tr.when, t, task: nil, cp.calendar) else { continue }
+            let si = Int(enrolments[ei].stage)
+            guard cp.exitTypes[si].contains(t.type) else { continue }
+            let exits = cp.exits[si]
+            for k in exits.indices {
+                guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
                 let reason = Reason.moved(
-                    TriggerWords(t), from: stage.id, to: tr.to,
-                    explainCondition(tr.when, t, task: nil, cp.calendar, location: tr.location))
-                move(ei, to: tr.to, reason: reason, env)
+                    TriggerWords(t), from: cp.pathway.stages[si].id, to: exits[k].to,
+                    explainCondition(exits[k].when, t, task: nil, cp.calendar, location: exits[k].location))
+                move(ei, to: exits[k].to, reason: reason, env)
                 break
             }
         }

@@ -74,6 +74,12 @@ final class CompiledPathway: Sendable {
     let stageTasks: [[TaskSpec]]
     /// Per `STAGE-INDEX:HOOK`, a spec per action (nil for actions that are not tasks).
     let hookTasks: [String: [TaskSpec?]]
+    /// Per stage, the transitions tried when the case is in it, in order: its own, then the
+    /// pathway-wide ones unless the stage is final.
+    let exits: [[Transition]]
+    /// Per stage, the event types its `exits` name: most events name none, and then no transition
+    /// is looked at.
+    let exitTypes: [Set<String>]
 
     init(pathway p: Pathway, calendar: CalendarInfo) {
         self.pathway = p
@@ -97,6 +103,8 @@ final class CompiledPathway: Sendable {
             }
         }
         hookTasks = hooks
+        exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
+        exitTypes = exits.map { Set($0.flatMap(\.on)) }
     }
 
     func stage(_ index: Int) -> Stage { pathway.stages[index] }

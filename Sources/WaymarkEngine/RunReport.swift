@@ -49,6 +49,11 @@ public struct RunReport: Sendable {
     /// `workers` threads write the records of long lists in chunks, joined in order: the text is the
     /// same whatever their number.
     public func json(workers: Int = 1) -> String {
+        String(decoding: jsonBytes(workers: workers), as: UTF8.self)
+    }
+
+    /// ``json(workers:)`` as UTF-8, for writing out a large list without a second copy of it.
+    public func jsonBytes(workers: Int = 1) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\n  \"as_of\": ")
         w.string(asOf.isoString)
@@ -59,7 +64,7 @@ public struct RunReport: Sendable {
         w.raw(alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [")
         Self.writeRecords(cases, into: &w, workers: workers) { w, c in writeEnrolment(&w, c) }
         w.raw(cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
-        return w.out
+        return w.bytes
     }
 
     /// One record a line, each after a comma but the first.

@@ -89,13 +89,18 @@ struct RunCommand: ParsableCommand {
         for problem in engine.problems {
             FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
         }
-        let output: String
         switch format {
-        case .table: output = report.table(limit: limit > 0 ? limit : nil)
-        case .json: output = report.json(workers: engine.workers)
-        case .csv: output = report.csv()
+        case .table: FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
+        case .json:
+            // Written from the buffer itself: the list of a large cohort is hundreds of megabytes.
+            let bytes = report.jsonBytes(workers: engine.workers)
+            bytes.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
+                FileHandle.standardOutput.write(
+                    Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: buffer.count, deallocator: .none))
+            }
+        case .csv: FileHandle.standardOutput.write(Data(report.csv().utf8))
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
     }
 
     private func fail(_ message: String) -> Never {
