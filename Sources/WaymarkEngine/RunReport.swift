@@ -17,10 +17,19 @@ public struct RunReport: Sendable {
         zone: ZoneOffsets = .utc
     ) {
         self.asOf = asOf
-        self.tasks = tasks.sorted(by: RunReport.taskOrder)
-        self.alerts = alerts.sorted(by: RunReport.alertOrder)
-        self.cases = cases.sorted(by: RunReport.enrolmentOrder)
+        self.tasks = RunReport.sorted(tasks, by: RunReport.taskOrder)
+        self.alerts = RunReport.sorted(alerts, by: RunReport.alertOrder)
+        self.cases = RunReport.sorted(cases, by: RunReport.enrolmentOrder)
         self.zone = zone
+    }
+
+    /// Sorts positions and moves each record once: records are a dozen strings each, and sorting
+    /// them in place moves (and reference-counts) every one of them at each swap.
+    static func sorted<Record>(_ records: [Record], by less: (Record, Record) -> Bool) -> [Record] {
+        let order = records.withUnsafeBufferPointer { r in
+            r.indices.sorted { less(r[$0], r[$1]) }
+        }
+        return order.map { records[$0] }
     }
 
     static func taskOrder(_ a: TaskRecord, _ b: TaskRecord) -> Bool {
