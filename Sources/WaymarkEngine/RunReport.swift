@@ -61,35 +61,58 @@ public struct RunReport: Sendable {
         String(decoding: jsonBytes(workers: workers), as: UTF8.self)
     }
 
-    /// ``json(workers:)`` as UTF-8, for writing out a large list without a second copy of it.
+    /// ``json(workers:)`` as UTF-8.
     public func jsonBytes(workers: Int = 1) -> [UInt8] {
+        var out: [UInt8] = []
+        writeJSON(workers: workers) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// ``json(workers:)`` handed to `sink` a piece at a time, in order, so that the list of a large
+    /// cohort (hundreds of megabytes) is never whole in memory.
+    public func writeJSON(workers: Int = 1, to sink: ([UInt8]) -> Void) {
         var w = JSONWriter()
         w.raw("{\n  \"as_of\": ")
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
-        Self.writeRecords(tasks, into: &w, workers: workers) { w, t in writeTask(&w, t) }
+        sink(w.bytes)
+        Self.writeRecords(tasks, workers: workers, to: sink) { w, t in writeTask(&w, t) }
+        w = JSONWriter()
         w.raw(tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [")
-        Self.writeRecords(alerts, into: &w, workers: workers) { w, a in writeAlert(&w, a) }
+        sink(w.bytes)
+        Self.writeRecords(alerts, workers: workers, to: sink) { w, a in writeAlert(&w, a) }
+        w = JSONWriter()
         w.raw(alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [")
-        Self.writeRecords(cases, into: &w, workers: workers) { w, c in writeEnrolment(&w, c) }
+        sink(w.bytes)
+        Self.writeRecords(cases, workers: workers, to: sink) { w, c in writeEnrolment(&w, c) }
+        w = JSONWriter()
         w.raw(cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
-        return w.bytes
+        sink(w.bytes)
     }
 
-    /// One record a line, each after a comma but the first.
+    /// Records written between sink calls: enough to keep every thread busy, few enough that the
+    /// text in memory at once stays in the tens of megabytes.
+    static let recordsPerBatch = 32_768
+
+    /// One record a line, each after a comma but the first, a batch at a time.
     static func writeRecords<Record: Sendable>(
-        _ records: [Record], into w: inout JSONWriter, workers: Int,
+        _ records: [Record], workers: Int, to sink: ([UInt8]) -> Void,
         _ write: @Sendable (inout JSONWriter, Record) -> Void
     ) {
-        let parts = ParallelChunks.map(count: records.count, workers: workers) { range in
-            var part = JSONWriter()
-            for i in range {
-                part.raw(i == 0 ? "\n    " : ",\n    ")
-                write(&part, records[i])
+        var start = 0
+        while start < records.count {
+            let batch = start..<min(start + recordsPerBatch, records.count)
+            let parts = ParallelChunks.map(count: batch.count, workers: workers) { range in
+                var part = JSONWriter()
+                for i in range.lowerBound + batch.lowerBound..<range.upperBound + batch.lowerBound {
+                    part.raw(i == 0 ? "\n    " : ",\n    ")
+                    write(&part, records[i])
+                }
+                return part.bytes
             }
-            return part.bytes
+            for part in parts { sink(part) }
+            start = batch.upperBound
         }
-        for part in parts { w.bytes.append(contentsOf: part) }
     }
 
     func writeTask(_ w: inout JSONWriter, _ t: TaskRecord) {

@@ -92,13 +92,8 @@ struct RunCommand: ParsableCommand {
         switch format {
         case .table: FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
         case .json:
-            // Written from the buffer itself: the list of a large cohort is hundreds of megabytes.
-            let bytes = report.jsonBytes(workers: engine.workers)
-            bytes.withUnsafeBytes { buffer in
-                guard let base = buffer.baseAddress else { return }
-                FileHandle.standardOutput.write(
-                    Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: buffer.count, deallocator: .none))
-            }
+            // Written a piece at a time: the list of a large cohort is hundreds of megabytes.
+            report.writeJSON(workers: engine.workers) { FileHandle.standardOutput.write(Data($0)) }
         case .csv: FileHandle.standardOutput.write(Data(report.csv().utf8))
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WaymarkFEEL
 import WaymarkModel
@@ -96,6 +97,29 @@ import WaymarkModel
         #expect(rest.contains("OVERDUE"))
         #expect(!rest.contains("\n  OPEN "))
         #expect(rest.contains("… and 1 more for duty-social-worker"))
+    }
+
+    /// A list longer than a batch is written in several batches on several threads: the text must be
+    /// the same as on one thread, and valid JSON with every record once, in order.
+    @Test func aLongListIsWrittenInBatchesWithTheSameText() throws {
+        let count = RunReport.recordsPerBatch * 2 + 1000
+        let tasks = (0..<count).map { i in
+            TaskRecord(
+                id: "C-\(i)/p/s/k/1", caseID: "C-\(i)", pathway: i % 3 == 0 ? nil : "p", stage: "s", key: "k",
+                title: "Title \"\(i)\"", role: "r", raised: Moment(epochSeconds: 1_736_000_000),
+                due: FEELDate(year: 2025, month: 1, day: 1).addingDays(i % 400), status: .open, done: nil,
+                because: "line\nbreak \(i)")
+        }
+        let report = RunReport(asOf: FEELDate(year: 2026, month: 1, day: 1), tasks: tasks, alerts: [], cases: [])
+        var pieces = 0
+        report.writeJSON(workers: 4) { _ in pieces += 1 }
+        #expect(pieces > 8)
+        let single = report.json(workers: 1)
+        #expect(report.json(workers: 4) == single)
+        let parsed = try JSONSerialization.jsonObject(with: Data(single.utf8)) as? [String: Any]
+        let ids = (parsed?["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(ids == report.tasks.map(\.id))
+        #expect(ids?.count == count)
     }
 }
 
