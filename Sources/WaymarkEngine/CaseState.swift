@@ -81,7 +81,6 @@ struct TaskState: Sendable {
     var due: FEELDate { FEELDate(dayNumber: Int(dueDay)) }
 }
 
-/// A timer of one case.
 /// An alert as the engine keeps it: its `because` is put into words when it is read (see ``Reason``).
 struct AlertState: Sendable {
     var id: String
@@ -93,6 +92,7 @@ struct AlertState: Sendable {
     var location: SourceLocation
 }
 
+/// A timer of one case.
 struct CaseTimer: Sendable {
     enum Kind: Sendable {
         case overdue(task: Int32)

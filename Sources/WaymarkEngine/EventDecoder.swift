@@ -56,6 +56,7 @@ public enum EventDecoder {
             ranges.append((cuts[k]..<end, line))
             line += buffer[cuts[k]..<end].count { $0 == 0x0A }
         }
+        // Only read, and `ParallelChunks.map` returns once every chunk is done with it.
         nonisolated(unsafe) let shared = buffer
         let chunks = ranges
         let parts = ParallelChunks.map(chunks: ranges.count, workers: workers) { k in

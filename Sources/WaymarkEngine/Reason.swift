@@ -3,8 +3,8 @@ import WaymarkModel
 
 /// Why a task was raised, kept as what made it so and put into words only when someone reads it.
 ///
-/// Most tasks are done long before anyone reads their `because`, and a sentence of about 400 bytes
-/// for each of them cost a quarter of the engine's time and much of its memory. What the words
+/// Most tasks are done long before anyone reads their `because`, and writing a sentence of about
+/// 400 bytes for each of them when it was raised was a quarter of the event path's time. What the words
 /// need from the moment the task was raised (values of facts, how long the history was, which
 /// tasks made a condition true) is captured here; the rest (titles, ids, dates of earlier events)
 /// does not change and is read from the case when the words are written.
