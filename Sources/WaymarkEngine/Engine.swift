@@ -192,7 +192,7 @@ public struct Engine: Sendable {
         }
         return RunReport(
             asOf: asOf, tasks: parts.flatMap(\.0), alerts: parts.flatMap(\.1), cases: parts.flatMap(\.2),
-            zone: timeZone)
+            zone: timeZone, workers: workers)
     }
 
     func record(_ ti: Int, _ c: CaseState) -> TaskRecord {

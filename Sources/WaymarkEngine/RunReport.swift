@@ -12,24 +12,56 @@ public struct RunReport: Sendable {
     /// The zone moments print in (the default calendar's).
     public var zone: ZoneOffsets
 
+    /// - Parameter workers: threads that may sort long lists, in runs merged after; the order is the
+    ///   same whatever their number, since each order below is total.
     public init(
         asOf: FEELDate, tasks: [TaskRecord], alerts: [AlertRecord], cases: [EnrolmentRecord],
-        zone: ZoneOffsets = .utc
+        zone: ZoneOffsets = .utc, workers: Int = 1
     ) {
         self.asOf = asOf
-        self.tasks = RunReport.sorted(tasks, by: RunReport.taskOrder)
-        self.alerts = RunReport.sorted(alerts, by: RunReport.alertOrder)
-        self.cases = RunReport.sorted(cases, by: RunReport.enrolmentOrder)
+        self.tasks = RunReport.sorted(tasks, workers: workers) { RunReport.taskOrder($0, $1) }
+        self.alerts = RunReport.sorted(alerts, workers: workers) { RunReport.alertOrder($0, $1) }
+        self.cases = RunReport.sorted(cases, workers: workers) { RunReport.enrolmentOrder($0, $1) }
         self.zone = zone
     }
 
     /// Sorts positions and moves each record once: records are a dozen strings each, and sorting
-    /// them in place moves (and reference-counts) every one of them at each swap.
-    static func sorted<Record>(_ records: [Record], by less: (Record, Record) -> Bool) -> [Record] {
-        let order = records.withUnsafeBufferPointer { r in
-            r.indices.sorted { less(r[$0], r[$1]) }
+    /// them in place moves (and reference-counts) every one of them at each swap. Chunks of
+    /// positions are sorted on `workers` threads and merged.
+    static func sorted<Record: Sendable>(
+        _ records: [Record], workers: Int = 1, by less: @Sendable (Record, Record) -> Bool
+    ) -> [Record] {
+        var runs = ParallelChunks.map(count: records.count, workers: workers) { range in
+            Array(range).sorted { less(records[$0], records[$1]) }
         }
-        return order.map { records[$0] }
+        while runs.count > 1 {
+            var merged: [[Int]] = []
+            for k in stride(from: 0, to: runs.count, by: 2) {
+                merged.append(k + 1 < runs.count ? merge(runs[k], runs[k + 1], records, less) : runs[k])
+            }
+            runs = merged
+        }
+        return (runs.first ?? []).map { records[$0] }
+    }
+
+    /// Two sorted runs of positions as one, the left run first among equals.
+    static func merge<Record>(_ a: [Int], _ b: [Int], _ records: [Record], _ less: (Record, Record) -> Bool) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if less(records[b[j]], records[a[i]]) {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     static func taskOrder(_ a: TaskRecord, _ b: TaskRecord) -> Bool {

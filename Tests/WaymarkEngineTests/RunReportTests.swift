@@ -121,6 +121,27 @@ import WaymarkModel
         #expect(ids == report.tasks.map(\.id))
         #expect(ids?.count == count)
     }
+
+    /// Long lists are sorted in runs on several threads and merged: the order must be the one the
+    /// comparison gives, whatever the number of threads.
+    @Test func aLongListIsSortedTheSameOnSeveralThreads() {
+        var generator = SplitMix(seed: 42)
+        let records = (0..<20_000).map { i in
+            TaskRecord(
+                id: "C-\(i % 997)/p/s/k/\(i)", caseID: "C-\(i % 997)", pathway: "p", stage: "s", key: "k\(i % 3)",
+                title: "t", role: "r", raised: Moment(epochSeconds: 1_736_000_000),
+                due: FEELDate(year: 2025, month: 1, day: 1).addingDays(i % 50), status: .open, done: nil, because: "")
+        }.shuffled(using: &generator)
+        let expected = records.sorted(by: RunReport.taskOrder).map(\.id)
+        for workers in [1, 2, 4] {
+            let report = RunReport(
+                asOf: FEELDate(year: 2026, month: 1, day: 1), tasks: records, alerts: [], cases: [], workers: workers)
+            let actual = report.tasks.map(\.id)
+            #expect(actual.count == expected.count)
+            let firstDifference = zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(firstDifference == nil, "\(workers) threads: first difference at position \(firstDifference ?? -1)")
+        }
+    }
 }
 
 /// A small seeded generator so that the shuffles are the same on every run.
