@@ -13,7 +13,7 @@ public struct RunReport: Sendable {
     public var zone: ZoneOffsets
 
     /// - Parameter workers: threads that may sort long lists, in runs merged after; the order is the
-    ///   same whatever their number, since each order below is total.
+    ///   same whatever their number (runs are contiguous and merged stably).
     public init(
         asOf: FEELDate, tasks: [TaskRecord], alerts: [AlertRecord], cases: [EnrolmentRecord],
         zone: ZoneOffsets = .utc, workers: Int = 1
