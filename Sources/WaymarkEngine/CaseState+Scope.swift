@@ -196,14 +196,13 @@ extension CaseState {
                 historyList = values
             }
         }
-        return buildCaseValue(calendar, parts: parts, tasks: taskList, history: historyList)
+        return buildCaseValue(calendar, tasks: taskList, history: historyList)
     }
 
-    /// `case` as FEEL sees it: `tasks` and `history` are given when the caller has them already.
-    func buildCaseValue(
-        _ calendar: CalendarInfo, parts: ScopeNeeds, tasks taskList: [FEELValue]? = nil,
-        history historyList: [FEELValue]? = nil
-    ) -> FEELValue {
+    /// `case` as FEEL sees it, with `history` and `tasks` only when given (when the expression reads them).
+    func buildCaseValue(_ calendar: CalendarInfo, tasks taskList: [FEELValue]?, history historyList: [FEELValue]?)
+        -> FEELValue
+    {
         var stages: [(key: String, value: FEELValue)] = []
         for ei in enrolments.indices {
             let pathway = pathwayID(ei)
@@ -218,12 +217,8 @@ extension CaseState {
             ("id", .string(id)), ("facts", .context(facts)), ("stage", .context(FEELContext(stages))),
             ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
         ]
-        if parts.contains(.history) {
-            entries.append(("history", .list(historyList ?? history.map { historyValue($0, calendar, parts: parts) })))
-        }
-        if parts.contains(.tasks) {
-            entries.append(("tasks", .list(taskList ?? tasks.indices.map { taskValue($0, calendar, parts: parts) })))
-        }
+        if let historyList { entries.append(("history", .list(historyList))) }
+        if let taskList { entries.append(("tasks", .list(taskList))) }
         return .context(FEELContext(entries))
     }
 

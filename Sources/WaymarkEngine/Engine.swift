@@ -1,4 +1,3 @@
-import Dispatch
 import HeapModule
 public import WaymarkFEEL
 public import WaymarkModel
@@ -124,26 +123,22 @@ public struct Engine: Sendable {
             return fired
         }
         let chunkCount = min(due.count / 64, workers * 16)
-        var fired = [Int](repeating: 0, count: chunkCount)
-        cases.withUnsafeMutableBufferPointer { all in
-            fired.withUnsafeMutableBufferPointer { counts in
-                // Each chunk touches only its own cases and its own counter, so the threads never
-                // share a mutable element; the buffers outlive `concurrentPerform`, which returns
-                // only when every chunk is done.
-                nonisolated(unsafe) let all = all
-                nonisolated(unsafe) let counts = counts
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                    var n = 0
-                    var i = chunk
-                    while i < due.count {
-                        n += all[Int(due[i])].run(to: limit, env)
-                        i += chunkCount
-                    }
-                    counts[chunk] = n
+        return cases.withUnsafeMutableBufferPointer { all in
+            // Each chunk runs only its own cases (every `chunkCount`-th due one, so that busy and
+            // quiet cases spread evenly), so the threads never share a mutable element; the buffer
+            // outlives `ParallelChunks.map`, which returns only when every chunk is done.
+            nonisolated(unsafe) let all = all
+            let fired = ParallelChunks.map(chunks: chunkCount, workers: workers) { chunk in
+                var n = 0
+                var i = chunk
+                while i < due.count {
+                    n += all[Int(due[i])].run(to: limit, env)
+                    i += chunkCount
                 }
+                return n
             }
+            return fired.reduce(0, +)
         }
-        return fired.reduce(0, +)
     }
 
     /// 00:00 of the day after `date` in the default calendar's zone (for `--as-of`).

@@ -20,14 +20,7 @@ enum ParallelChunks {
         count: Int, workers: Int, _ body: @Sendable (Range<Int>) -> Result
     ) -> [Result] {
         let ranges = bounds(count: count, workers: workers)
-        return map(ranges, workers: workers, body)
-    }
-
-    /// `body` applied to each of `ranges` (which may be of any lengths), results in the order given.
-    static func map<Result: Sendable>(
-        _ ranges: [Range<Int>], workers: Int, _ body: @Sendable (Range<Int>) -> Result
-    ) -> [Result] {
-        map(chunks: ranges.count, workers: workers) { body(ranges[$0]) }
+        return map(chunks: ranges.count, workers: workers) { body(ranges[$0]) }
     }
 
     /// `body(k)` for each chunk `k` of `0..<chunks`, on up to `workers` threads; results in order of `k`.

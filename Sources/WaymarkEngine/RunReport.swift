@@ -90,14 +90,9 @@ public struct RunReport: Sendable {
     /// `workers` threads write the records of long lists in chunks, joined in order: the text is the
     /// same whatever their number.
     public func json(workers: Int = 1) -> String {
-        String(decoding: jsonBytes(workers: workers), as: UTF8.self)
-    }
-
-    /// ``json(workers:)`` as UTF-8.
-    public func jsonBytes(workers: Int = 1) -> [UInt8] {
         var out: [UInt8] = []
         writeJSON(workers: workers) { out.append(contentsOf: $0) }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ``json(workers:)`` handed to `sink` a piece at a time, in order, so that the list of a large
@@ -109,17 +104,11 @@ public struct RunReport: Sendable {
         w.raw(",\n  \"tasks\": [")
         sink(w.bytes)
         Self.writeRecords(tasks, workers: workers, to: sink) { w, t in writeTask(&w, t) }
-        w = JSONWriter()
-        w.raw(tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [")
-        sink(w.bytes)
+        sink(Array((tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
         Self.writeRecords(alerts, workers: workers, to: sink) { w, a in writeAlert(&w, a) }
-        w = JSONWriter()
-        w.raw(alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [")
-        sink(w.bytes)
+        sink(Array((alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
         Self.writeRecords(cases, workers: workers, to: sink) { w, c in writeEnrolment(&w, c) }
-        w = JSONWriter()
-        w.raw(cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
-        sink(w.bytes)
+        sink(Array((cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
     }
 
     /// Records written between sink calls: enough to keep every thread busy, few enough that the
