@@ -61,4 +61,56 @@ import WaymarkModel
         #expect(FEELDate(year: 2025, month: 1, day: 6).isoWeekday == 1)
         #expect(FEELDate(year: 2024, month: 1, day: 31).addingMonths(1) == FEELDate(year: 2024, month: 2, day: 29))
     }
+
+    /// The counting by weeks and holiday search must agree with stepping day by day, the plain
+    /// definition, for every kind of week (none worked, a Saturday worked, holidays at weekends and
+    /// twice over) and for dates far from the holidays and before 1970.
+    @Test(arguments: [Set<Int>([1, 2, 3, 4, 5]), [1, 2, 3, 4, 5, 6], [3], [6, 7], [], [1, 2, 3, 4, 5, 6, 7]])
+    func agreesWithSteppingDayByDay(weekdays: Set<Int>) {
+        let dates = [
+            FEELDate(year: 2025, month: 12, day: 25), FEELDate(year: 2025, month: 12, day: 26),
+            FEELDate(year: 2025, month: 12, day: 27), FEELDate(year: 2026, month: 1, day: 1),
+            FEELDate(year: 2026, month: 4, day: 3), FEELDate(year: 2026, month: 4, day: 6),
+            FEELDate(year: 1969, month: 12, day: 31), FEELDate(year: 2026, month: 1, day: 1),
+        ]
+        let calendar = WorkingCalendar(
+            id: "t", timeZoneID: "UTC", workingWeekdays: weekdays, holidays: dates.map { .init(date: $0, name: "h") })
+        let holidays = Set(dates.map(\.dayNumber))
+        func works(_ n: Int) -> Bool {
+            weekdays.contains(FEELDate(dayNumber: n).isoWeekday) && !holidays.contains(n)
+        }
+        func stepped(_ a: Int, _ b: Int) -> Int {
+            let (lo, hi) = (min(a, b), max(a, b))
+            let count = (lo + 1..<hi + 1).filter(works).count
+            return a <= b ? count : -count
+        }
+        func steppedAdd(_ a: Int, _ n: Int) -> Int {
+            var day = a
+            var left = abs(n)
+            while left > 0 {
+                day += n > 0 ? 1 : -1
+                if works(day) { left -= 1 }
+            }
+            return day
+        }
+        // A fixed linear congruential sequence: the same pairs every run.
+        var state: UInt64 = 2025
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let around = [-1, 20_447, 20_447 + 500]  // 1969-12-31, 2025-12-25 and a year and a half later
+        for _ in 0..<600 {
+            let a = around[next(3)] + next(80) - 40
+            let b = a + next(900) - 450
+            #expect(calendar.workingDaysBetween(FEELDate(dayNumber: a), FEELDate(dayNumber: b)) == stepped(a, b))
+            guard !weekdays.isEmpty else {
+                #expect(calendar.addWorkingDays(FEELDate(dayNumber: a), 5) == FEELDate(dayNumber: a))
+                continue
+            }
+            let n = next(130) - 65
+            #expect(calendar.addWorkingDays(FEELDate(dayNumber: a), n).dayNumber == steppedAdd(a, n))
+            #expect(calendar.isWorkingDay(FEELDate(dayNumber: a)) == works(a))
+        }
+    }
 }

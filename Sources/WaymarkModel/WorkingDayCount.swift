@@ -1,0 +1,107 @@
+/// Counts working days in constant time per question, so that a daily rule comparing a task's due
+/// date with today costs the same whether the task is two days or two years overdue.
+///
+/// `cumulative(n)` is the number of working days from a fixed origin up to and including day `n`:
+/// whole weeks times the worked weekdays, plus the worked days of the last part week, less the
+/// holidays up to `n` that fall on a worked weekday (a binary search over the few hundred holidays a
+/// calendar lists). Any two values differ by the working days between them, and `cumulative` only
+/// ever grows, which gives both the count between two dates and, by a search, the date that is `n`
+/// working days away. The loop this replaces hashed every day it stepped over.
+struct WorkingDayCount: Sendable {
+    /// Bit `w - 1` is set when ISO weekday `w` (1 Monday ... 7 Sunday) is worked.
+    let weekdayMask: UInt8
+    /// Worked days among Monday ... Monday + r, for r in 0...6.
+    let workedThrough: [Int]
+    /// Sorted, distinct day numbers of holidays that fall on a worked weekday.
+    let workingHolidays: [Int]
+
+    init(workingWeekdays: Set<Int>, holidayDayNumbers: Set<Int>) {
+        var mask: UInt8 = 0
+        for w in workingWeekdays where (1...7).contains(w) { mask |= 1 << UInt8(w - 1) }
+        weekdayMask = mask
+        var through: [Int] = []
+        var running = 0
+        for r in 0..<7 {
+            if mask & (1 << UInt8(r)) != 0 { running += 1 }
+            through.append(running)
+        }
+        workedThrough = through
+        workingHolidays = holidayDayNumbers.filter { mask & (1 << UInt8(Self.weekday($0) - 1)) != 0 }.sorted()
+    }
+
+    /// ISO weekday of a day number (day 0 is Thursday 1970-01-01).
+    static func weekday(_ n: Int) -> Int { ((n % 7 + 7) % 7 + 3) % 7 + 1 }
+
+    var worksAnyDay: Bool { weekdayMask != 0 }
+
+    func isWorkingDay(_ n: Int) -> Bool {
+        weekdayMask & (1 << UInt8(Self.weekday(n) - 1)) != 0 && !isHoliday(n)
+    }
+
+    /// Working days from the origin up to and including day `n`.
+    func cumulative(_ n: Int) -> Int {
+        // Day 4 is a Monday; weeks are counted from it with floor division so negative days work too.
+        let m = n - 4
+        let weeks = m >= 0 ? m / 7 : -((-m + 6) / 7)
+        let r = m - weeks * 7
+        return weeks * workedThrough[6] + workedThrough[r] - holidays(through: n)
+    }
+
+    /// The number of working days `d` with `a < d <= b`, negative when `b` is before `a`.
+    func between(_ a: Int, _ b: Int) -> Int { cumulative(b) - cumulative(a) }
+
+    /// The `n`th working day strictly after day `a`, or for negative `n` the `|n|`th strictly before it.
+    /// Requires at least one worked weekday.
+    func adding(_ n: Int, to a: Int) -> Int {
+        if n == 0 { return a }
+        // The answer is the first day whose cumulative count reaches `target`: the count steps up by
+        // one exactly on working days, so that day is a working day with the right number before it.
+        let target = n > 0 ? cumulative(a) + n : cumulative(a - 1) + n + 1
+        // Bracket it (lo below, hi at or above), then halve.
+        var lo: Int
+        var hi: Int
+        if n > 0 {
+            lo = a
+            var step = n
+            hi = a + step
+            while cumulative(hi) < target {
+                lo = hi
+                step *= 2
+                hi = a + step
+            }
+        } else {
+            hi = a - 1
+            var step = -n
+            lo = a - step
+            while cumulative(lo) >= target {
+                hi = lo
+                step *= 2
+                lo = a - step
+            }
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if cumulative(mid) >= target { hi = mid } else { lo = mid }
+        }
+        return hi
+    }
+
+    private func isHoliday(_ n: Int) -> Bool {
+        let i = insertionPoint(n)
+        return i < workingHolidays.count && workingHolidays[i] == n
+    }
+
+    /// Working-day holidays on or before day `n`.
+    private func holidays(through n: Int) -> Int { insertionPoint(n + 1) }
+
+    /// The index of the first holiday on or after day `n`.
+    private func insertionPoint(_ n: Int) -> Int {
+        var lo = 0
+        var hi = workingHolidays.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if workingHolidays[mid] < n { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
