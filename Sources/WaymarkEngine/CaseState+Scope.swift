@@ -54,11 +54,13 @@ extension CaseState {
         depth: Int = 0
     ) -> [String: FEELExternalFunction] {
         var functions: [String: FEELExternalFunction] = [:]
-        for (name, table) in tables {
-            functions[name] = { _ in
+        // The closures capture the list and an index, not a table: a captured table would be copied
+        // into every closure, field by field, each time a condition calls one.
+        for i in tables.indices {
+            functions[tables[i].name] = { _ in
                 var environment = base
                 if depth < 8 { environment.functions = tableFunctions(tables, values, base, depth: depth + 1) }
-                return table.evaluate(values, environment: environment)
+                return tables[i].table.evaluate(values, environment: environment)
             }
         }
         return functions
@@ -144,22 +146,23 @@ extension CaseState {
 
     /// A task as FEEL sees it; `parts` leaves out the costly fields an expression does not name.
     func taskValue(_ ti: Int, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {
-        let t = tasks[ti]
+        // Fields read in place: a copy of the task would count a reference to its reason and spec.
+        let spec = tasks[ti].spec
         var entries: [(key: String, value: FEELValue)] = []
         entries.reserveCapacity(10)
         if parts.contains(.entryIDs) { entries.append(("id", .string(taskID(ti)))) }
-        entries.append(("key", .string(t.template.key)))
-        entries.append(("title", .string(t.template.title)))
-        entries.append(("role", .string(t.template.role)))
-        entries.append(("pathway", t.pathway.map { .string($0) } ?? .null))
-        entries.append(("stage", t.stage.map { .string($0) } ?? .null))
+        entries.append(("key", .string(spec.template.key)))
+        entries.append(("title", .string(spec.template.title)))
+        entries.append(("role", .string(spec.template.role)))
+        entries.append(("pathway", spec.pathway.map { .string($0) } ?? .null))
+        entries.append(("stage", spec.stage.map { .string($0) } ?? .null))
         if parts.contains(.entryTimes) {
-            entries.append(("raised", .dateTime(t.raised.feelDateTime(in: calendar.zone))))
+            entries.append(("raised", .dateTime(tasks[ti].raised.feelDateTime(in: calendar.zone))))
         }
-        entries.append(("due", .date(t.due)))
-        entries.append(("status", .string(t.status.rawValue)))
+        entries.append(("due", .date(tasks[ti].due)))
+        entries.append(("status", .string(tasks[ti].status.rawValue)))
         if parts.contains(.entryTimes) {
-            entries.append(("done", t.done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null))
+            entries.append(("done", tasks[ti].done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null))
         }
         return .context(FEELContext(entries))
     }

@@ -2,7 +2,7 @@ import WaymarkFEEL
 import WaymarkModel
 
 /// A calendar ready for the engine: the working days and the time zone table for reading dates.
-struct CalendarInfo: Sendable {
+final class CalendarInfo: Sendable {
     let calendar: WorkingCalendar
     let zone: ZoneOffsets
     /// The calendar boxed once, so that each evaluation does not box it again.

@@ -5,14 +5,28 @@ public struct Expression: Sendable {
     /// The names every Waymark expression may use, in the order the engine supplies their values.
     public static let scopeNames = ["event", "case", "facts", "task"]
 
-    public let source: String
-    public let location: SourceLocation
-    public let compiled: FEELExpression
+    /// Held behind one reference: the engine passes expressions around for every event and daily
+    /// check, and a copy of the three fields cost a reference count on each of their parts.
+    private final class Storage: Sendable {
+        let source: String
+        let location: SourceLocation
+        let compiled: FEELExpression
+
+        init(source: String, location: SourceLocation, compiled: FEELExpression) {
+            self.source = source
+            self.location = location
+            self.compiled = compiled
+        }
+    }
+
+    private let storage: Storage
+
+    public var source: String { storage.source }
+    public var location: SourceLocation { storage.location }
+    public var compiled: FEELExpression { storage.compiled }
 
     public init(source: String, location: SourceLocation, compiled: FEELExpression) {
-        self.source = source
-        self.location = location
-        self.compiled = compiled
+        storage = Storage(source: source, location: location, compiled: compiled)
     }
 }
 
