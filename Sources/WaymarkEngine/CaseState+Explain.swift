@@ -128,7 +128,7 @@ extension CaseState {
         let saved = (scopeCache, scopeCacheParts)
         defer { (scopeCache, scopeCacheParts) = saved }
         // Only the parts of `case` the condition reads, as `evaluateCaching` would build them.
-        let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
+        let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         let parts = needs.intersection([.history, .entryIDs, .entryTimes, .entryData])
         guard case .context(let base) = caseValueCaching(calendar, parts: parts) else { return [] }
         var out: [(task: Int32, status: TaskStatus)] = []

@@ -13,7 +13,7 @@ extension CaseState {
     mutating func evaluateCaching(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
         -> FEELValue
     {
-        let needs = scopeDefinitions?.newest.needs[expr.source] ?? .all
+        let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         var caseValue = FEELValue.null
         if needs.contains(.caseValue) {
             let parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
@@ -36,7 +36,7 @@ extension CaseState {
         }
         let values: [FEELValue] = [
             event, caseValue, .context(facts),
-            task.map { taskValue($0, calendar) } ?? .null,
+            task.map { taskValue($0, calendar, parts: needs) } ?? .null,
         ]
         var environment = FEELEnvironment(
             now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, clockReads: clockReads)

@@ -151,6 +151,9 @@ final class CompiledDefinitions: Sendable {
     /// What each expression (by source text) reads of the scope, so that `case`, its history and its
     /// task list are built only for the expressions that read them.
     let needs: [String: ScopeNeeds]
+    /// The same by expression identity, for the expressions of these definitions: looked up for every
+    /// evaluation, where hashing the whole text cost more than some of the conditions.
+    let needsByExpression: [ObjectIdentifier: ScopeNeeds]
     /// What `because` quotes of each condition (by source text), read once rather than per firing.
     let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
@@ -245,6 +248,21 @@ final class CompiledDefinitions: Sendable {
             needs[source] = n
         }
         self.needs = needs
+        var byExpression: [ObjectIdentifier: ScopeNeeds] = [:]
+        var expressions: [Expression] = []
+        for p in sortedPathways {
+            expressions.append(contentsOf: [p.enrol.when].compactMap { $0 } + p.transitions.compactMap(\.when))
+            for s in p.stages {
+                expressions.append(contentsOf: s.transitions.compactMap(\.when) + s.tasks.compactMap(\.doneWhen))
+                for a in s.onEnter + s.onExit + s.onBreach { expressions.append(contentsOf: Self.expressions(a)) }
+            }
+        }
+        for r in rules {
+            if let when = r.rule.when { expressions.append(when) }
+            for a in r.rule.then { expressions.append(contentsOf: Self.expressions(a)) }
+        }
+        for e in expressions { byExpression[e.identity] = needs[e.source] }
+        needsByExpression = byExpression
         explainPlans = plans
         var reacting = Set(byType.keys)
         for p in sortedPathways {
@@ -267,6 +285,21 @@ final class CompiledDefinitions: Sendable {
 
     static func sources(_ table: DecisionTable) -> [String] {
         table.inputs.map(\.source) + table.rules.flatMap { $0.outputEntries.map(\.source) }
+    }
+
+    static func expressions(_ action: Action) -> [Expression] {
+        switch action {
+        case .task(let t): return [t.doneWhen].compactMap { $0 }
+        case .alert(let a):
+            return a.message.parts.compactMap { if case .expression(let e) = $0 { e } else { nil } }
+        case .goto: return []
+        case .set(let pairs, _): return pairs.map(\.value)
+        }
+    }
+
+    /// What `expr` reads of the scope; everything when it is not one of these definitions' own.
+    func needs(of expr: Expression) -> ScopeNeeds {
+        needsByExpression[expr.identity] ?? needs[expr.source] ?? .all
     }
 
     static func sources(_ action: Action) -> [String] {

@@ -25,6 +25,10 @@ public struct Expression: Sendable {
     public var location: SourceLocation { storage.location }
     public var compiled: FEELExpression { storage.compiled }
 
+    /// The same for every copy of this expression and different from any other loaded expression:
+    /// the engine keys what it learns of an expression on it, which is cheaper than its text.
+    public var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     public init(source: String, location: SourceLocation, compiled: FEELExpression) {
         storage = Storage(source: source, location: location, compiled: compiled)
     }
