@@ -454,8 +454,11 @@ extension CaseState {
             let cr = defs.rules[ri]
             // Unchanged case, clock-free condition: the value (and so the edge state) is yesterday's.
             if !stale && !cr.readsClock { continue }
-            let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             let wasTrue = dailyTrue.contains(Int32(ri))
+            // Unchanged case, a condition that stays true as the days pass: still true, and a rule
+            // fires only when its condition becomes true, so there is nothing to look at.
+            if !stale && wasTrue && cr.staysTrue { continue }
+            let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
             // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only
             // for an overdue task, and its value cannot change with the date until the case does.

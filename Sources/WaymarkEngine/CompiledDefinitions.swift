@@ -118,6 +118,9 @@ final class CompiledRule: Sendable {
     /// Daily rules whose condition reads the clock must run every day; the others only change value
     /// when the case changes, so they run at the first 00:00 after a change.
     let readsClock: Bool
+    /// The condition, once true, stays true as the days pass until the case changes (a task more
+    /// than 5 working days overdue stays so): an unchanged case it holds for needs no daily look.
+    let staysTrue: Bool
     /// A spec per action (nil for actions that are not tasks).
     let taskSpecs: [TaskSpec?]
 
@@ -125,6 +128,8 @@ final class CompiledRule: Sendable {
         self.rule = rule
         self.calendar = calendar
         self.readsClock = readsClock
+        let trend = rule.when?.compiled.timeTrend ?? .constant
+        staysTrue = trend == .rising || trend == .constant
         taskSpecs = rule.then.map { a in
             if case .task(let t) = a {
                 return TaskSpec(t, calendar: calendar, pathway: rule.pathway, stage: nil, rule: rule.id)

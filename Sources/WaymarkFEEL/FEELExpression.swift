@@ -150,6 +150,8 @@ public struct FEELExpression: Sendable {
     /// straight over the caller's values, without copying them into a frame or calling a closure,
     /// which were more than a third of its cost.
     let pathComparison: FEELPathComparison?
+    /// How the value can move as the clock advances with nothing else changed (see ``FEELTimeTrend``).
+    public let timeTrend: FEELTimeTrend
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
     ///
@@ -166,6 +168,7 @@ public struct FEELExpression: Sendable {
         constant = try compiler.constantValue(tree)
         path = compiler.variablePath(tree).map { ($0.slot, $0.names.map(FEELKey.init)) }
         pathComparison = compiler.pathComparison(tree)
+        timeTrend = FEELTrendAnalysis(externals: Set(functionNames)).trend(tree)
         code = try compiler.compile(tree)
         slotCount = compiler.slotCount
     }

@@ -90,10 +90,41 @@ import WaymarkModel
         #expect(onTimeReport.alerts.isEmpty)
         #expect(onTime.timersFired <= 2)
         // Never decided: overdue from the 8th, checked every day from then, and the alert still comes
-        // at 00:00 on Friday the 10th.
+        // at 00:00 on Friday the 10th. Once it holds it holds for good (the task only gets later), so
+        // the unchanged case is not looked at again for the rest of the month.
         let (late, lateReport) = F.run(defs, [referral], asOf: "2025-01-31")
         #expect(lateReport.alerts.map(\.at) == [F.zone.startOfDay(F.date("2025-01-10"))])
-        #expect(late.timersFired >= 24)
+        #expect(late.timersFired >= 4)
+        #expect(late.timersFired <= 7)
+    }
+
+    /// The same condition written so that the analysis cannot tell it stays true (`if` on the clock)
+    /// is checked every day; both must raise the same alerts at the same moments, including a second
+    /// alert after the case changed and the condition fell and rose again.
+    @Test func aConditionThatStaysTrueIsNotCheckedAgainButFiresTheSame() throws {
+        let plain = #"some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2"#
+        let rule = { (when: String) in
+            """
+              - id: late
+                every: day
+                when: \(when)
+                then:
+                  - alert: { severity: medium, message: "late" }
+            """
+        }
+        let watched = try Self.definitions(rules: rule(plain))
+        let opaque = try Self.definitions(rules: rule(#"if today() > @"1900-01-01" then ("# + plain + ") else false"))
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
+            Self.event("e2", "referral.decided", "2025-01-20T10:00:00Z"),
+            Self.event("e3", "case.closed", "2025-01-21T10:00:00Z"),
+            Self.event("e4", "referral.received", "2025-02-03T10:00:00Z"),
+        ]
+        let (quiet, quietReport) = F.run(watched, events, asOf: "2025-03-31")
+        let (busy, busyReport) = F.run(opaque, events, asOf: "2025-03-31")
+        #expect(quietReport.alerts.map(\.at) == busyReport.alerts.map(\.at))
+        #expect(quietReport.alerts.count == 2)
+        #expect(quiet.timersFired * 3 < busy.timersFired)
     }
 
     @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
