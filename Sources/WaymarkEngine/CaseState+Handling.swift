@@ -428,13 +428,11 @@ extension CaseState {
 
     // MARK: Daily rules
 
-    /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed.
-    /// `stale` says the case has changed since the daily rules last looked at it, so every daily rule
-    /// must look again; otherwise only the rules that read the clock can have changed value.
-    mutating func scheduleDaily(_ env: EngineDefinitions, stale: Bool = true) {
+    /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed or a
+    /// condition reads the clock.
+    mutating func scheduleDaily(_ env: EngineDefinitions) {
         let defs = env.newest
         guard !defs.dailyRules.isEmpty else { return }
-        if stale { dailyStale = true }
         let zone = defs.defaultCalendar.zone
         let next = zone.startOfDay(zone.date(of: now).addingDays(1))
         if let scheduled = dailyScheduled, scheduled <= next { return }
@@ -448,17 +446,19 @@ extension CaseState {
         changed = false
         var readsClock = false
         let day = defs.defaultCalendar.zone.date(of: now)
-        let stale = dailyStale
-        dailyStale = false
+        let changes = changedParts
+        changedParts = []
         for ri in defs.dailyRules {
             let cr = defs.rules[ri]
-            // Unchanged case, clock-free condition: the value (and so the edge state) is yesterday's.
+            // Nothing the condition reads has changed: its value is yesterday's unless it reads the clock.
+            let stale = !changes.isDisjoint(with: defs.ruleReads[ri])
             if !stale && !cr.readsClock { continue }
             let wasTrue = dailyTrue.contains(Int32(ri))
             // Unchanged case, a condition that stays true as the days pass: still true, and a rule
             // fires only when its condition becomes true, so there is nothing to look at.
             if !stale && wasTrue && cr.staysTrue { continue }
             let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
+            if applies { dailyChecks += 1 }
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
             // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only
             // for an overdue task, and its value cannot change with the date until the case does.
@@ -480,7 +480,7 @@ extension CaseState {
         }
         if changed || readsClock {
             dailyScheduled = nil
-            scheduleDaily(env, stale: changed)
+            scheduleDaily(env)
         }
     }
 

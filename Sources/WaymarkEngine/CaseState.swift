@@ -92,6 +92,29 @@ struct AlertState: Sendable {
     var location: SourceLocation
 }
 
+/// Parts of a case's state, for telling which daily conditions a change can affect.
+struct CaseParts: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    static let facts = CaseParts(rawValue: 1)
+    static let tasks = CaseParts(rawValue: 2)
+    static let history = CaseParts(rawValue: 4)
+    /// Enrolments and stages (`case.stage`, whether a rule's pathway is open), and when it opened.
+    static let other = CaseParts(rawValue: 8)
+
+    /// What a condition with these needs can see change: its parts of `case`, the facts (directly or
+    /// through a decision table), and always the enrolments, which decide whether a rule applies.
+    init(reading needs: ScopeNeeds) {
+        var parts: CaseParts = .other
+        if needs.contains(.facts) { parts.insert(.facts) }
+        if needs.contains(.tasks) { parts.insert(.tasks) }
+        if needs.contains(.history) { parts.insert(.history) }
+        self = parts
+    }
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+}
+
 /// A timer of one case.
 struct CaseTimer: Sendable {
     enum Kind: Sendable {
@@ -120,14 +143,25 @@ struct CaseState: Sendable {
     /// The moment of this case's entry in the engine's wake-up heap.
     var scheduled: Moment?
 
-    // Derived state, reset on recompute.
-    var facts = FEELContext()
-    var opened: Moment?
-    var history: [HistoryItem] = []
-    var enrolments: [EnrolmentState] = []
+    // Derived state, reset on recompute. The observers note what changed for the daily rules;
+    // observing without `oldValue` keeps element updates in place (no copy of the array).
+    var facts = FEELContext() {
+        didSet { changedParts.insert(.facts) }
+    }
+    var opened: Moment? {
+        didSet { changedParts.insert(.other) }
+    }
+    var history: [HistoryItem] = [] {
+        didSet { changedParts.insert(.history) }
+    }
+    var enrolments: [EnrolmentState] = [] {
+        didSet { changedParts.insert(.other) }
+    }
     var tasks: [TaskState] = [] {
-        // Observing without `oldValue` keeps element updates in place (no copy of the array).
-        didSet { tasksValueCache = nil }
+        didSet {
+            tasksValueCache = nil
+            changedParts.insert(.tasks)
+        }
     }
     var alerts: [AlertState] = []
     var timers: [CaseTimer] = []
@@ -135,8 +169,11 @@ struct CaseState: Sendable {
     /// Daily rules (by index) whose condition was true at their last evaluation.
     var dailyTrue: [Int32] = []
     var dailyScheduled: Moment?
-    /// The case changed since the daily rules last ran (see `scheduleDaily(_:stale:)`).
-    var dailyStale = false
+    /// What of the case changed since the daily rules last ran: a rule whose condition reads none
+    /// of it has the value it had then, unless it reads the clock.
+    var changedParts = CaseParts()
+    /// How many daily conditions have been evaluated for this case (since it was last replayed).
+    var dailyChecks: Int32 = 0
     var problems: [String] = []
 
     // Handling scratch.

@@ -149,6 +149,8 @@ final class CompiledDefinitions: Sendable {
     let rules: [CompiledRule]
     let rulesByType: [String: [Int]]
     let dailyRules: [Int]
+    /// Per rule, the parts of a case whose change can change its condition's value.
+    let ruleReads: [CaseParts]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
     /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
@@ -268,6 +270,7 @@ final class CompiledDefinitions: Sendable {
         }
         for e in expressions { byExpression[e.identity] = needs[e.source] }
         needsByExpression = byExpression
+        ruleReads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
         explainPlans = plans
         var reacting = Set(byType.keys)
         for p in sortedPathways {
@@ -337,7 +340,11 @@ struct ScopeNeeds: OptionSet, Sendable {
     static let entryTimes = ScopeNeeds(rawValue: 32)
     /// `data` of engine-emitted history entries (built from the task, stage or alert they are about).
     static let entryData = ScopeNeeds(rawValue: 64)
-    static let all: ScopeNeeds = [.caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData]
+    /// `facts` or `case.facts`.
+    static let facts = ScopeNeeds(rawValue: 128)
+    static let all: ScopeNeeds = [
+        .caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData, .facts,
+    ]
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -353,6 +360,7 @@ struct ScopeNeeds: OptionSet, Sendable {
             n.insert(.entryTimes)
         }
         if generic || ScopeNeeds.mentions(source, "data") { n.insert(.entryData) }
+        if generic || ScopeNeeds.mentions(source, "facts") { n.insert(.facts) }
         self = n
     }
 

@@ -251,6 +251,11 @@ public struct Engine: Sendable {
         cases.reduce(0) { $0 + ($1.enrolments.contains { $0.closed == nil } ? 1 : 0) }
     }
 
+    /// How many times a daily rule's condition has been evaluated over all cases, for benchmarks: the
+    /// rules look again only at cases where something they read changed, or whose value the date can
+    /// still change.
+    public var dailyChecks: Int { cases.reduce(0) { $0 + Int($1.dailyChecks) } }
+
     /// How many cases the engine knows.
     public var caseCount: Int { cases.count }
 }

@@ -153,6 +153,43 @@ import WaymarkModel
             ])
     }
 
+    /// A daily condition is evaluated again only after a change to what it reads: the facts rule after
+    /// facts change, the history rule after anything is recorded, and both after the case opens.
+    @Test func aConditionIsCheckedAgainOnlyWhenWhatItReadsChanges() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: absent
+                    every: day
+                    when: facts.school.attendance <= 0.9
+                    then:
+                      - alert: { severity: medium, message: "absent" }
+                  - id: notes
+                    every: day
+                    when: count(case.history[type = "note.added"]) >= 2
+                    then:
+                      - alert: { severity: low, message: "two notes" }
+                """)
+        func attendance(_ v: String) -> FEELContext {
+            FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
+        }
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: attendance("0.95")),
+            Self.event("e2", "referral.decided", "2025-01-06T11:00:00Z"),
+            Self.event("e3", "note.added", "2025-01-08T10:00:00Z"),
+            Self.event("e4", "note.added", "2025-01-10T10:00:00Z"),
+            Self.event("e5", "attendance.recorded", "2025-01-14T10:00:00Z", facts: attendance("0.80")),
+        ]
+        let (engine, report) = F.run(defs, events, asOf: "2025-01-31")
+        #expect(
+            report.alerts.map { "\($0.rule) \($0.at)" } == [
+                "notes \(F.zone.startOfDay(F.date("2025-01-11")))", "absent \(F.zone.startOfDay(F.date("2025-01-15")))",
+            ])
+        // 7th: both (the case opened). 9th and 11th: notes (a note). 12th: notes (its own alert went
+        // into the history). 15th: both (facts and history). 16th: notes (the absence alert). Looking
+        // at both rules after every change would be 12.
+        #expect(engine.dailyChecks == 8)
+    }
+
     @Test func listEntriesCarryTheFieldsAnExpressionNames() throws {
         let defs = try Self.definitions(
             rules: """

@@ -124,7 +124,7 @@ print(
     String(
         format: "end to end in CPU time: %.2f s = %.0f events per CPU second", totalCPU,
         Double(events.count) / totalCPU))
-print("timers fired: \(engine.timersFired); engine problems: \(engine.problems.count)")
+print("timers fired: \(engine.timersFired); daily conditions evaluated: \(engine.dailyChecks); engine problems: \(engine.problems.count)")
 let open = engine.openCaseCount
 print(
     String(
