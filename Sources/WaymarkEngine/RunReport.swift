@@ -19,9 +19,9 @@ public struct RunReport: Sendable {
         zone: ZoneOffsets = .utc, workers: Int = 1
     ) {
         self.asOf = asOf
-        self.tasks = RunReport.sorted(tasks, workers: workers) { RunReport.taskOrder($0, $1) }
-        self.alerts = RunReport.sorted(alerts, workers: workers) { RunReport.alertOrder($0, $1) }
-        self.cases = RunReport.sorted(cases, workers: workers) { RunReport.enrolmentOrder($0, $1) }
+        self.tasks = RunReport.sorted(tasks, workers: workers) { r, i, j in RunReport.taskOrder(r[i], r[j]) }
+        self.alerts = RunReport.sorted(alerts, workers: workers) { r, i, j in RunReport.alertOrder(r[i], r[j]) }
+        self.cases = RunReport.sorted(cases, workers: workers) { r, i, j in RunReport.enrolmentOrder(r[i], r[j]) }
         self.zone = zone
     }
 
@@ -29,29 +29,41 @@ public struct RunReport: Sendable {
     /// them in place moves (and reference-counts) every one of them at each swap. Chunks of
     /// positions are sorted on `workers` threads and merged.
     static func sorted<Record: Sendable>(
-        _ records: [Record], workers: Int = 1, by less: @Sendable (Record, Record) -> Bool
+        _ records: [Record], workers: Int = 1,
+        by less: @Sendable (UnsafeBufferPointer<Record>, Int, Int) -> Bool
     ) -> [Record] {
-        var runs = ParallelChunks.map(count: records.count, workers: workers) { range in
-            Array(range).sorted { less(records[$0], records[$1]) }
-        }
-        while runs.count > 1 {
-            var merged: [[Int]] = []
-            for k in stride(from: 0, to: runs.count, by: 2) {
-                merged.append(k + 1 < runs.count ? merge(runs[k], runs[k + 1], records, less) : runs[k])
+        // `less` compares two positions of a buffer it reads in place: handed the records themselves,
+        // every comparison copied both, a reference count for each of their strings.
+        let order = records.withUnsafeBufferPointer { buffer in
+            // The buffer outlives `ParallelChunks.map`, which returns only when every chunk is sorted,
+            // and nothing writes to it.
+            nonisolated(unsafe) let buffer = buffer
+            var runs = ParallelChunks.map(count: buffer.count, workers: workers) { range in
+                Array(range).sorted { less(buffer, $0, $1) }
             }
-            runs = merged
+            while runs.count > 1 {
+                var merged: [[Int]] = []
+                for k in stride(from: 0, to: runs.count, by: 2) {
+                    merged.append(k + 1 < runs.count ? merge(runs[k], runs[k + 1], buffer, less) : runs[k])
+                }
+                runs = merged
+            }
+            return runs.first ?? []
         }
-        return (runs.first ?? []).map { records[$0] }
+        return order.map { records[$0] }
     }
 
     /// Two sorted runs of positions as one, the left run first among equals.
-    static func merge<Record>(_ a: [Int], _ b: [Int], _ records: [Record], _ less: (Record, Record) -> Bool) -> [Int] {
+    static func merge<Record>(
+        _ a: [Int], _ b: [Int], _ records: UnsafeBufferPointer<Record>,
+        _ less: (UnsafeBufferPointer<Record>, Int, Int) -> Bool
+    ) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(a.count + b.count)
         var i = 0
         var j = 0
         while i < a.count && j < b.count {
-            if less(records[b[j]], records[a[i]]) {
+            if less(records, b[j], a[i]) {
                 out.append(b[j])
                 j += 1
             } else {
