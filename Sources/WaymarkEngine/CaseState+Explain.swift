@@ -137,7 +137,9 @@ extension CaseState {
             single["tasks"] = .list([taskValue(ti, calendar, parts: parts)])
             scopeCache = .context(single)
             scopeCacheParts = parts.union(.tasks)
-            guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar) else { continue }
+            guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar, filterTasks: false) else {
+                continue
+            }
             out.append((Int32(ti), tasks[ti].status))
         }
         return out

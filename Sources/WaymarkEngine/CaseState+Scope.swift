@@ -10,15 +10,21 @@ extension CaseState {
 
     /// Evaluates with the case's scope, building `case` at most once per handling step, and only its
     /// parts that the expression reads.
-    mutating func evaluateCaching(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo)
-        -> FEELValue
-    {
+    ///
+    /// - Parameter filterTasks: whether `case.tasks` may hold only the tasks the expression can be made
+    ///   true by (see ``TaskFilter``); false when the caller sets the task list itself.
+    mutating func evaluateCaching(
+        _ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, filterTasks: Bool = true
+    ) -> FEELValue {
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         var caseValue = FEELValue.null
         if needs.contains(.caseValue) {
             let parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
+            } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
+                // Not kept: the next expression may need the whole list.
+                caseValue = caseValueCaching(calendar, parts: parts, only: filter)
             } else {
                 caseValue = caseValueCaching(calendar, parts: parts)
                 scopeCache = caseValue
@@ -167,13 +173,20 @@ extension CaseState {
         return .context(FEELContext(entries))
     }
 
-    /// `case`, reusing the task and history lists from earlier builds where they still hold.
-    mutating func caseValueCaching(_ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
+    /// `case`, reusing the task and history lists from earlier builds where they still hold; with
+    /// `filter`, its task list holds only the tasks that pass it.
+    mutating func caseValueCaching(_ calendar: CalendarInfo, parts: ScopeNeeds, only filter: TaskFilter? = nil)
+        -> FEELValue
+    {
         let zone = calendar.calendar.timeZoneID
         var taskList: [FEELValue]?
         if parts.contains(.tasks) {
             let entryParts = parts.intersection([.entryIDs, .entryTimes])
-            if let cached = tasksValueCache, cached.serves(entryParts, zone: zone) {
+            if let filter {
+                taskList = tasks.indices.filter { filter.passes(tasks[$0]) }.map {
+                    taskValue($0, calendar, parts: entryParts)
+                }
+            } else if let cached = tasksValueCache, cached.serves(entryParts, zone: zone) {
                 taskList = cached.values
             } else {
                 let values = tasks.indices.map { taskValue($0, calendar, parts: entryParts) }

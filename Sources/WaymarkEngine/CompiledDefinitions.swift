@@ -161,6 +161,8 @@ final class CompiledDefinitions: Sendable {
     /// The same by expression identity, for the expressions of these definitions: looked up for every
     /// evaluation, where hashing the whole text cost more than some of the conditions.
     let needsByExpression: [ObjectIdentifier: ScopeNeeds]
+    /// For expressions that can only be made true by some of the case's tasks, which those are.
+    let taskFilters: [ObjectIdentifier: TaskFilter]
     /// What `because` quotes of each condition (by source text), read once rather than per firing.
     let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
@@ -268,8 +270,15 @@ final class CompiledDefinitions: Sendable {
             if let when = r.rule.when { expressions.append(when) }
             for a in r.rule.then { expressions.append(contentsOf: Self.expressions(a)) }
         }
-        for e in expressions { byExpression[e.identity] = needs[e.source] }
+        var filters: [ObjectIdentifier: TaskFilter] = [:]
+        for e in expressions {
+            byExpression[e.identity] = needs[e.source]
+            if let requirement = e.compiled.entryRequirement(onList: ["case", "tasks"]) {
+                filters[e.identity] = TaskFilter(requirement)
+            }
+        }
         needsByExpression = byExpression
+        taskFilters = filters
         ruleReads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
         explainPlans = plans
         var reacting = Set(byType.keys)

@@ -152,6 +152,8 @@ public struct FEELExpression: Sendable {
     let pathComparison: FEELPathComparison?
     /// How the value can move as the clock advances with nothing else changed (see ``FEELTimeTrend``).
     public let timeTrend: FEELTimeTrend
+    /// The parsed text, kept for analyses a caller asks for once (``entryRequirement(onList:)``).
+    let tree: FEELNode?
 
     /// Parses and compiles `source`, resolving `names` (which may contain spaces) ahead of time.
     ///
@@ -169,6 +171,7 @@ public struct FEELExpression: Sendable {
         path = compiler.variablePath(tree).map { ($0.slot, $0.names.map(FEELKey.init)) }
         pathComparison = compiler.pathComparison(tree)
         timeTrend = FEELTrendAnalysis(externals: Set(functionNames)).trend(tree)
+        self.tree = tree
         code = try compiler.compile(tree)
         slotCount = compiler.slotCount
     }

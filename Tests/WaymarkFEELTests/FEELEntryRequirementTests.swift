@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+@testable import WaymarkFEEL
+
+/// Which conditions over a list may be given only the elements with one entry value: a wrong answer
+/// would hide a task from a condition that counts or inspects every task, so anything the search
+/// cannot be sure of must give nil.
+@Suite struct FEELEntryRequirementTests {
+    static let names = ["event", "case", "facts", "task"]
+
+    static func requirement(_ source: String) throws -> FEELEntryRequirement? {
+        try FEELExpression(source, names: names).entryRequirement(onList: ["case", "tasks"])
+    }
+
+    @Test(arguments: [
+        #"some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 5"#,
+        #"some t in case.tasks satisfies t.key != "review" and t.status = "overdue""#,
+        #"not(some t in case.tasks satisfies "overdue" = t.status and t.due < today())"#,
+        #"case.id = "C1" and (some t in case.tasks satisfies t.status = "overdue")"#,
+        #"(some t in case.tasks satisfies t.status = "overdue") or (some u in case.tasks satisfies u.status = "overdue" and u.role = "x")"#,
+    ])
+    func findsTheStatusEveryUseRequires(source: String) throws {
+        #expect(try Self.requirement(source) == FEELEntryRequirement(key: "status", value: "overdue"))
+    }
+
+    @Test(arguments: [
+        // The list used another way, or the quantifier not a `some` over a conjunction with the term.
+        #"count(case.tasks) > 3"#,
+        #"some t in case.tasks satisfies t.status = "overdue" or t.due < today()"#,
+        #"every t in case.tasks satisfies t.status = "overdue""#,
+        #"some t in case.tasks satisfies t.status != "overdue""#,
+        #"some t in case.tasks satisfies not(t.status = "overdue")"#,
+        #"some t in case.tasks[status = "overdue"] satisfies true"#,
+        #"(some t in case.tasks satisfies t.status = "overdue") and count(case.tasks) = 1"#,
+        #"(some t in case.tasks satisfies t.status = "overdue") or (some t in case.tasks satisfies t.status = "open")"#,
+        #"some t in case.tasks satisfies t.status = "overdue" and count(case.tasks) > 1"#,
+        #"some t in case.tasks, u in case.tasks satisfies t.status = "overdue""#,
+        #"get value(case, "tasks") = null"#,
+        #"some c in [case] satisfies count(c.tasks) > 0"#,
+        #"some t in case.tasks satisfies t.status = "überfällig""#,
+        #"facts.x = 1"#,
+    ])
+    func givesUpOnAnythingElse(source: String) throws {
+        #expect(try Self.requirement(source) == nil)
+    }
+
+    /// The claim behind the search, checked by evaluation: over lists of tasks in every mix of
+    /// statuses, the expression gives the same value on the whole list as on the passing elements.
+    @Test func theFilteredListGivesTheSameValue() throws {
+        let sources = [
+            #"some t in case.tasks satisfies t.status = "overdue" and t.due < @"2025-01-10""#,
+            #"not(some t in case.tasks satisfies t.key != "review" and t.status = "overdue")"#,
+            #"(some t in case.tasks satisfies t.status = "overdue" and t.key = "a") or facts.flag = true"#,
+        ]
+        let statuses = ["open", "overdue", "done", "cancelled"]
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for source in sources {
+            let expression = try FEELExpression(source, names: Self.names)
+            let requirement = try #require(expression.entryRequirement(onList: ["case", "tasks"]))
+            for _ in 0..<200 {
+                let tasks: [FEELValue] = (0..<next(6)).map { _ in
+                    .context(
+                        FEELContext([
+                            ("key", .string(["a", "b", "review"][next(3)])),
+                            ("status", .string(statuses[next(4)])),
+                            ("due", .date(FEELDate(year: 2025, month: 1, day: 1 + next(20)))),
+                        ]))
+                }
+                let passing = tasks.filter {
+                    if case .context(let c) = $0, case .string(let s)? = c[requirement.key] {
+                        s == requirement.value
+                    } else {
+                        false
+                    }
+                }
+                func value(_ list: [FEELValue]) -> String {
+                    let scope: [FEELValue] = [
+                        .null, .context(FEELContext([("tasks", .list(list))])),
+                        .context(FEELContext([("flag", .boolean(false))])), .null,
+                    ]
+                    return "\(expression.evaluate(scope))"
+                }
+                #expect(value(tasks) == value(passing), "\(source)")
+            }
+        }
+    }
+}
