@@ -131,16 +131,28 @@ extension CaseState {
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         let parts = needs.intersection([.history, .entryIDs, .entryTimes, .entryData])
         guard case .context(let base) = caseValueCaching(calendar, parts: parts) else { return [] }
-        var out: [(task: Int32, status: TaskStatus)] = []
-        for ti in tasks.indices {
+        func holds(with list: [FEELValue]) -> Bool {
             var single = base
-            single["tasks"] = .list([taskValue(ti, calendar, parts: parts)])
+            single["tasks"] = .list(list)
             scopeCache = .context(single)
             scopeCacheParts = parts.union(.tasks)
-            guard case .boolean(true) = evaluateCaching(expr, t, task: task, calendar, filterTasks: false) else {
-                continue
+            if case .boolean(true) = evaluateCaching(expr, t, task: task, calendar, filterTasks: false) { return true }
+            return false
+        }
+        // A task its filter turns away changes nothing (see `TaskFilter`): alone, it gives the value
+        // of an empty list, worked out once rather than once per such task.
+        let filter = scopeDefinitions?.newest.taskFilters[expr.identity]
+        var emptyHolds: Bool?
+        var out: [(task: Int32, status: TaskStatus)] = []
+        for ti in tasks.indices {
+            let isWitness: Bool
+            if let filter, !filter.passes(tasks[ti]) {
+                if emptyHolds == nil { emptyHolds = holds(with: []) }
+                isWitness = emptyHolds == true
+            } else {
+                isWitness = holds(with: [taskValue(ti, calendar, parts: parts)])
             }
-            out.append((Int32(ti), tasks[ti].status))
+            if isWitness { out.append((Int32(ti), tasks[ti].status)) }
         }
         return out
     }
