@@ -81,11 +81,12 @@ public enum EventDecoder {
     ) {
         var lineStart = from
         var line = firstLine - 1
+        let strings = JSONStringTable()
         while lineStart < to || (last && lineStart == to) {
             line += 1
             var lineEnd = lineStart
             while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            var reader = JSONReader(buffer, from: lineStart, to: lineEnd)
+            var reader = JSONReader(buffer, from: lineStart, to: lineEnd, strings: strings)
             reader.skipWhitespace()
             if !reader.atEnd {
                 decodeOne(&reader, line: line, zone: zone, events: &events, problems: &problems)
@@ -102,7 +103,7 @@ public enum EventDecoder {
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, zone: ZoneOffsets, events: inout [Event],
         problems: inout [EventBatchError.Problem]
     ) {
-        var reader = JSONReader(buffer, from: start, to: buffer.count)
+        var reader = JSONReader(buffer, from: start, to: buffer.count, strings: JSONStringTable())
         var lastIndex = 0
         do {
             try reader.arrayElements { (r: inout JSONReader, index: Int) throws(JSONReader.Failure) in
@@ -136,17 +137,20 @@ public enum EventDecoder {
         var at: Moment?
         var facts: FEELContext?
         var data: FEELContext?
-        var seen: Set<String> = []
+        // The fields met so far: a handful per event, so a list beats hashing into a set.
+        var seen: [String] = []
+        seen.reserveCapacity(6)
         var mine: [EventBatchError.Problem] = []
         var currentField: String?
         do {
             try reader.objectFields { (r: inout JSONReader, key: String) throws(JSONReader.Failure) in
                 currentField = key
                 let value = try r.value()
-                if !seen.insert(key).inserted {
+                if seen.contains(key) {
                     mine.append(.init(line: line, field: key, message: "appears more than once"))
                     return
                 }
+                seen.append(key)
                 switch key {
                 case "id":
                     switch value {

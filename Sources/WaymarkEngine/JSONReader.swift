@@ -17,11 +17,14 @@ struct JSONReader {
     let end: Int
     /// Nesting limit, so that hostile input cannot exhaust the stack.
     var depth = 0
+    /// Strings met before in the same run of lines, handed out again instead of built anew.
+    let strings: JSONStringTable?
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, strings: JSONStringTable? = nil) {
         self.bytes = bytes
         self.index = start
         self.end = end
+        self.strings = strings
     }
 
     mutating func skipWhitespace() {
@@ -150,9 +153,10 @@ struct JSONReader {
         while index < end {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return s
+                if let strings { return strings.string(text) }
+                return String(decoding: text, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") { return try escapedString(start: start) }
             if c < 0x20 { throw fail("control character in a string") }
@@ -280,5 +284,26 @@ struct JSONReader {
         }
         guard exponent > -128, exponent < 127 else { throw fail("number out of range") }
         return Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
+    }
+}
+
+/// The longer strings of an events file, each kept once: event types and field names repeat on every
+/// line, and a string of more than 15 bytes is a heap allocation of its own (shorter ones are stored
+/// inline), so a million events would otherwise hold a million copies of `"attendance.recorded"`.
+///
+/// A small table indexed by a hash of the bytes; a slot holds the last string that hashed to it.
+/// Used by one thread (one run of lines); `String` values handed out are shared safely.
+final class JSONStringTable {
+    private var slots = [String?](repeating: nil, count: 512)
+
+    func string(_ text: UnsafeBufferPointer<UInt8>) -> String {
+        guard text.count > 15, text.count <= 64 else { return String(decoding: text, as: UTF8.self) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let slot = Int(truncatingIfNeeded: hash >> 55)
+        if let cached = slots[slot], cached.utf8.elementsEqual(text) { return cached }
+        let made = String(decoding: text, as: UTF8.self)
+        slots[slot] = made
+        return made
     }
 }

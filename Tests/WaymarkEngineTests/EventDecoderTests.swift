@@ -34,6 +34,30 @@ import WaymarkFEEL
         #expect(events[1].facts == nil)
     }
 
+    /// Long strings met again are handed out from the table, sharing one copy; every string still
+    /// reads back exactly, whatever its length, its bytes, or another string sharing its slot.
+    @Test func repeatedLongStringsAreKeptOnceAndReadBackExactly() throws {
+        let table = JSONStringTable()
+        func read(_ text: String) -> String {
+            Array(text.utf8).withUnsafeBufferPointer { table.string($0) }
+        }
+        let first = read("attendance.recorded")
+        let again = read("attendance.recorded")
+        var a = first
+        var b = again
+        #expect(a.withUTF8 { $0.baseAddress } == b.withUTF8 { $0.baseAddress })
+        var texts = ["", "short", String(repeating: "x", count: 15), String(repeating: "y", count: 16)]
+        texts += [String(repeating: "z", count: 64), String(repeating: "w", count: 65), "référence.reçue.é"]
+        texts += (0..<3000).map { "lifelong-links.event-\($0)" }
+        for _ in 0..<2 {
+            for text in texts { #expect(read(text) == text) }
+        }
+        let lines = (0..<50).map { #"{"case":"C\#($0 % 3)","type":"lifelong-links.referred","at":"2025-01-06"}"# }
+        let events = try EventDecoder.decode(Array(lines.joined(separator: "\n").utf8), timeZoneID: "Europe/London")
+        #expect(events.count == 50)
+        #expect(Set(events.map(\.type)) == ["lifelong-links.referred"])
+    }
+
     @Test func bareDateIsMidnightInTheCalendarZone() throws {
         // 1 July is in British Summer Time: 00:00 in London is 23:00 UTC the day before.
         let events = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01"}"#)
