@@ -129,7 +129,7 @@ extension CaseState {
         defer { (scopeCache, scopeCacheParts) = saved }
         // Only the parts of `case` the condition reads, as `evaluateCaching` would build them.
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
-        let parts = needs.intersection([.history, .entryIDs, .entryTimes, .entryData])
+        let parts = Self.caseParts(needs).subtracting(.tasks)
         guard case .context(let base) = caseValueCaching(calendar, parts: parts) else { return [] }
         func holds(with list: [FEELValue]) -> Bool {
             var single = base

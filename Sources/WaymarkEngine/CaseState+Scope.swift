@@ -19,7 +19,7 @@ extension CaseState {
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         var caseValue = FEELValue.null
         if needs.contains(.caseValue) {
-            let parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
+            let parts = Self.caseParts(needs)
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
@@ -50,6 +50,15 @@ extension CaseState {
             environment.functions = Self.tableFunctions(tables, values, environment)
         }
         return expr.compiled.evaluate(values, environment: environment)
+    }
+
+    /// The parts of `case` to build for an expression with these needs. The facts of history entries
+    /// only when it reads both (`case.facts` is always there): otherwise a case built for an
+    /// expression that names `facts` would not serve one that does not, for nothing.
+    static func caseParts(_ needs: ScopeNeeds) -> ScopeNeeds {
+        var parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
+        if needs.contains([.history, .facts]) { parts.insert(.facts) }
+        return parts
     }
 
     /// The decision tables as FEEL functions over one scope: a table's inputs read the caller's
@@ -196,7 +205,7 @@ extension CaseState {
         }
         var historyList: [FEELValue]?
         if parts.contains(.history) {
-            let entryParts = parts.intersection([.entryIDs, .entryTimes, .entryData])
+            let entryParts = parts.intersection([.entryIDs, .entryTimes, .entryData, .facts])
             if var cached = historyValueCache, cached.serves(entryParts, zone: zone),
                 cached.values.count <= history.count
             {
@@ -242,10 +251,13 @@ extension CaseState {
         switch item {
         case .input(let i):
             let e = events[Int(i)]
+            // Facts and data only for an expression that names them: unpacking them is the costly part.
+            let contents: (facts: FEELContext?, data: FEELContext?) =
+                parts.contains(.entryData) || parts.contains(.facts) ? e.contents : (nil, nil)
             return eventValue(
                 Trigger(
-                    id: e.id, type: e.type, at: e.at, data: e.data, facts: e.facts, history: item, task: nil, depth: 0,
-                    source: ""), calendar, parts: parts)
+                    id: e.id, type: e.type, at: e.at, data: contents.data, facts: contents.facts, history: item,
+                    task: nil, depth: 0, source: ""), calendar, parts: parts)
         case .emitted(let type, let at, _, _):
             let id = parts.contains(.entryIDs) ? emittedID(item) : ""
             return eventValue(

@@ -134,8 +134,8 @@ struct CaseTimer: Sendable {
 /// late event simply reset it and replay the case's events in order.
 struct CaseState: Sendable {
     let id: String
-    /// Input events sorted by `at`, ties in arrival order.
-    var events: [Event] = []
+    /// Input events sorted by `at`, ties in arrival order; facts and data packed once applied.
+    var events: [StoredEvent] = []
     /// How many of `events` have been applied.
     var applied = 0
     /// The last moment at which an event or timer of this case was handled.
@@ -231,7 +231,7 @@ struct CaseState: Sendable {
             let mid = (lo + hi) / 2
             if events[mid].at <= event.at { lo = mid + 1 } else { hi = mid }
         }
-        events.insert(event, at: lo)
+        events.insert(StoredEvent(event), at: lo)
         if lo < applied || event.at < lastHandled { return true }
         return false
     }

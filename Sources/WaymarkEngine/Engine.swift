@@ -215,7 +215,8 @@ public struct Engine: Sendable {
             switch item {
             case .input(let i):
                 let e = c.events[Int(i)]
-                return HistoryRecord(id: e.id, type: e.type, at: e.at, input: true, data: e.data, because: nil)
+                return HistoryRecord(
+                    id: e.id, type: e.type, at: e.at, input: true, data: e.contents.data, because: nil)
             case .emitted(let type, let at, let subject, let stage):
                 var data: FEELContext?
                 if case .context(let d) = c.emittedData(

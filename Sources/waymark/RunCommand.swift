@@ -82,6 +82,8 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         for batch in batches { engine.ingest(batch) }
+        // The engine keeps what it needs (facts and data packed once applied); the decoded batches go.
+        batches = []
         let through = asOfDate ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
         if let through { engine.advance(to: engine.endOfDay(through)) }
         var report = engine.report(openOnly: open)

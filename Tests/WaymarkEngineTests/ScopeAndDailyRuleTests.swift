@@ -212,6 +212,66 @@ import WaymarkModel
         #expect(report.alerts.map(\.rule).sorted() == ["by-history", "by-id"])
     }
 
+    /// Applied events keep their facts and data packed; an expression that names them in the history
+    /// gets them back, and a late event that replays the case unpacks them to the same result.
+    @Test func historyEntriesGiveBackTheFactsAndDataOfAppliedEvents() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: by-data
+                    on: note.added
+                    when: some h in case.history satisfies h.type = "referral.received" and h.data.source = "school"
+                    then:
+                      - alert: { severity: low, message: "referred by the school" }
+                  - id: by-facts
+                    on: note.added
+                    when: some h in case.history satisfies h.facts.school.attendance = 0.875
+                    then:
+                      - alert: { severity: low, message: "attendance {{ facts.school.attendance }}" }
+                """)
+        let facts = FEELContext([
+            ("school", .context(FEELContext([("attendance", .number(Decimal(string: "0.875")!))])))
+        ])
+        let referral = Event(
+            id: "e1", caseID: "C1", type: "referral.received", at: Moment.parse("2025-01-06T10:00:00Z", zone: F.zone)!,
+            facts: facts, data: FEELContext([("source", .string("school")), ("codes", .list([.number(1), .null]))]))
+        let note = Self.event("e2", "note.added", "2025-01-08T10:00:00Z")
+        let late = Self.event("e0", "note.added", "2025-01-06T09:00:00Z")
+        let inOrder = F.run(defs, [referral, note], asOf: "2025-01-31").1
+        #expect(inOrder.alerts.map(\.message).sorted() == ["attendance 0.875", "referred by the school"])
+        // Applied in two steps, so that the referral is packed before the late note replays the case.
+        var engine = Engine(definitions: defs)
+        engine.ingest([referral, note])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-20")))
+        engine.ingest([late])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-31")))
+        #expect(engine.report(openOnly: false).alerts.map(\.message).sorted() == inOrder.alerts.map(\.message).sorted())
+        #expect(engine.caseDetail("C1")?.history.first { $0.id == "e1" }?.data?["source"].map(feelText) == "school")
+    }
+
+    @Test func packedValuesReadBackExactly() throws {
+        let numbers = ["0.950", "0.95", "1e-10", "123456789012345678901234567890", "-0", "-42.5000"]
+        let context = FEELContext([
+            ("n", .list(numbers.map { .number(Decimal(string: $0)!) })),
+            ("s", .string("é, \"quoted\", \u{1F600} and a line\nbreak")), ("b", .boolean(true)), ("f", .boolean(false)),
+            ("z", .null), ("nested", .context(FEELContext([("empty", .context(FEELContext())), ("list", .list([]))]))),
+            (String(repeating: "k", count: 200), .string(String(repeating: "v", count: 300))),
+        ])
+        let bytes = try #require(PackedValues.pack(context, nil))
+        let (facts, data) = PackedValues.unpack(bytes)
+        #expect(data == nil)
+        #expect(facts.map { feelText(.context($0)) } == feelText(.context(context)))
+        if case .list(let back)? = facts?["n"] {
+            for (original, read) in zip(numbers, back) {
+                guard case .number(let n) = read else { continue }
+                var a = Decimal(string: original)!
+                var b = n
+                #expect(withUnsafeBytes(of: &a) { Array($0) } == withUnsafeBytes(of: &b) { Array($0) })
+            }
+        }
+        // A value JSON cannot hold is left unpacked.
+        #expect(PackedValues.pack(FEELContext([("d", .date(F.date("2025-01-06")))]), nil) == nil)
+    }
+
     @Test func needsAreReadFromWholeNames() {
         let overdue = ScopeNeeds(
             source: #"some t in case.tasks satisfies t.status = "overdue" and t.due < today()"#, tableNames: [])

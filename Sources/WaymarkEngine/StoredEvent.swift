@@ -1,0 +1,178 @@
+import Foundation
+import WaymarkFEEL
+
+/// An input event as its case keeps it.
+///
+/// A case keeps its events so that a late one can replay it, but once an event is applied its facts
+/// and data are rarely read again: only to replay, to show the case in detail, or by an expression
+/// that reads the facts or data of `case.history` entries. As FEEL contexts they were the largest
+/// part of a case's memory (an array per object, a heap string per longer key), so after applying
+/// they are packed into one byte array and unpacked on those rare reads.
+struct StoredEvent: Sendable {
+    let id: String
+    let type: String
+    let at: Moment
+    private var payload: Payload
+
+    private enum Payload: Sendable {
+        case empty
+        case unpacked(facts: FEELContext?, data: FEELContext?)
+        case packed([UInt8])
+    }
+
+    init(_ event: Event) {
+        id = event.id
+        type = event.type
+        at = event.at
+        payload = event.facts == nil && event.data == nil ? .empty : .unpacked(facts: event.facts, data: event.data)
+    }
+
+    /// The facts and the data, unpacked if need be.
+    var contents: (facts: FEELContext?, data: FEELContext?) {
+        switch payload {
+        case .empty: return (nil, nil)
+        case .unpacked(let facts, let data): return (facts, data)
+        case .packed(let bytes): return PackedValues.unpack(bytes)
+        }
+    }
+
+    /// Packs the facts and data, when every value in them is one JSON can hold (every event read from
+    /// JSON or YAML); anything else stays as it is.
+    mutating func pack() {
+        guard case .unpacked(let facts, let data) = payload,
+            let bytes = PackedValues.pack(facts, data)
+        else { return }
+        payload = .packed(bytes)
+    }
+}
+
+/// A byte format for FEEL contexts of JSON values that reads back exactly: numbers keep their
+/// `Decimal` bits (printing them to text and back could change how they print), strings their bytes.
+///
+/// Tags: 0 null, 1 false, 2 true, 3 number (20 bytes), 4 string, 5 list, 6 context, 7 absent.
+/// Lengths and counts are variable-length unsigned integers (7 bits a byte).
+enum PackedValues {
+    static func pack(_ facts: FEELContext?, _ data: FEELContext?) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        for context in [facts, data] {
+            guard let context else {
+                out.append(7)
+                continue
+            }
+            guard write(.context(context), to: &out) else { return nil }
+        }
+        return out
+    }
+
+    static func unpack(_ bytes: [UInt8]) -> (facts: FEELContext?, data: FEELContext?) {
+        var i = 0
+        func next() -> FEELContext? {
+            if bytes[i] == 7 {
+                i += 1
+                return nil
+            }
+            if case .context(let c) = read(bytes, &i) { return c }
+            return nil
+        }
+        let facts = next()
+        let data = next()
+        return (facts, data)
+    }
+
+    private static func write(_ value: FEELValue, to out: inout [UInt8]) -> Bool {
+        switch value {
+        case .null: out.append(0)
+        case .boolean(let b): out.append(b ? 2 : 1)
+        case .number(let n):
+            out.append(3)
+            withUnsafeBytes(of: n) { out.append(contentsOf: $0) }
+        case .string(let s):
+            out.append(4)
+            writeString(s, to: &out)
+        case .list(let items):
+            out.append(5)
+            writeCount(items.count, to: &out)
+            for item in items { guard write(item, to: &out) else { return false } }
+        case .context(let c):
+            out.append(6)
+            writeCount(c.entries.count, to: &out)
+            for entry in c.entries {
+                writeString(entry.key, to: &out)
+                guard write(entry.value, to: &out) else { return false }
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    private static func read(_ bytes: [UInt8], _ i: inout Int) -> FEELValue {
+        let tag = bytes[i]
+        i += 1
+        switch tag {
+        case 1: return .boolean(false)
+        case 2: return .boolean(true)
+        case 3:
+            let size = MemoryLayout<Decimal>.size
+            let n = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i, as: Decimal.self) }
+            i += size
+            return .number(n)
+        case 4: return .string(readString(bytes, &i))
+        case 5:
+            let count = readCount(bytes, &i)
+            var items: [FEELValue] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count { items.append(read(bytes, &i)) }
+            return .list(items)
+        case 6:
+            let count = readCount(bytes, &i)
+            var entries: [(key: String, value: FEELValue)] = []
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = readString(bytes, &i)
+                entries.append((key, read(bytes, &i)))
+            }
+            return .context(FEELContext(entries))
+        default: return .null
+        }
+    }
+
+    private static func writeCount(_ n: Int, to out: inout [UInt8]) {
+        var n = UInt(n)
+        while n >= 0x80 {
+            out.append(UInt8(n & 0x7F) | 0x80)
+            n >>= 7
+        }
+        out.append(UInt8(n))
+    }
+
+    private static func readCount(_ bytes: [UInt8], _ i: inout Int) -> Int {
+        var n: UInt = 0
+        var shift: UInt = 0
+        while true {
+            let b = bytes[i]
+            i += 1
+            n |= UInt(b & 0x7F) << shift
+            if b < 0x80 { return Int(n) }
+            shift += 7
+        }
+    }
+
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { utf8 in
+            writeCount(utf8.count, to: &out)
+            out.append(contentsOf: utf8)
+        }
+    }
+
+    private static func readString(_ bytes: [UInt8], _ i: inout Int) -> String {
+        let count = readCount(bytes, &i)
+        let s = bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[i..<i + count]), as: UTF8.self)
+        }
+        i += count
+        return s
+    }
+}
