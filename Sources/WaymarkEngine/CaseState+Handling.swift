@@ -79,7 +79,13 @@ extension CaseState {
             let t = pending[head]
             head += 1
             // Nothing in the definitions names this type: it only goes into the history.
-            if !env.reactsTo(t.type) {
+            let reacts: Bool
+            if case .emitted(let type, _, _, _) = t.history {
+                reacts = env.reactsTo(type)
+            } else {
+                reacts = env.reactsTo(t.type)
+            }
+            if !reacts {
                 history.append(t.history)
                 continue
             }

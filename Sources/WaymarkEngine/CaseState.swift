@@ -2,7 +2,7 @@ import WaymarkFEEL
 import WaymarkModel
 
 /// The event types the engine emits itself; rules and history see them like input events.
-enum EmittedType: UInt8, Sendable {
+enum EmittedType: UInt8, Sendable, CaseIterable {
     case stageEntered, stageExited, stageBreached, taskRaised, taskDone, taskOverdue, taskCancelled, alertRaised
 
     var name: String {
@@ -294,6 +294,11 @@ struct EngineDefinitions: Sendable {
     /// Whether any loaded version names `type` (enrolment, completion, transition or rule).
     func reactsTo(_ type: String) -> Bool {
         type == "task.completed" || versions.contains { $0.reactingTypes.contains(type) }
+    }
+
+    /// The same for an event the engine emits, without hashing its name: asked for every one.
+    func reactsTo(_ type: EmittedType) -> Bool {
+        versions.contains { $0.reactingEmitted[Int(type.rawValue)] }
     }
 
     func pathway(of e: EnrolmentState) -> CompiledPathway {

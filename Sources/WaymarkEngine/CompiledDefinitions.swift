@@ -167,6 +167,8 @@ final class CompiledDefinitions: Sendable {
     let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
     let reactingTypes: Set<String>
+    /// The same for the types the engine emits, by `EmittedType` raw value.
+    let reactingEmitted: [Bool]
 
     init(_ definitions: Definitions) {
         self.definitions = definitions
@@ -293,6 +295,7 @@ final class CompiledDefinitions: Sendable {
         }
         for r in rules { for case .task(let t) in r.rule.then { reacting.formUnion(t.doneOn) } }
         reactingTypes = reacting
+        reactingEmitted = EmittedType.allCases.map { reacting.contains($0.name) }
     }
 
     /// Whether an expression reads the clock, so that its value can change on a day nothing happens.
