@@ -63,21 +63,13 @@ struct FEELRequirementSearch {
                 visit(body)
                 return
             }
-            for iteration in iterations {
-                visit(iteration.domain)
-                if let upTo = iteration.upTo { visit(upTo) }
-            }
-            visit(body)
+            visit(iterations, body)
         case .forLoop(let iterations, let body):
             if iterations.contains(where: { $0.name == root }) {
                 failed = true
                 return
             }
-            for iteration in iterations {
-                visit(iteration.domain)
-                if let upTo = iteration.upTo { visit(upTo) }
-            }
-            visit(body)
+            visit(iterations, body)
         case .function(let parameters, let body):
             if parameters.contains(root) {
                 failed = true
@@ -112,6 +104,14 @@ struct FEELRequirementSearch {
             visit(callee)
             arguments.forEach { visit($0.value) }
         }
+    }
+
+    mutating func visit(_ iterations: [FEELNode.Iteration], _ body: FEELNode) {
+        for iteration in iterations {
+            visit(iteration.domain)
+            if let upTo = iteration.upTo { visit(upTo) }
+        }
+        visit(body)
     }
 
     func isList(_ node: FEELNode) -> Bool {

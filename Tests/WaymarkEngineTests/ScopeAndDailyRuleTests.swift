@@ -51,6 +51,10 @@ import WaymarkModel
         Event(id: id, caseID: "C1", type: type, at: Moment.parse(at, zone: F.zone)!, facts: facts, data: nil)
     }
 
+    static func attendance(_ v: String) -> FEELContext {
+        FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
+    }
+
     @Test func aClockRuleIsEvaluatedOnDaysWhenNothingHappens() throws {
         let defs = try Self.definitions(
             rules: """
@@ -136,14 +140,11 @@ import WaymarkModel
                     then:
                       - alert: { severity: medium, message: "absent {{ facts.school.attendance }}" }
                 """)
-        func attendance(_ v: String) -> FEELContext {
-            FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
-        }
         let events = [
-            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: attendance("0.95")),
-            Self.event("e2", "attendance.recorded", "2025-01-13T10:00:00Z", facts: attendance("0.80")),
-            Self.event("e3", "attendance.recorded", "2025-01-20T10:00:00Z", facts: attendance("0.97")),
-            Self.event("e4", "attendance.recorded", "2025-01-27T10:00:00Z", facts: attendance("0.70")),
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
+            Self.event("e2", "attendance.recorded", "2025-01-13T10:00:00Z", facts: Self.attendance("0.80")),
+            Self.event("e3", "attendance.recorded", "2025-01-20T10:00:00Z", facts: Self.attendance("0.97")),
+            Self.event("e4", "attendance.recorded", "2025-01-27T10:00:00Z", facts: Self.attendance("0.70")),
         ]
         let report = F.run(defs, events, asOf: "2025-02-10").1
         #expect(report.alerts.map(\.message) == ["absent 0.8", "absent 0.7"])
@@ -169,15 +170,12 @@ import WaymarkModel
                     then:
                       - alert: { severity: low, message: "two notes" }
                 """)
-        func attendance(_ v: String) -> FEELContext {
-            FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
-        }
         let events = [
-            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: attendance("0.95")),
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
             Self.event("e2", "referral.decided", "2025-01-06T11:00:00Z"),
             Self.event("e3", "note.added", "2025-01-08T10:00:00Z"),
             Self.event("e4", "note.added", "2025-01-10T10:00:00Z"),
-            Self.event("e5", "attendance.recorded", "2025-01-14T10:00:00Z", facts: attendance("0.80")),
+            Self.event("e5", "attendance.recorded", "2025-01-14T10:00:00Z", facts: Self.attendance("0.80")),
         ]
         let (engine, report) = F.run(defs, events, asOf: "2025-01-31")
         #expect(
