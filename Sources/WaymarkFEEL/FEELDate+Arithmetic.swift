@@ -27,10 +27,12 @@ extension FEELDate {
     }
 
     /// ISO weekday: 1 is Monday, 7 is Sunday.
-    public var isoWeekday: Int {
-        let n = dayNumber
+    public var isoWeekday: Int { Self.isoWeekday(dayNumber: dayNumber) }
+
+    /// The ISO weekday of a day number, for callers that count in day numbers.
+    public static func isoWeekday(dayNumber n: Int) -> Int {
         // 1970-01-01 was a Thursday (4).
-        return ((n % 7 + 7) % 7 + 3) % 7 + 1
+        ((n % 7 + 7) % 7 + 3) % 7 + 1
     }
 
     /// Whether `year` is a leap year in the proleptic Gregorian calendar.

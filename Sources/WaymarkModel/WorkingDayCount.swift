@@ -1,3 +1,5 @@
+import WaymarkFEEL
+
 /// Counts working days in constant time per question, so that a daily rule comparing a task's due
 /// date with today costs the same whether the task is two days or two years overdue.
 ///
@@ -26,16 +28,18 @@ struct WorkingDayCount: Sendable {
             through.append(running)
         }
         workedThrough = through
-        workingHolidays = holidayDayNumbers.filter { mask & (1 << UInt8(Self.weekday($0) - 1)) != 0 }.sorted()
+        workingHolidays = holidayDayNumbers.filter { Self.isWorkedWeekday($0, mask) }.sorted()
     }
 
-    /// ISO weekday of a day number (day 0 is Thursday 1970-01-01).
-    static func weekday(_ n: Int) -> Int { ((n % 7 + 7) % 7 + 3) % 7 + 1 }
+    /// Whether day `n` falls on a weekday the mask says is worked.
+    static func isWorkedWeekday(_ n: Int, _ mask: UInt8) -> Bool {
+        mask & (1 << UInt8(FEELDate.isoWeekday(dayNumber: n) - 1)) != 0
+    }
 
     var worksAnyDay: Bool { weekdayMask != 0 }
 
     func isWorkingDay(_ n: Int) -> Bool {
-        weekdayMask & (1 << UInt8(Self.weekday(n) - 1)) != 0 && !isHoliday(n)
+        Self.isWorkedWeekday(n, weekdayMask) && !isHoliday(n)
     }
 
     /// Working days from the origin up to and including day `n`.
