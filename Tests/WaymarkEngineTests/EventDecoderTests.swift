@@ -94,6 +94,23 @@ import WaymarkFEEL
         }
     }
 
+    /// A field given twice is named at its line, once, and the batch is refused.
+    @Test func aFieldGivenTwiceIsReported() {
+        let text = """
+            {"id": "e-1", "case": "C1", "type": "referral.received", "at": "2025-01-06"}
+            {"id": "e-2", "case": "C1", "type": "a", "type": "b", "at": "2025-01-06"}
+            """
+        do {
+            _ = try decode(text)
+            Issue.record("expected an error")
+        } catch {
+            #expect(
+                error.problems.map { "\($0.line):\($0.field ?? "-"): \($0.message)" } == [
+                    "2:type: appears more than once"
+                ])
+        }
+    }
+
     @Test func decodesAJSONArrayWithIndexPositions() throws {
         let ok = try decode(
             #"[{"id": "a", "case": "C", "type": "t", "at": "2025-01-01"}, {"id": "b", "case": "C", "type": "u", "at": "2025-01-02"}]"#
