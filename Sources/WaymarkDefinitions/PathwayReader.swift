@@ -42,6 +42,12 @@ extension FileContext {
                     stageNodes.append((stageID, pair.key, pair.value))
                 }
                 if pairs.isEmpty { error("the pathway has no stages", at: stagesNode, code: "missing-field") }
+                // The engine keeps a stage's index in 16 bits in each history entry (see `HistoryItem`).
+                if pairs.count > Int(Int16.max) {
+                    error(
+                        "the pathway has \(pairs.count) stages, more than the \(Int16.max) a pathway may have",
+                        at: stagesNode, code: "too-many-stages")
+                }
             } else {
                 error(
                     "`stages` should map stage ids to stages, not \(stagesNode.kindDescription)", at: stagesNode,

@@ -20,12 +20,17 @@ extension CaseState {
             because: words(a.reason) + ". Alert defined at \(a.location.file):\(a.location.line).")
     }
 
-    func words(_ t: TriggerWords) -> String {
-        let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
-        if t.input {
-            return "\(t.type) (event \(t.id) at \(t.at.formatted(in: zone)))"
+    /// The event behind a reason: an input event with its id and moment, an emitted one with what it is about.
+    func words(_ item: HistoryItem) -> String {
+        switch item {
+        case .input(let i):
+            let e = events[Int(i)]
+            let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
+            return "\(e.type) (event \(e.id) at \(e.at.formatted(in: zone)))"
+        case .emitted(_, _, _, let type):
+            let id = emittedID(item)
+            return "\(type.name) (\(id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? id))"
         }
-        return "\(t.type) (\(t.id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? t.id))"
     }
 
     func words(_ reason: Reason) -> String {
@@ -47,7 +52,8 @@ extension CaseState {
                 + "\(cp.pathway.id) v\(cp.pathway.version) on \(date.isoString): \(words(cause))"
         case .then(let cause, let stageID):
             return words(cause) + " (then goto \(stageID))"
-        case .repeated(let ti, let every, let doneOn, let t):
+        case .repeated(let ti, let doneOn, let t):
+            let every = tasks[Int(ti)].template.repeat?.text ?? ""
             return "Next occurrence of a task that repeats every \(every): \(taskID(Int(ti))) was "
                 + "done on \(doneOn.isoString) by \(words(t)), so this one is due one "
                 + "interval after its due date \(tasks[Int(ti)].due.isoString)"
@@ -96,7 +102,7 @@ extension CaseState {
                     if types.contains(event.type) {
                         earlier.append("\(event.type) \(event.id) on \(e.zone.date(of: event.at).isoString)")
                     }
-                case .emitted(let type, let at, _, _):
+                case .emitted(let at, _, _, let type):
                     if types.contains(type.name) { earlier.append("\(type.name) on \(e.zone.date(of: at).isoString)") }
                 }
             }

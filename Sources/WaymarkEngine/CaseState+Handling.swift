@@ -80,7 +80,7 @@ extension CaseState {
             head += 1
             // Nothing in the definitions names this type: it only goes into the history.
             let reacts: Bool
-            if case .emitted(let type, _, _, _) = t.history {
+            if case .emitted(_, _, _, let type) = t.history {
                 reacts = env.reactsTo(type)
             } else {
                 reacts = env.reactsTo(t.type)
@@ -108,7 +108,7 @@ extension CaseState {
                     + "\(type.name) and raise it again")
             return
         }
-        let item = HistoryItem.emitted(type, at: now, subject: Int32(subject), stage: Int32(stage))
+        let item = HistoryItem.emitted(at: now, subject: Int32(subject), stage: Int16(stage), type)
         let isTask = [.taskRaised, .taskDone, .taskOverdue, .taskCancelled].contains(type)
         // The id is written only if something handles the event (see `drain`).
         let id = ""
@@ -121,7 +121,7 @@ extension CaseState {
     /// The id of an emitted event: `TYPE:TASK-ID`, `TYPE:ALERT-ID`, or `TYPE:CASE/PATHWAY/STAGE/N` for a
     /// stage's Nth entry.
     func emittedID(_ item: HistoryItem) -> String {
-        guard case .emitted(let type, _, let subject, let stage) = item else { return "" }
+        guard case .emitted(_, let subject, let stage, let type) = item else { return "" }
         switch type {
         case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return "\(type.name):\(taskID(Int(subject)))"
         case .alertRaised: return "\(type.name):\(alerts[Int(subject)].id)"
@@ -155,7 +155,7 @@ extension CaseState {
             }
             guard holds(cp.pathway.enrol.when, t, task: nil, cp.calendar) else { continue }
             let reason = Reason.enrolled(
-                TriggerWords(t), cp,
+                t.history, cp,
                 explainCondition(cp.pathway.enrol.when, t, task: nil, cp.calendar, location: cp.pathway.enrol.location))
             enrolments.append(
                 EnrolmentState(
@@ -191,7 +191,7 @@ extension CaseState {
             for k in exits.indices {
                 guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
                 let reason = Reason.moved(
-                    TriggerWords(t), from: cp.pathway.stages[si].id, to: exits[k].to,
+                    t.history, from: cp.pathway.stages[si].id, to: exits[k].to,
                     explainCondition(exits[k].when, t, task: nil, cp.calendar, location: exits[k].location))
                 move(ei, to: exits[k].to, reason: reason, env)
                 break
@@ -205,7 +205,7 @@ extension CaseState {
                 guard ruleApplies(cr, env) else { continue }
                 guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
                 let reason = Reason.rule(
-                    cr, TriggerWords(t),
+                    cr, t.history,
                     explainCondition(cr.rule.when, t, task: t.task, cr.calendar, location: cr.rule.location))
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
@@ -316,7 +316,7 @@ extension CaseState {
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
-        guard let interval = tasks[ti].template.repeat else { return }
+        guard tasks[ti].template.repeat != nil else { return }
         let task = tasks[ti]
         // The next occurrence waits for the transitions (step 4): the event that completes a review may
         // also move the case out of the stage, and then there is no next review to raise.
@@ -324,9 +324,7 @@ extension CaseState {
             (
                 task: Int32(ti),
                 entries: task.enrolment >= 0 ? enrolments[Int(task.enrolment)].entries : 0,
-                reason: .repeated(
-                    task: Int32(ti), every: interval.text, doneOn: task.calendar.zone.date(of: now),
-                    by: TriggerWords(t))
+                reason: .repeated(task: Int32(ti), doneOn: task.calendar.zone.date(of: now), by: t.history)
             ))
     }
 

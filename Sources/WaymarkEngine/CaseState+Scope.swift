@@ -105,7 +105,7 @@ extension CaseState {
         let data: FEELValue
         if let d = t.data {
             data = .context(d)
-        } else if parts.contains(.entryData), case .emitted(let type, _, let subject, let stage) = t.history {
+        } else if parts.contains(.entryData), case .emitted(_, let subject, let stage, let type) = t.history {
             data = emittedData(type, subject: Int(subject), stage: Int(stage), calendar)
         } else {
             data = .null
@@ -258,7 +258,7 @@ extension CaseState {
                 Trigger(
                     id: e.id, type: e.type, at: e.at, data: contents.data, facts: contents.facts, history: item,
                     task: nil, depth: 0, source: ""), calendar, parts: parts)
-        case .emitted(let type, let at, _, _):
+        case .emitted(let at, _, _, let type):
             let id = parts.contains(.entryIDs) ? emittedID(item) : ""
             return eventValue(
                 Trigger(

@@ -22,10 +22,15 @@ enum EmittedType: UInt8, Sendable, CaseIterable {
 /// An entry of a case's history, kept small: input events point into the case's event list and
 /// emitted ones at the task, stage or alert they are about, so their FEEL form is built only when
 /// an expression reads `case.history`.
+///
+/// A case's history holds about five entries for each input event (a million events made five
+/// million entries), so its size counts: the payload is ordered widest first and the stage is 16
+/// bits (the definitions loader refuses a pathway with more stages), which makes an entry 16
+/// bytes rather than 24.
 enum HistoryItem: Sendable {
     case input(Int32)
     /// `subject` is a task or alert index, or an enrolment index with `stage` for stage events.
-    case emitted(EmittedType, at: Moment, subject: Int32, stage: Int32)
+    case emitted(at: Moment, subject: Int32, stage: Int16, EmittedType)
 }
 
 /// What a case is handling: an input event or an emitted one.
@@ -267,9 +272,45 @@ struct CaseState: Sendable {
                 scopeCacheParts = ScopeNeeds()
                 tasksValueCache = nil
                 historyValueCache = nil
+                if !enrolments.contains(where: { $0.closed == nil }) { compact() }
                 return fired
             }
         }
+    }
+
+    /// Gives back the spare room of the case's lists once it has no open enrolment.
+    ///
+    /// Lists grow by doubling, so about a third of their room is spare; in a run of a million
+    /// events that was over 100 MB. A case with no open enrolment rarely grows again, but it is kept
+    /// for its task list and for the history that a later re-referral is checked against. Cut to
+    /// size once, its lists are left alone until they grow again.
+    mutating func compact() {
+        // Moving the same contents is not a change the daily rules should look again for.
+        let changed = changedParts
+        defer { changedParts = changed }
+        events.shrinkToFit()
+        history.shrinkToFit()
+        tasks.shrinkToFit()
+        alerts.shrinkToFit()
+        timers.shrinkToFit()
+        enrolments.shrinkToFit()
+        dailyTrue.shrinkToFit()
+    }
+}
+
+extension Array {
+    /// Reallocates to hold just `count` elements, when the spare room is worth a copy (the allocator
+    /// rounds sizes up, so a list is seldom exactly full).
+    mutating func shrinkToFit() {
+        guard capacity > count + 2 + count / 16 else { return }
+        if isEmpty {
+            self = []
+            return
+        }
+        var fitted: [Element] = []
+        fitted.reserveCapacity(count)
+        fitted.append(contentsOf: self)
+        self = fitted
     }
 }
 

@@ -55,6 +55,8 @@ public struct Engine: Sendable {
     public mutating func ingest(_ events: [Event]) -> IngestResult {
         var result = IngestResult()
         var replay: Set<Int32> = []
+        // Sized once for the batch rather than rehashed as it doubles.
+        seen.reserveCapacity(seen.count + events.count)
         for event in events {
             guard seen.insert(event.id).inserted else {
                 result.duplicates += 1
@@ -217,7 +219,7 @@ public struct Engine: Sendable {
                 let e = c.events[Int(i)]
                 return HistoryRecord(
                     id: e.id, type: e.type, at: e.at, input: true, data: e.contents.data, because: nil)
-            case .emitted(let type, let at, let subject, let stage):
+            case .emitted(let at, let subject, let stage, let type):
                 var data: FEELContext?
                 if case .context(let d) = c.emittedData(
                     type, subject: Int(subject), stage: Int(stage), definitions.newest.defaultCalendar)

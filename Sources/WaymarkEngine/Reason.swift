@@ -7,14 +7,16 @@ import WaymarkModel
 /// 400 bytes for each of them when it was raised was a quarter of the event path's time. What the words
 /// need from the moment the task was raised (values of facts, how long the history was, which
 /// tasks made a condition true) is captured here; the rest (titles, ids, dates of earlier events)
-/// does not change and is read from the case when the words are written.
+/// does not change and is read from the case when the words are written. The event behind a
+/// reason is its history entry (16 bytes), from which its type, id and moment are read back: half
+/// a million repeated reviews each kept a copy of them before.
 indirect enum Reason: Sendable {
     /// `EVENT enrolled the case on PATHWAY`, because its condition held.
-    case enrolled(TriggerWords, CompiledPathway, Explanation)
+    case enrolled(HistoryItem, CompiledPathway, Explanation)
     /// `EVENT moved the case from STAGE to STAGE`, because the transition's condition held.
-    case moved(TriggerWords, from: String, to: String, Explanation)
+    case moved(HistoryItem, from: String, to: String, Explanation)
     /// `Rule R fired on EVENT`, because its condition held.
-    case rule(CompiledRule, TriggerWords, Explanation)
+    case rule(CompiledRule, HistoryItem, Explanation)
     /// `Daily rule R became true on DAY`, because its condition held.
     case daily(CompiledRule, day: FEELDate, Explanation)
     /// Raised on entering a stage, for the reason the case entered it.
@@ -22,24 +24,9 @@ indirect enum Reason: Sendable {
     /// A `goto` that followed from another reason.
     case then(Reason, goto: String)
     /// The next occurrence of a repeating task, done on `doneOn` by `by`.
-    case repeated(task: Int32, every: String, doneOn: FEELDate, by: TriggerWords)
+    case repeated(task: Int32, doneOn: FEELDate, by: HistoryItem)
     /// Already in words (rare paths, such as a stage deadline passing).
     case words(String)
-}
-
-/// The parts of an event that `because` names.
-struct TriggerWords: Sendable {
-    var id: String
-    var type: String
-    var at: Moment
-    var input: Bool
-
-    init(_ t: Trigger) {
-        id = t.id
-        type = t.type
-        at = t.at
-        if case .input = t.history { input = true } else { input = false }
-    }
 }
 
 /// What a condition read when it held: the values of the facts and event fields its text names,

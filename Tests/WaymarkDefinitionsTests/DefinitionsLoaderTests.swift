@@ -35,6 +35,20 @@ import WaymarkModel
         #expect(loaded.hasErrors)
     }
 
+    /// The engine keeps a stage index in 16 bits; the limit is a diagnostic, not a crash at run time.
+    @Test func aPathwayWithMoreStagesThanTheEngineCanNumberIsRefused() {
+        func pathway(stages: Int) -> String {
+            var text = Fixtures.pathway.components(separatedBy: "stages:\n")[0] + "stages:\n"
+            text += "  s0:\n    final: true\n"
+            for n in 1..<stages { text += "  s\(n): { final: true }\n" }
+            return text.replacingOccurrences(of: "start: referral", with: "start: s0")
+        }
+        let tooMany = Fixtures.load(replacing: "workflows/demo.yaml", with: pathway(stages: 32_768))
+        #expect(tooMany.summaries.contains("workflows/demo.yaml:9:3: error: too-many-stages"))
+        let most = Fixtures.load(replacing: "workflows/demo.yaml", with: pathway(stages: 32_767))
+        #expect(!most.diagnostics.contains { $0.code == "too-many-stages" })
+    }
+
     @Test func badDurationIsReported() {
         let text = Fixtures.pathway.replacingOccurrences(of: "due: 1 working day", with: "due: one working day")
         let loaded = Fixtures.load(replacing: "workflows/demo.yaml", with: text)
