@@ -156,7 +156,7 @@ extension CaseState {
             guard holds(cp.pathway.enrol.when, t, task: nil, cp.calendar) else { continue }
             let reason = Reason.enrolled(
                 t.history, cp,
-                explainCondition(cp.pathway.enrol.when, t, task: nil, cp.calendar, location: cp.pathway.enrol.location))
+                explainCondition(cp.pathway.enrol.when, t, task: nil, cp.calendar, bare: cp.bareEnrolExplanation))
             enrolments.append(
                 EnrolmentState(
                     version: Int32(env.versions.count - 1), pathway: Int32(pi), stage: -1, since: now, opened: now,
@@ -192,7 +192,7 @@ extension CaseState {
                 guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
                 let reason = Reason.moved(
                     t.history, from: cp.pathway.stages[si].id, to: exits[k].to,
-                    explainCondition(exits[k].when, t, task: nil, cp.calendar, location: exits[k].location))
+                    explainCondition(exits[k].when, t, task: nil, cp.calendar, bare: cp.bareExitExplanations[si][k]))
                 move(ei, to: exits[k].to, reason: reason, env)
                 break
             }
@@ -206,7 +206,7 @@ extension CaseState {
                 guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
                 let reason = Reason.rule(
                     cr, t.history,
-                    explainCondition(cr.rule.when, t, task: t.task, cr.calendar, location: cr.rule.location))
+                    explainCondition(cr.rule.when, t, task: t.task, cr.calendar, bare: cr.bareExplanation))
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
         }
@@ -477,7 +477,7 @@ extension CaseState {
                 dailyTrue.append(Int32(ri))
                 let reason = Reason.daily(
                     cr, day: day,
-                    explainCondition(cr.rule.when, nil, task: nil, cr.calendar, location: cr.rule.location))
+                    explainCondition(cr.rule.when, nil, task: nil, cr.calendar, bare: cr.bareExplanation))
                 runActions(
                     cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: day.isoString, reason: reason, env)
             } else if !isTrue && wasTrue {

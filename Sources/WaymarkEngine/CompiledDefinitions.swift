@@ -80,6 +80,10 @@ final class CompiledPathway: Sendable {
     /// Per stage, the event types its `exits` name: most events name none, and then no transition
     /// is looked at.
     let exitTypes: [Set<String>]
+    /// The explanation of an enrolment or of each of `exits`, when it has no condition: only where
+    /// it is defined, so one is shared by every case rather than made for each move.
+    let bareEnrolExplanation: Explanation
+    let bareExitExplanations: [[Explanation]]
 
     init(pathway p: Pathway, calendar: CalendarInfo) {
         self.pathway = p
@@ -105,6 +109,8 @@ final class CompiledPathway: Sendable {
         hookTasks = hooks
         exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
         exitTypes = exits.map { Set($0.flatMap(\.on)) }
+        bareEnrolExplanation = Explanation(unconditional: p.enrol.location, zone: calendar.zone)
+        bareExitExplanations = exits.map { $0.map { Explanation(unconditional: $0.location, zone: calendar.zone) } }
     }
 
     func stage(_ index: Int) -> Stage { pathway.stages[index] }
@@ -123,6 +129,8 @@ final class CompiledRule: Sendable {
     let staysTrue: Bool
     /// A spec per action (nil for actions that are not tasks).
     let taskSpecs: [TaskSpec?]
+    /// The explanation of a firing when the rule has no condition (see ``CompiledPathway``).
+    let bareExplanation: Explanation
 
     init(rule: Rule, calendar: CalendarInfo, readsClock: Bool) {
         self.rule = rule
@@ -136,6 +144,7 @@ final class CompiledRule: Sendable {
             }
             return nil
         }
+        bareExplanation = Explanation(unconditional: rule.location, zone: calendar.zone)
     }
 }
 

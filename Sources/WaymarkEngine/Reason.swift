@@ -57,4 +57,11 @@ final class Explanation: Sendable {
         self.zone = zone
         self.witnesses = witnesses
     }
+
+    /// The explanation of a definition without a condition: where it is defined, and nothing read.
+    convenience init(unconditional location: SourceLocation, zone: ZoneOffsets) {
+        self.init(
+            source: nil, location: location, plan: nil, facts: [], data: nil, historyCount: 0, zone: zone,
+            witnesses: nil)
+    }
 }
