@@ -172,32 +172,48 @@ public struct Engine: Sendable {
 
     /// The task list, alerts and enrolments as of the clock (spec section 7).
     /// The records are gathered on `workers` threads, a chunk of cases each, and sorted after.
-    public func report(openOnly: Bool) -> RunReport {
+    ///
+    /// - Parameter deferringReasons: leave each task's and alert's `because` empty and put it into
+    ///   words only as ``RunReport/writeJSON(workers:to:)`` writes the record, so that the reasons of a
+    ///   large cohort are never all in memory at once (what `waymark run --format json` does).
+    public func report(openOnly: Bool, deferringReasons: Bool = false) -> RunReport {
         let parts = ParallelChunks.map(count: cases.count, workers: workers) { range in
             var tasks: [TaskRecord] = []
             var alerts: [AlertRecord] = []
             var enrolments: [EnrolmentRecord] = []
-            for c in cases[range] {
+            var taskRefs: [DeferredReasons.Ref] = []
+            var alertRefs: [DeferredReasons.Ref] = []
+            for ci in range {
+                let c = cases[ci]
                 for ti in c.tasks.indices
                 where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
-                    tasks.append(record(ti, c))
+                    tasks.append(record(ti, c, deferringReason: deferringReasons))
+                    if deferringReasons { taskRefs.append(.init(caseIndex: Int32(ci), index: Int32(ti))) }
                 }
-                alerts.append(contentsOf: c.alerts.indices.map(c.alertRecord))
+                for ai in c.alerts.indices {
+                    alerts.append(c.alertRecord(ai, deferringReason: deferringReasons))
+                    if deferringReasons { alertRefs.append(.init(caseIndex: Int32(ci), index: Int32(ai))) }
+                }
                 enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
             }
-            return (tasks, alerts, enrolments)
+            return (tasks, alerts, enrolments, taskRefs, alertRefs)
+        }
+        let (tasks, alerts, enrolments) = (parts.flatMap(\.0), parts.flatMap(\.1), parts.flatMap(\.2))
+        guard deferringReasons else {
+            return RunReport(
+                asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone, workers: workers)
         }
         return RunReport(
-            asOf: asOf, tasks: parts.flatMap(\.0), alerts: parts.flatMap(\.1), cases: parts.flatMap(\.2),
-            zone: timeZone, workers: workers)
+            asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone, workers: workers,
+            deferred: DeferredReasons(tasks: parts.flatMap(\.3), alerts: parts.flatMap(\.4), engine: self))
     }
 
-    func record(_ ti: Int, _ c: CaseState) -> TaskRecord {
+    func record(_ ti: Int, _ c: CaseState, deferringReason: Bool = false) -> TaskRecord {
         let t = c.tasks[ti]
         return TaskRecord(
             id: c.taskID(ti), caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key,
-            title: t.template.title,
-            role: t.template.role, raised: t.raised, due: t.due, status: t.status, done: t.done, because: c.because(ti))
+            title: t.template.title, role: t.template.role, raised: t.raised, due: t.due, status: t.status,
+            done: t.done, because: deferringReason ? "" : c.because(ti))
     }
 
     func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
@@ -240,7 +256,7 @@ public struct Engine: Sendable {
         return CaseDetail(
             caseID: caseID, facts: c.facts, opened: c.opened, enrolments: c.enrolments.map { record($0, c) },
             tasks: c.tasks.indices.map { record($0, c) }.sorted(by: RunReport.taskOrder),
-            alerts: c.alerts.indices.map(c.alertRecord).sorted(by: RunReport.alertOrder), history: history,
+            alerts: c.alerts.indices.map { c.alertRecord($0) }.sorted(by: RunReport.alertOrder), history: history,
             problems: c.problems)
     }
 

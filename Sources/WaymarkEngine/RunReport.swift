@@ -11,6 +11,12 @@ public struct RunReport: Sendable {
     public var cases: [EnrolmentRecord]
     /// The zone moments print in (the default calendar's).
     public var zone: ZoneOffsets
+    /// Where the `because` of each task and alert comes from when it is put into words only as it is
+    /// written (see ``Engine/report(openOnly:deferringReasons:)``); nil when every record has its own.
+    var deferred: DeferredReasons?
+
+    /// Whether the records' `because` is left empty, to be written by ``writeJSON(workers:to:)``.
+    public var reasonsDeferred: Bool { deferred != nil }
 
     /// - Parameter workers: threads that may sort long lists, in runs merged after; the order is the
     ///   same whatever their number (runs are contiguous and merged stably).
@@ -25,6 +31,25 @@ public struct RunReport: Sendable {
         self.zone = zone
     }
 
+    /// A report whose records' `because` is written from `deferred` (its lists parallel to `tasks`
+    /// and `alerts`, sorted with them).
+    init(
+        asOf: FEELDate, tasks: [TaskRecord], alerts: [AlertRecord], cases: [EnrolmentRecord], zone: ZoneOffsets,
+        workers: Int, deferred: DeferredReasons
+    ) {
+        self.asOf = asOf
+        let taskOrder = RunReport.order(tasks, workers: workers) { r, i, j in RunReport.taskOrder(r[i], r[j]) }
+        let alertOrder = RunReport.order(alerts, workers: workers) { r, i, j in RunReport.alertOrder(r[i], r[j]) }
+        self.tasks = taskOrder.map { tasks[$0] }
+        self.alerts = alertOrder.map { alerts[$0] }
+        self.cases = RunReport.sorted(cases, workers: workers) { r, i, j in RunReport.enrolmentOrder(r[i], r[j]) }
+        self.zone = zone
+        var sortedReasons = deferred
+        sortedReasons.tasks = taskOrder.map { deferred.tasks[$0] }
+        sortedReasons.alerts = alertOrder.map { deferred.alerts[$0] }
+        self.deferred = sortedReasons
+    }
+
     /// Sorts positions and moves each record once: records are a dozen strings each, and sorting
     /// them in place moves (and reference-counts) every one of them at each swap. Chunks of
     /// positions are sorted on `workers` threads and merged.
@@ -32,6 +57,14 @@ public struct RunReport: Sendable {
         _ records: [Record], workers: Int = 1,
         by less: @Sendable (UnsafeBufferPointer<Record>, Int, Int) -> Bool
     ) -> [Record] {
+        order(records, workers: workers, by: less).map { records[$0] }
+    }
+
+    /// The positions of `records` in sorted order (see ``sorted(_:workers:by:)``).
+    static func order<Record: Sendable>(
+        _ records: [Record], workers: Int = 1,
+        by less: @Sendable (UnsafeBufferPointer<Record>, Int, Int) -> Bool
+    ) -> [Int] {
         // `less` compares two positions of a buffer it reads in place: handed the records themselves,
         // every comparison copied both, a reference count for each of their strings.
         let order = records.withUnsafeBufferPointer { buffer in
@@ -50,7 +83,7 @@ public struct RunReport: Sendable {
             }
             return runs.first ?? []
         }
-        return order.map { records[$0] }
+        return order
     }
 
     /// Two sorted runs of positions as one, the left run first among equals.
@@ -115,11 +148,27 @@ public struct RunReport: Sendable {
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
         sink(w.bytes)
-        Self.writeRecords(tasks, workers: workers, to: sink) { w, t in writeTask(&w, t) }
+        Self.writeRecords(tasks, workers: workers, to: sink) { w, t, i in
+            if let deferred {
+                var t = t
+                t.because = deferred.words(deferred.tasks[i])
+                writeTask(&w, t)
+            } else {
+                writeTask(&w, t)
+            }
+        }
         sink(Array((tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
-        Self.writeRecords(alerts, workers: workers, to: sink) { w, a in writeAlert(&w, a) }
+        Self.writeRecords(alerts, workers: workers, to: sink) { w, a, i in
+            if let deferred {
+                var a = a
+                a.because = deferred.words(alert: deferred.alerts[i])
+                writeAlert(&w, a)
+            } else {
+                writeAlert(&w, a)
+            }
+        }
         sink(Array((alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
-        Self.writeRecords(cases, workers: workers, to: sink) { w, c in writeEnrolment(&w, c) }
+        Self.writeRecords(cases, workers: workers, to: sink) { w, c, _ in writeEnrolment(&w, c) }
         sink(Array((cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
     }
 
@@ -130,7 +179,7 @@ public struct RunReport: Sendable {
     /// One record a line, each after a comma but the first, a batch at a time.
     static func writeRecords<Record: Sendable>(
         _ records: [Record], workers: Int, to sink: ([UInt8]) -> Void,
-        _ write: @Sendable (inout JSONWriter, Record) -> Void
+        _ write: @Sendable (inout JSONWriter, Record, Int) -> Void
     ) {
         var start = 0
         while start < records.count {
@@ -139,7 +188,7 @@ public struct RunReport: Sendable {
                 var part = JSONWriter()
                 for i in range.lowerBound + batch.lowerBound..<range.upperBound + batch.lowerBound {
                     part.raw(i == 0 ? "\n    " : ",\n    ")
-                    write(&part, records[i])
+                    write(&part, records[i], i)
                 }
                 return part.bytes
             }

@@ -86,7 +86,8 @@ struct RunCommand: ParsableCommand {
         batches = []
         let through = asOfDate ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
         if let through { engine.advance(to: engine.endOfDay(through)) }
-        var report = engine.report(openOnly: open)
+        // For JSON, each `because` is put into words as its record is written (see `report`).
+        var report = engine.report(openOnly: open, deferringReasons: format == .json)
         if let through { report.asOf = through }
         for problem in engine.problems {
             FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
