@@ -244,7 +244,7 @@ extension CaseState {
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
-        where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int32(old)
+        where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int16(old)
             && (tasks[ti].status == .open || tasks[ti].status == .overdue) && !tasks[ti].template.carry
         {
             cancel(ti)
@@ -302,7 +302,7 @@ extension CaseState {
             ?? calendar.date(after: now, template.due)
         tasks.append(
             TaskState(
-                spec: spec, enrolment: Int32(enrolment ?? -1), stageIndex: Int32(stageIndex ?? -1),
+                spec: spec, enrolment: Int32(enrolment ?? -1), stageIndex: Int16(stageIndex ?? -1),
                 occurrence: Int32(occurrence), dueDay: Int32(due.dayNumber), status: .open, raised: now, done: nil,
                 reason: because))
         let ti = tasks.count - 1
@@ -338,7 +338,7 @@ extension CaseState {
             if task.enrolment >= 0 {
                 let e = enrolments[Int(task.enrolment)]
                 guard e.closed == nil else { continue }
-                if task.stageIndex >= 0, e.stage != task.stageIndex || e.entries != entries { continue }
+                if task.stageIndex >= 0, e.stage != Int32(task.stageIndex) || e.entries != entries { continue }
             }
             raise(
                 task.spec, enrolment: task.enrolment >= 0 ? Int(task.enrolment) : nil,

@@ -63,21 +63,46 @@ struct EnrolmentState: Sendable {
 }
 
 /// One raised task: a reference to what it shares with its template, and its own few facts.
+///
+/// A case keeps every task it ever raised (a million events raised 1.3 million), so the fields are
+/// ordered widest first, the stage index is 16 bits (as in ``HistoryItem``) and "not done" is a
+/// moment no event can have: 48 bytes a task rather than 64.
 struct TaskState: Sendable {
     var spec: TaskSpec
-    /// The enrolment it belongs to, or -1 (a rule's task without a pathway).
-    var enrolment: Int32
-    /// The stage index it belongs to within its pathway, or -1.
-    var stageIndex: Int32
-    /// Its number among the case's tasks with the same id prefix (1, 2, ...).
-    var occurrence: Int32
-    var dueDay: Int32
-    var status: TaskStatus
     var raised: Moment
-    var done: Moment?
+    /// When it was done; `Moment.distantPast` while it is not (see `done`).
+    private var doneAt: Moment
     /// Why it was raised; shared by every task raised for the same reason, the spec's suffix is
     /// added when it is printed.
     var reason: Reason
+    /// The enrolment it belongs to, or -1 (a rule's task without a pathway).
+    var enrolment: Int32
+    /// Its number among the case's tasks with the same id prefix (1, 2, ...).
+    var occurrence: Int32
+    var dueDay: Int32
+    /// The stage index it belongs to within its pathway, or -1.
+    var stageIndex: Int16
+    var status: TaskStatus
+
+    init(
+        spec: TaskSpec, enrolment: Int32, stageIndex: Int16, occurrence: Int32, dueDay: Int32, status: TaskStatus,
+        raised: Moment, done: Moment?, reason: Reason
+    ) {
+        self.spec = spec
+        self.raised = raised
+        self.doneAt = done ?? .distantPast
+        self.reason = reason
+        self.enrolment = enrolment
+        self.occurrence = occurrence
+        self.dueDay = dueDay
+        self.stageIndex = stageIndex
+        self.status = status
+    }
+
+    var done: Moment? {
+        get { doneAt == .distantPast ? nil : doneAt }
+        set { doneAt = newValue ?? .distantPast }
+    }
 
     var template: TaskTemplate { spec.template }
     var calendar: CalendarInfo { spec.calendar }

@@ -9,8 +9,9 @@ import WaymarkModel
 @Suite struct CaseMemoryTests {
     typealias F = Fixtures
 
-    @Test func aHistoryEntryIsSixteenBytes() {
+    @Test func aHistoryEntryIsSixteenBytesAndATaskFortyEight() {
         #expect(MemoryLayout<HistoryItem>.stride == 16)
+        #expect(MemoryLayout<TaskState>.stride == 48)
     }
 
     @Test func shrinkingKeepsTheElementsAndGivesBackTheRoom() {
