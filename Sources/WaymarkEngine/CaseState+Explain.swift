@@ -67,19 +67,18 @@ extension CaseState {
         }
     }
 
-    /// What a condition read when it held, captured for `words(_:)` to write later; `bare` (where
-    /// the definition is, shared by every case) when there is no condition.
+    /// What a condition read when it held, captured for `words(_:)` to write later; `bare` (the
+    /// definition's explanation with nothing read, shared by every case) when there is no condition.
     mutating func explainCondition(
         _ expr: Expression?, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, bare: Explanation
     ) -> Explanation {
         guard let expr else { return bare }
-        let plan = scopeDefinitions?.newest.explainPlans[expr.source] ?? ExplainPlan(expr.source)
+        let plan = bare.plan ?? ExplainPlan(expr.source)
         let factValues = plan.factPaths.map { CaseState.lookup(facts, $0) }
         let dataValues = t?.data.map { data in plan.dataPaths.map { CaseState.lookup(data, $0) } }
         let witnesses = plan.readsTasks ? taskWitnesses(expr, t, task: task, calendar) : nil
         return Explanation(
-            source: expr.source, location: bare.location, plan: plan, facts: factValues, data: dataValues,
-            historyCount: history.count, zone: calendar.zone, witnesses: witnesses)
+            site: bare.site, facts: factValues, data: dataValues, historyCount: history.count, witnesses: witnesses)
     }
 
     /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`.

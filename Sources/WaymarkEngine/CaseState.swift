@@ -324,10 +324,11 @@ struct CaseState: Sendable {
 }
 
 extension Array {
-    /// Reallocates to hold just `count` elements, when the spare room is worth a copy (the allocator
-    /// rounds sizes up, so a list is seldom exactly full).
+    /// Reallocates to hold just `count` elements, when the spare room is worth a copy: more than a
+    /// few bytes (the allocator rounds sizes up to 16) and more than a sixteenth of the list.
     mutating func shrinkToFit() {
-        guard capacity > count + 2 + count / 16 else { return }
+        let spare = capacity - count
+        guard spare * MemoryLayout<Element>.stride > 32, spare > count / 16 else { return }
         if isEmpty {
             self = []
             return

@@ -80,8 +80,9 @@ final class CompiledPathway: Sendable {
     /// Per stage, the event types its `exits` name: most events name none, and then no transition
     /// is looked at.
     let exitTypes: [Set<String>]
-    /// The explanation of an enrolment or of each of `exits`, when it has no condition: only where
-    /// it is defined, so one is shared by every case rather than made for each move.
+    /// The explanation of an enrolment or of each of `exits` with nothing read: the one used when it
+    /// has no condition (shared by every case rather than made for each move), and the site of the
+    /// ones made when it has.
     let bareEnrolExplanation: Explanation
     let bareExitExplanations: [[Explanation]]
 
@@ -109,8 +110,11 @@ final class CompiledPathway: Sendable {
         hookTasks = hooks
         exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
         exitTypes = exits.map { Set($0.flatMap(\.on)) }
-        bareEnrolExplanation = Explanation(unconditional: p.enrol.location, zone: calendar.zone)
-        bareExitExplanations = exits.map { $0.map { Explanation(unconditional: $0.location, zone: calendar.zone) } }
+        bareEnrolExplanation = Explanation(
+            site: ConditionSite(p.enrol.when, location: p.enrol.location, zone: calendar.zone))
+        bareExitExplanations = exits.map {
+            $0.map { Explanation(site: ConditionSite($0.when, location: $0.location, zone: calendar.zone)) }
+        }
     }
 
     func stage(_ index: Int) -> Stage { pathway.stages[index] }
@@ -129,7 +133,7 @@ final class CompiledRule: Sendable {
     let staysTrue: Bool
     /// A spec per action (nil for actions that are not tasks).
     let taskSpecs: [TaskSpec?]
-    /// The explanation of a firing when the rule has no condition (see ``CompiledPathway``).
+    /// The explanation of a firing with nothing read (see ``CompiledPathway``).
     let bareExplanation: Explanation
 
     init(rule: Rule, calendar: CalendarInfo, readsClock: Bool) {
@@ -144,7 +148,7 @@ final class CompiledRule: Sendable {
             }
             return nil
         }
-        bareExplanation = Explanation(unconditional: rule.location, zone: calendar.zone)
+        bareExplanation = Explanation(site: ConditionSite(rule.when, location: rule.location, zone: calendar.zone))
     }
 }
 
@@ -172,8 +176,6 @@ final class CompiledDefinitions: Sendable {
     let needsByExpression: [ObjectIdentifier: ScopeNeeds]
     /// For expressions that can only be made true by some of the case's tasks, which those are.
     let taskFilters: [ObjectIdentifier: TaskFilter]
-    /// What `because` quotes of each condition (by source text), read once rather than per firing.
-    let explainPlans: [String: ExplainPlan]
     /// Every event type something reacts to: emitted events of other types skip handling.
     let reactingTypes: Set<String>
     /// The same for the types the engine emits, by `EmittedType` raw value.
@@ -260,9 +262,7 @@ final class CompiledDefinitions: Sendable {
             for a in r.rule.then { sources.append(contentsOf: Self.sources(a)) }
         }
         var needs: [String: ScopeNeeds] = [:]
-        var plans: [String: ExplainPlan] = [:]
         for source in sources where !source.isEmpty {
-            plans[source] = ExplainPlan(source)
             var n = ScopeNeeds(source: source, tableNames: tableNames)
             for table in tableReads where source.contains(table.name) { n.formUnion(table.needs) }
             needs[source] = n
@@ -291,7 +291,6 @@ final class CompiledDefinitions: Sendable {
         needsByExpression = byExpression
         taskFilters = filters
         ruleReads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
-        explainPlans = plans
         var reacting = Set(byType.keys)
         for p in sortedPathways {
             reacting.formUnion(p.enrol.on)

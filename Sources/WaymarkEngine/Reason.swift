@@ -29,39 +29,57 @@ indirect enum Reason: Sendable {
     case words(String)
 }
 
-/// What a condition read when it held: the values of the facts and event fields its text names,
-/// how much history there was, and the tasks that made it true on their own.
-final class Explanation: Sendable {
+/// Where a condition is defined and what its explanation quotes: one per definition (an
+/// enrolment, a transition, a rule), shared by every explanation of it.
+final class ConditionSite: Sendable {
+    /// The condition's text; nil for a definition without one.
     let source: String?
     let location: SourceLocation
     let plan: ExplainPlan?
+    /// The zone in which the dates of earlier events are written (the definition's calendar).
+    let zone: ZoneOffsets
+
+    init(_ condition: Expression?, location: SourceLocation, zone: ZoneOffsets) {
+        source = condition?.source
+        self.location = location
+        plan = condition.map { ExplainPlan($0.source) }
+        self.zone = zone
+    }
+}
+
+/// What a condition read when it held: the values of the facts and event fields its text names,
+/// how much history there was, and the tasks that made it true on their own.
+///
+/// There is one for each firing whose condition held (465,000 in a run of a million events), so it
+/// keeps only what the firing read; the rest is its ``ConditionSite``.
+final class Explanation: Sendable {
+    let site: ConditionSite
     let facts: [FEELValue?]
     /// nil when the event had no data (then nothing about it is said).
     let data: [FEELValue?]?
     let historyCount: Int
-    /// The zone in which the dates of earlier events are written (the condition's calendar).
-    let zone: ZoneOffsets
     /// nil unless the condition reads `case.tasks`.
     let witnesses: [(task: Int32, status: TaskStatus)]?
 
     init(
-        source: String?, location: SourceLocation, plan: ExplainPlan?, facts: [FEELValue?], data: [FEELValue?]?,
-        historyCount: Int, zone: ZoneOffsets, witnesses: [(task: Int32, status: TaskStatus)]?
+        site: ConditionSite, facts: [FEELValue?], data: [FEELValue?]?, historyCount: Int,
+        witnesses: [(task: Int32, status: TaskStatus)]?
     ) {
-        self.source = source
-        self.location = location
-        self.plan = plan
+        self.site = site
         self.facts = facts
         self.data = data
         self.historyCount = historyCount
-        self.zone = zone
         self.witnesses = witnesses
     }
 
-    /// The explanation of a definition without a condition: where it is defined, and nothing read.
-    convenience init(unconditional location: SourceLocation, zone: ZoneOffsets) {
-        self.init(
-            source: nil, location: location, plan: nil, facts: [], data: nil, historyCount: 0, zone: zone,
-            witnesses: nil)
+    /// The explanation of a definition read without its condition, or that has none: where it is
+    /// defined, and nothing read.
+    convenience init(site: ConditionSite) {
+        self.init(site: site, facts: [], data: nil, historyCount: 0, witnesses: nil)
     }
+
+    var source: String? { site.source }
+    var location: SourceLocation { site.location }
+    var plan: ExplainPlan? { site.plan }
+    var zone: ZoneOffsets { site.zone }
 }

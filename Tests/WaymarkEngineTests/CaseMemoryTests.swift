@@ -27,6 +27,16 @@ import WaymarkModel
         #expect(empty.capacity == 0)
     }
 
+    @Test func packedFactsAndDataKeepNoSpareRoom() throws {
+        let facts = FEELContext([("child", .context(FEELContext([("birth_date", .string("2012-04-01"))])))])
+        let data = FEELContext([("source", .string("school"))])
+        let bytes = try #require(PackedValues.pack(facts, data))
+        #expect(bytes.capacity < bytes.count + 16)
+        let (f, d) = PackedValues.unpack(bytes)
+        #expect(f.map { feelText(.context($0)) } == feelText(.context(facts)))
+        #expect(d.map { feelText(.context($0)) } == feelText(.context(data)))
+    }
+
     /// A referral followed by 40 visits and a decision: enough history for doubling to leave room.
     static func events(_ caseID: String, decision: String, from n: Int = 0) -> [Event] {
         var events = [F.event("\(caseID)-r", caseID, "referral.received", "2025-03-03T09:00")]
