@@ -18,14 +18,14 @@ extension CaseState {
         now = e.at
         lastHandled = e.at
         if opened == nil { opened = e.at }
-        let (facts, data) = e.contents
+        let (facts, data) = contents(e)
         let trigger = Trigger(
             id: e.id, type: e.type, at: e.at, data: data, facts: facts, history: .input(Int32(index)), task: nil,
             depth: 0, source: "input event \(e.id)")
         handle(trigger, env)
         drain(env)
         scheduleDaily(env)
-        events[index].pack()
+        pack(index)
     }
 
     mutating func fire(_ timer: CaseTimer, _ env: EngineDefinitions) {

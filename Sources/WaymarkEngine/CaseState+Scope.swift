@@ -253,7 +253,7 @@ extension CaseState {
             let e = events[Int(i)]
             // Facts and data only for an expression that names them: unpacking them is the costly part.
             let contents: (facts: FEELContext?, data: FEELContext?) =
-                parts.contains(.entryData) || parts.contains(.facts) ? e.contents : (nil, nil)
+                parts.contains(.entryData) || parts.contains(.facts) ? contents(e) : (nil, nil)
             return eventValue(
                 Trigger(
                     id: e.id, type: e.type, at: e.at, data: contents.data, facts: contents.facts, history: item,

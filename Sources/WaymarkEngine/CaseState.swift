@@ -166,6 +166,11 @@ struct CaseState: Sendable {
     let id: String
     /// Input events sorted by `at`, ties in arrival order; facts and data packed once applied.
     var events: [StoredEvent] = []
+    /// The facts and data of applied events, packed one after another (see ``StoredEvent``).
+    var packedContents: [UInt8] = []
+    /// The facts and data of events not yet packed, by slot; emptied once none is left.
+    var looseContents: [(facts: FEELContext?, data: FEELContext?)] = []
+    var looseCount = 0
     /// How many of `events` have been applied.
     var applied = 0
     /// The last moment at which an event or timer of this case was handled.
@@ -235,9 +240,9 @@ struct CaseState: Sendable {
 
     /// Forgets everything derived, keeping the events, so the case can be replayed.
     mutating func reset() {
-        let keep = events
+        let keep = (events, packedContents, looseContents, looseCount)
         self = CaseState(id: id)
-        events = keep
+        (events, packedContents, looseContents, looseCount) = keep
     }
 
     /// The moment of this case's next event or timer, if any.
@@ -261,7 +266,7 @@ struct CaseState: Sendable {
             let mid = (lo + hi) / 2
             if events[mid].at <= event.at { lo = mid + 1 } else { hi = mid }
         }
-        events.insert(StoredEvent(event), at: lo)
+        events.insert(store(event), at: lo)
         if lo < applied || event.at < lastHandled { return true }
         return false
     }
@@ -314,6 +319,7 @@ struct CaseState: Sendable {
         let changed = changedParts
         defer { changedParts = changed }
         events.shrinkToFit()
+        packedContents.shrinkToFit()
         history.shrinkToFit()
         tasks.shrinkToFit()
         alerts.shrinkToFit()

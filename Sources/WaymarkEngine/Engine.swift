@@ -234,7 +234,7 @@ public struct Engine: Sendable {
             case .input(let i):
                 let e = c.events[Int(i)]
                 return HistoryRecord(
-                    id: e.id, type: e.type, at: e.at, input: true, data: e.contents.data, because: nil)
+                    id: e.id, type: e.type, at: e.at, input: true, data: c.contents(e).data, because: nil)
             case .emitted(let at, let subject, let stage, let type):
                 var data: FEELContext?
                 if case .context(let d) = c.emittedData(

@@ -6,43 +6,58 @@ import WaymarkFEEL
 /// A case keeps its events so that a late one can replay it, but once an event is applied its facts
 /// and data are rarely read again: only to replay, to show the case in detail, or by an expression
 /// that reads the facts or data of `case.history` entries. As FEEL contexts they were the largest
-/// part of a case's memory (an array per object, a heap string per longer key), so after applying
-/// they are packed into one byte array and unpacked on those rare reads.
+/// part of a case's memory (an array per object, a heap string per longer key), so once applied
+/// they are packed, one event after another, into one byte list of the case
+/// (``CaseState/packedContents``), and unpacked on those rare reads. Before that they wait, as they
+/// were decoded, in ``CaseState/looseContents``.
 struct StoredEvent: Sendable {
     let id: String
     let type: String
     let at: Moment
-    private var payload: Payload
+    /// Where its facts and data are: bytes `offset..<offset + length` of the case's packed contents;
+    /// with `length == StoredEvent.loose`, entry `offset` of its loose contents. Length 0: neither.
+    var offset: UInt32
+    var length: UInt32
 
-    private enum Payload: Sendable {
-        case empty
-        case unpacked(facts: FEELContext?, data: FEELContext?)
-        case packed([UInt8])
+    static let loose = UInt32.max
+
+    var isLoose: Bool { length == Self.loose }
+}
+
+extension CaseState {
+    /// The event's facts and data, unpacked if need be.
+    func contents(_ e: StoredEvent) -> (facts: FEELContext?, data: FEELContext?) {
+        if e.length == 0 { return (nil, nil) }
+        if e.isLoose { return looseContents[Int(e.offset)] }
+        return PackedValues.unpack(packedContents, from: Int(e.offset))
     }
 
-    init(_ event: Event) {
-        id = event.id
-        type = event.type
-        at = event.at
-        payload = event.facts == nil && event.data == nil ? .empty : .unpacked(facts: event.facts, data: event.data)
-    }
-
-    /// The facts and the data, unpacked if need be.
-    var contents: (facts: FEELContext?, data: FEELContext?) {
-        switch payload {
-        case .empty: return (nil, nil)
-        case .unpacked(let facts, let data): return (facts, data)
-        case .packed(let bytes): return PackedValues.unpack(bytes)
+    /// The event as the case keeps it, its facts and data loose until it is applied.
+    mutating func store(_ event: Event) -> StoredEvent {
+        guard event.facts != nil || event.data != nil else {
+            return StoredEvent(id: event.id, type: event.type, at: event.at, offset: 0, length: 0)
         }
+        looseContents.append((event.facts, event.data))
+        looseCount += 1
+        return StoredEvent(
+            id: event.id, type: event.type, at: event.at, offset: UInt32(looseContents.count - 1),
+            length: StoredEvent.loose)
     }
 
-    /// Packs the facts and data, when every value in them is one JSON can hold (every event read from
-    /// JSON or YAML); anything else stays as it is.
-    mutating func pack() {
-        guard case .unpacked(let facts, let data) = payload,
-            let bytes = PackedValues.pack(facts, data)
-        else { return }
-        payload = .packed(bytes)
+    /// Packs the facts and data of applied event `index`, when every value in them is one JSON can
+    /// hold (every event read from JSON or YAML); anything else stays loose.
+    mutating func pack(_ index: Int) {
+        guard events[index].isLoose else { return }
+        let slot = Int(events[index].offset)
+        let start = packedContents.count
+        let (facts, data) = looseContents[slot]
+        // Offsets are 32 bits: a case with 2 GB of facts keeps the rest loose rather than wrap.
+        guard start < Int(Int32.max), PackedValues.pack(facts, data, into: &packedContents) else { return }
+        events[index].offset = UInt32(start)
+        events[index].length = UInt32(packedContents.count - start)
+        looseContents[slot] = (nil, nil)
+        looseCount -= 1
+        if looseCount == 0 { looseContents = [] }
     }
 }
 
@@ -52,24 +67,31 @@ struct StoredEvent: Sendable {
 /// Tags: 0 null, 1 false, 2 true, 3 number (20 bytes), 4 string, 5 list, 6 context, 7 absent.
 /// Lengths and counts are variable-length unsigned integers (7 bits a byte).
 enum PackedValues {
+    /// The packed form on its own, or nil if a value is not one JSON can hold.
     static func pack(_ facts: FEELContext?, _ data: FEELContext?) -> [UInt8]? {
         var out: [UInt8] = []
-        out.reserveCapacity(128)
+        return pack(facts, data, into: &out) ? out : nil
+    }
+
+    /// Appends the packed form to `out`; false, with `out` as it was, if a value is not one JSON can hold.
+    static func pack(_ facts: FEELContext?, _ data: FEELContext?, into out: inout [UInt8]) -> Bool {
+        let start = out.count
         for context in [facts, data] {
             guard let context else {
                 out.append(7)
                 continue
             }
-            guard write(.context(context), to: &out) else { return nil }
+            guard write(.context(context), to: &out) else {
+                out.removeSubrange(start...)
+                return false
+            }
         }
-        // Kept for as long as the case: the room reserved for writing (128 bytes for about 30 used)
-        // was more than half of what a million applied events held.
-        out.shrinkToFit()
-        return out
+        return true
     }
 
-    static func unpack(_ bytes: [UInt8]) -> (facts: FEELContext?, data: FEELContext?) {
-        var i = 0
+    /// Reads the facts and data packed at `offset`.
+    static func unpack(_ bytes: [UInt8], from offset: Int = 0) -> (facts: FEELContext?, data: FEELContext?) {
+        var i = offset
         func next() -> FEELContext? {
             if bytes[i] == 7 {
                 i += 1

@@ -37,6 +37,45 @@ import WaymarkModel
         #expect(d.map { feelText(.context($0)) } == feelText(.context(data)))
     }
 
+    /// Applied events' facts and data go into the case's one packed list and read back the same; one
+    /// holding a value JSON cannot (a FEEL date, built in Swift) stays loose, and a late event
+    /// replays both kinds to the outcome of an in-order run.
+    @Test func appliedEventsArePackedIntoOneListAndTheLooseOnesGo() throws {
+        func event(_ id: String, _ caseID: String, _ type: String, _ at: String, facts: FEELContext?) -> Event {
+            var e = F.event(id, caseID, type, at, data: FEELContext([("source", .string("school \(id)"))]))
+            e.facts = facts
+            return e
+        }
+        let child = FEELContext([("child", .context(FEELContext([("birth_date", .string("2012-04-01"))])))])
+        let dated = FEELContext([("seen", .date(F.date("2025-03-04")))])
+        let events = [
+            event("a1", "C1", "referral.received", "2025-03-03T09:00", facts: child),
+            event("a2", "C1", "visit.recorded", "2025-03-04T09:00", facts: nil),
+            event("b1", "C2", "referral.received", "2025-03-03T09:00", facts: child),
+            event("b2", "C2", "visit.recorded", "2025-03-04T09:00", facts: dated),
+        ]
+        var (engine, _) = F.run(F.definitions(), events, asOf: "2025-03-10")
+        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        #expect(c1.looseContents.isEmpty && c1.looseCount == 0)
+        #expect(!c1.packedContents.isEmpty && c1.events.allSatisfy { !$0.isLoose })
+        let c2 = engine.cases[Int(try #require(engine.caseIndex["C2"]))]
+        #expect(c2.looseCount == 1 && c2.events.map(\.isLoose) == [false, true])
+        for (c, originals) in [(c1, events[0..<2]), (c2, events[2..<4])] {
+            for (stored, original) in zip(c.events, originals) {
+                let (facts, data) = c.contents(stored)
+                #expect(facts.map { feelText(.context($0)) } == original.facts.map { feelText(.context($0)) })
+                #expect(data.map { feelText(.context($0)) } == original.data.map { feelText(.context($0)) })
+            }
+        }
+
+        let late = event("z0", "C2", "referral.accepted", "2025-03-03T12:00", facts: nil)
+        engine.ingest([late])
+        engine.advance(to: engine.endOfDay(F.date("2025-03-10")))
+        let inOrder = F.run(F.definitions(), events + [late], asOf: "2025-03-10").1
+        #expect(engine.report(openOnly: false).json() == inOrder.json())
+        #expect(engine.report(openOnly: false).cases.map(\.stage) == ["referral", "fgc"])
+    }
+
     /// A referral followed by 40 visits and a decision: enough history for doubling to leave room.
     static func events(_ caseID: String, decision: String, from n: Int = 0) -> [Event] {
         var events = [F.event("\(caseID)-r", caseID, "referral.received", "2025-03-03T09:00")]
