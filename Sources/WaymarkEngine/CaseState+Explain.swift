@@ -12,17 +12,12 @@ extension CaseState {
         words(tasks[ti].reason) + tasks[ti].spec.becauseSuffix
     }
 
-    /// Alert `i` as it is reported, with its `because` in words unless `deferringReason`.
-    func alertRecord(_ i: Int, deferringReason: Bool = false) -> AlertRecord {
+    /// Alert `i` as it is reported, with its `because` in words.
+    func alertRecord(_ i: Int) -> AlertRecord {
         let a = alerts[i]
         return AlertRecord(
             id: a.id, caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: a.message,
-            because: deferringReason ? "" : alertBecause(i))
-    }
-
-    /// `because` of alert `i`: why it was raised and where it is defined.
-    func alertBecause(_ i: Int) -> String {
-        words(alerts[i].reason) + ". Alert defined at \(alerts[i].location.file):\(alerts[i].location.line)."
+            because: words(a.reason) + ". Alert defined at \(a.location.file):\(a.location.line).")
     }
 
     /// The event behind a reason: an input event with its id and moment, an emitted one with what it is about.

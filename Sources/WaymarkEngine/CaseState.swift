@@ -104,6 +104,9 @@ struct TaskState: Sendable {
         set { doneAt = newValue ?? .distantPast }
     }
 
+    /// Open or overdue: what `--open` lists.
+    var isOpen: Bool { status == .open || status == .overdue }
+
     var template: TaskTemplate { spec.template }
     var calendar: CalendarInfo { spec.calendar }
     var pathway: String? { spec.pathway }

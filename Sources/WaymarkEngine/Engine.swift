@@ -172,48 +172,31 @@ public struct Engine: Sendable {
 
     /// The task list, alerts and enrolments as of the clock (spec section 7).
     /// The records are gathered on `workers` threads, a chunk of cases each, and sorted after.
-    ///
-    /// - Parameter deferringReasons: leave each task's and alert's `because` empty and put it into
-    ///   words only as ``RunReport/writeJSON(workers:to:)`` writes the record, so that the reasons of a
-    ///   large cohort are never all in memory at once (what `waymark run --format json` does).
-    public func report(openOnly: Bool, deferringReasons: Bool = false) -> RunReport {
+    public func report(openOnly: Bool) -> RunReport {
         let parts = ParallelChunks.map(count: cases.count, workers: workers) { range in
             var tasks: [TaskRecord] = []
             var alerts: [AlertRecord] = []
             var enrolments: [EnrolmentRecord] = []
-            var taskRefs: [DeferredReasons.Ref] = []
-            var alertRefs: [DeferredReasons.Ref] = []
-            for ci in range {
-                let c = cases[ci]
-                for ti in c.tasks.indices
-                where !openOnly || c.tasks[ti].status == .open || c.tasks[ti].status == .overdue {
-                    tasks.append(record(ti, c, deferringReason: deferringReasons))
-                    if deferringReasons { taskRefs.append(.init(caseIndex: Int32(ci), index: Int32(ti))) }
+            for c in cases[range] {
+                for ti in c.tasks.indices where !openOnly || c.tasks[ti].isOpen {
+                    tasks.append(record(ti, c))
                 }
-                for ai in c.alerts.indices {
-                    alerts.append(c.alertRecord(ai, deferringReason: deferringReasons))
-                    if deferringReasons { alertRefs.append(.init(caseIndex: Int32(ci), index: Int32(ai))) }
-                }
+                alerts.append(contentsOf: c.alerts.indices.map { c.alertRecord($0) })
                 enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
             }
-            return (tasks, alerts, enrolments, taskRefs, alertRefs)
-        }
-        let (tasks, alerts, enrolments) = (parts.flatMap(\.0), parts.flatMap(\.1), parts.flatMap(\.2))
-        guard deferringReasons else {
-            return RunReport(
-                asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone, workers: workers)
+            return (tasks, alerts, enrolments)
         }
         return RunReport(
-            asOf: asOf, tasks: tasks, alerts: alerts, cases: enrolments, zone: timeZone, workers: workers,
-            deferred: DeferredReasons(tasks: parts.flatMap(\.3), alerts: parts.flatMap(\.4), engine: self))
+            asOf: asOf, tasks: parts.flatMap(\.0), alerts: parts.flatMap(\.1), cases: parts.flatMap(\.2),
+            zone: timeZone, workers: workers)
     }
 
-    func record(_ ti: Int, _ c: CaseState, deferringReason: Bool = false) -> TaskRecord {
+    func record(_ ti: Int, _ c: CaseState) -> TaskRecord {
         let t = c.tasks[ti]
         return TaskRecord(
             id: c.taskID(ti), caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key,
             title: t.template.title, role: t.template.role, raised: t.raised, due: t.due, status: t.status,
-            done: t.done, because: deferringReason ? "" : c.because(ti))
+            done: t.done, because: c.because(ti))
     }
 
     func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {

@@ -11,12 +11,6 @@ public struct RunReport: Sendable {
     public var cases: [EnrolmentRecord]
     /// The zone moments print in (the default calendar's).
     public var zone: ZoneOffsets
-    /// Where the `because` of each task and alert comes from when it is put into words only as it is
-    /// written (see ``Engine/report(openOnly:deferringReasons:)``); nil when every record has its own.
-    var deferred: DeferredReasons?
-
-    /// Whether the records' `because` is left empty, to be written by ``writeJSON(workers:to:)``.
-    public var reasonsDeferred: Bool { deferred != nil }
 
     /// - Parameter workers: threads that may sort long lists, in runs merged after; the order is the
     ///   same whatever their number (runs are contiguous and merged stably).
@@ -29,25 +23,6 @@ public struct RunReport: Sendable {
         self.alerts = RunReport.sorted(alerts, workers: workers) { r, i, j in RunReport.alertOrder(r[i], r[j]) }
         self.cases = RunReport.sorted(cases, workers: workers) { r, i, j in RunReport.enrolmentOrder(r[i], r[j]) }
         self.zone = zone
-    }
-
-    /// A report whose records' `because` is written from `deferred` (its lists parallel to `tasks`
-    /// and `alerts`, sorted with them).
-    init(
-        asOf: FEELDate, tasks: [TaskRecord], alerts: [AlertRecord], cases: [EnrolmentRecord], zone: ZoneOffsets,
-        workers: Int, deferred: DeferredReasons
-    ) {
-        self.asOf = asOf
-        let taskOrder = RunReport.order(tasks, workers: workers) { r, i, j in RunReport.taskOrder(r[i], r[j]) }
-        let alertOrder = RunReport.order(alerts, workers: workers) { r, i, j in RunReport.alertOrder(r[i], r[j]) }
-        self.tasks = taskOrder.map { tasks[$0] }
-        self.alerts = alertOrder.map { alerts[$0] }
-        self.cases = RunReport.sorted(cases, workers: workers) { r, i, j in RunReport.enrolmentOrder(r[i], r[j]) }
-        self.zone = zone
-        var sortedReasons = deferred
-        sortedReasons.tasks = taskOrder.map { deferred.tasks[$0] }
-        sortedReasons.alerts = alertOrder.map { deferred.alerts[$0] }
-        self.deferred = sortedReasons
     }
 
     /// Sorts positions and moves each record once: records are a dozen strings each, and sorting
@@ -143,33 +118,37 @@ public struct RunReport: Sendable {
     /// ``json(workers:)`` handed to `sink` a piece at a time, in order, so that the list of a large
     /// cohort (hundreds of megabytes) is never whole in memory.
     public func writeJSON(workers: Int = 1, to sink: ([UInt8]) -> Void) {
+        Self.writeJSON(
+            asOf: asOf, zone: zone, counts: (tasks.count, alerts.count, cases.count), workers: workers,
+            task: { [tasks] in tasks[$0] }, alert: { [alerts] in alerts[$0] }, enrolment: { [cases] in cases[$0] },
+            to: sink)
+    }
+
+    /// The spec's JSON of lists read by position (from a report's arrays, or from the engine's cases
+    /// by ``ReportStream``), written a batch of records at a time on `workers` threads.
+    static func writeJSON(
+        asOf: FEELDate, zone: ZoneOffsets, counts: (tasks: Int, alerts: Int, cases: Int), workers: Int,
+        batch: Int = recordsPerBatch, task: @escaping @Sendable (Int) -> TaskRecord,
+        alert: @escaping @Sendable (Int) -> AlertRecord,
+        enrolment: @escaping @Sendable (Int) -> EnrolmentRecord, to sink: ([UInt8]) -> Void
+    ) {
         var w = JSONWriter()
         w.raw("{\n  \"as_of\": ")
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
         sink(w.bytes)
-        Self.writeRecords(tasks, workers: workers, to: sink) { w, t, i in
-            if let deferred {
-                var t = t
-                t.because = deferred.words(deferred.tasks[i])
-                writeTask(&w, t)
-            } else {
-                writeTask(&w, t)
-            }
+        writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink) { w, i in
+            writeTask(&w, task(i), zone)
         }
-        sink(Array((tasks.isEmpty ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
-        Self.writeRecords(alerts, workers: workers, to: sink) { w, a, i in
-            if let deferred {
-                var a = a
-                a.because = deferred.words(alert: deferred.alerts[i])
-                writeAlert(&w, a)
-            } else {
-                writeAlert(&w, a)
-            }
+        sink(Array((counts.tasks == 0 ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
+        writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink) { w, i in
+            writeAlert(&w, alert(i), zone)
         }
-        sink(Array((alerts.isEmpty ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
-        Self.writeRecords(cases, workers: workers, to: sink) { w, c, _ in writeEnrolment(&w, c) }
-        sink(Array((cases.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        sink(Array((counts.alerts == 0 ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
+        writeRecords(count: counts.cases, workers: workers, batch: batch, to: sink) { w, i in
+            writeEnrolment(&w, enrolment(i), zone)
+        }
+        sink(Array((counts.cases == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8))
     }
 
     /// Records written between sink calls: enough to keep every thread busy, few enough that the
@@ -177,18 +156,18 @@ public struct RunReport: Sendable {
     static let recordsPerBatch = 32_768
 
     /// One record a line, each after a comma but the first, a batch at a time.
-    static func writeRecords<Record: Sendable>(
-        _ records: [Record], workers: Int, to sink: ([UInt8]) -> Void,
-        _ write: @Sendable (inout JSONWriter, Record, Int) -> Void
+    static func writeRecords(
+        count: Int, workers: Int, batch size: Int, to sink: ([UInt8]) -> Void,
+        _ write: @Sendable (inout JSONWriter, Int) -> Void
     ) {
         var start = 0
-        while start < records.count {
-            let batch = start..<min(start + recordsPerBatch, records.count)
+        while start < count {
+            let batch = start..<min(start + size, count)
             let parts = ParallelChunks.map(count: batch.count, workers: workers) { range in
                 var part = JSONWriter()
                 for i in range.lowerBound + batch.lowerBound..<range.upperBound + batch.lowerBound {
                     part.raw(i == 0 ? "\n    " : ",\n    ")
-                    write(&part, records[i], i)
+                    write(&part, i)
                 }
                 return part.bytes
             }
@@ -197,7 +176,7 @@ public struct RunReport: Sendable {
         }
     }
 
-    func writeTask(_ w: inout JSONWriter, _ t: TaskRecord) {
+    static func writeTask(_ w: inout JSONWriter, _ t: TaskRecord, _ zone: ZoneOffsets) {
         w.raw("{\"id\": ")
         w.string(t.id)
         w.raw(", \"case\": ")
@@ -225,7 +204,7 @@ public struct RunReport: Sendable {
         w.raw("}")
     }
 
-    func writeAlert(_ w: inout JSONWriter, _ a: AlertRecord) {
+    static func writeAlert(_ w: inout JSONWriter, _ a: AlertRecord, _ zone: ZoneOffsets) {
         w.raw("{\"id\": ")
         w.string(a.id)
         w.raw(", \"case\": ")
@@ -243,7 +222,7 @@ public struct RunReport: Sendable {
         w.raw("}")
     }
 
-    func writeEnrolment(_ w: inout JSONWriter, _ c: EnrolmentRecord) {
+    static func writeEnrolment(_ w: inout JSONWriter, _ c: EnrolmentRecord, _ zone: ZoneOffsets) {
         w.raw("{\"case\": ")
         w.string(c.caseID)
         w.raw(", \"pathway\": ")

@@ -86,17 +86,22 @@ struct RunCommand: ParsableCommand {
         batches = []
         let through = asOfDate ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
         if let through { engine.advance(to: engine.endOfDay(through)) }
-        // For JSON, each `because` is put into words as its record is written (see `report`).
-        var report = engine.report(openOnly: open, deferringReasons: format == .json)
-        if let through { report.asOf = through }
         for problem in engine.problems {
             FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
         }
+        if format == .json {
+            // Written a batch of records at a time, each made only for its batch: the list of a large
+            // cohort is hundreds of megabytes.
+            var stream = engine.reportStream(openOnly: open)
+            if let through { stream.asOf = through }
+            stream.writeJSON(workers: engine.workers) { FileHandle.standardOutput.write(Data($0)) }
+            return
+        }
+        var report = engine.report(openOnly: open)
+        if let through { report.asOf = through }
         switch format {
         case .table: FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
-        case .json:
-            // Written a piece at a time: the list of a large cohort is hundreds of megabytes.
-            report.writeJSON(workers: engine.workers) { FileHandle.standardOutput.write(Data($0)) }
+        case .json: break
         case .csv: FileHandle.standardOutput.write(Data(report.csv().utf8))
         }
     }

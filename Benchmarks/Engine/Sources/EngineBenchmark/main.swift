@@ -103,19 +103,22 @@ do {
     exit(2)
 }
 let parsed = seconds(start)
+let peakAfterParseKiB = status("VmHWM")
 let eventCount = events.count
 engine.ingest(events)
 // As `waymark run` does: the engine keeps what it needs, and the decoded batch is let go.
 events = []
 let ingested = seconds(start)
+let peakAfterIngestKiB = status("VmHWM")
 let last = engine.lastEventMoment!
 let lastDay = engine.timeZone.date(of: last)
 engine.advance(to: engine.endOfDay(lastDay))
 let applied = seconds(start)
 let engineKiB = status("VmRSS")
+let peakAfterApplyKiB = status("VmHWM")
 // Written out a piece at a time, as `waymark run` does, to a sink that only counts the bytes.
 var jsonCount = 0
-engine.report(openOnly: true, deferringReasons: true).writeJSON(workers: workers) { jsonCount += $0.count }
+engine.reportStream(openOnly: true).writeJSON(workers: workers) { jsonCount += $0.count }
 let total = seconds(start)
 let totalCPU = cpuSeconds() - startCPU
 let eventsPerSecond = Double(eventCount) / total
@@ -143,6 +146,12 @@ print(
         engineKiB - baselineKiB, Double(engineKiB - baselineKiB) * 1024 / Double(max(engine.caseCount, 1)),
         Double(engineKiB - baselineKiB) * 1024 / Double(max(open, 1))))
 let peakKiB = status("VmHWM")
+// The peak (resident, never falls) read after each phase shows which phase set it.
+print(
+    String(
+        format: "peak above baseline after parse %d KiB, after ingest %d KiB, after apply %d KiB, after output %d KiB",
+        peakAfterParseKiB - baselineKiB, peakAfterIngestKiB - baselineKiB, peakAfterApplyKiB - baselineKiB,
+        peakKiB - baselineKiB))
 let rssKiB = status("VmRSS")
 print(
     String(
@@ -203,7 +212,7 @@ quietEngine.workers = workers
 quietEngine.ingest(quietEvents)
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
 var quietJSONCount = 0
-quietEngine.report(openOnly: true, deferringReasons: true).writeJSON(workers: workers) { quietJSONCount += $0.count }
+quietEngine.reportStream(openOnly: true).writeJSON(workers: workers) { quietJSONCount += $0.count }
 let quietTotal = seconds(quietStart) + parsed
 let quietTotalCPU = cpuSeconds() - quietCPU + parsed
 print(
