@@ -171,7 +171,7 @@ extension CaseState {
         var ti = 0
         while ti < existing {
             defer { ti += 1 }
-            guard tasks[ti].status == .open || tasks[ti].status == .overdue else { continue }
+            guard tasks[ti].isOpen else { continue }
             var completes = false
             if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == taskID(ti) {
                 completes = true
@@ -245,7 +245,7 @@ extension CaseState {
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int16(old)
-            && (tasks[ti].status == .open || tasks[ti].status == .overdue) && !tasks[ti].template.carry
+            && tasks[ti].isOpen && !tasks[ti].template.carry
         {
             cancel(ti)
         }
@@ -281,7 +281,7 @@ extension CaseState {
     mutating func close(_ ei: Int) {
         enrolments[ei].closed = now
         for ti in tasks.indices
-        where tasks[ti].enrolment == Int32(ei) && (tasks[ti].status == .open || tasks[ti].status == .overdue) {
+        where tasks[ti].enrolment == Int32(ei) && tasks[ti].isOpen {
             cancel(ti)
         }
     }
