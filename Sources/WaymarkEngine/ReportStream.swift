@@ -5,13 +5,17 @@ public import WaymarkFEEL
 ///
 /// Made into records first, the report of 100,000 cases (a million events) held about 200 MB at
 /// once, above everything the engine held: record copies for sorting, ids, and a few hundred bytes
-/// of `because` each. It set the run's peak memory. Here a record is eight bytes until its batch is
+/// of `because` each. It set the run's peak memory. Here a record is 24 bytes until its batch is
 /// written; it is then made, put into words, written and let go, on `workers` threads.
 public struct ReportStream: Sendable {
-    /// A task, alert or enrolment of a case: the engine's case number and its index in the case.
+    /// A task, alert or enrolment of a case: the engine's case number and its index in the case,
+    /// with what most comparisons need (its due day or moment, and its case's place in the order of
+    /// case ids) copied in, so that sorting reads the cases only to break ties.
     struct Ref: Sendable {
+        var first: Int64
         var caseIndex: Int32
         var index: Int32
+        var rank: Int32
     }
 
     /// The engine as it was when the stream was made (a value: later events do not change it).
@@ -30,47 +34,50 @@ public struct ReportStream: Sendable {
         self.engine = engine
         asOf = engine.asOf
         let cases = engine.cases
-        let parts = ParallelChunks.map(count: cases.count, workers: engine.workers) { range in
-            var tasks: [Ref] = []
-            var alerts: [Ref] = []
-            var enrolments: [Ref] = []
-            for ci in range {
-                let c = cases[ci]
-                for ti in c.tasks.indices where !openOnly || c.tasks[ti].isOpen {
-                    tasks.append(Ref(caseIndex: Int32(ci), index: Int32(ti)))
-                }
-                for ai in c.alerts.indices { alerts.append(Ref(caseIndex: Int32(ci), index: Int32(ai))) }
-                for ei in c.enrolments.indices { enrolments.append(Ref(caseIndex: Int32(ci), index: Int32(ei))) }
-            }
-            return (tasks, alerts, enrolments)
-        }
-        // Each case's place in the order of case ids, so that most comparisons compare two numbers.
+        // Each case's place in the order of case ids.
         var ranks = [Int32](repeating: 0, count: cases.count)
         for (r, ci) in cases.indices.sorted(by: { cases[$0].id < cases[$1].id }).enumerated() {
             ranks[ci] = Int32(r)
         }
         let rank = ranks
+        let parts = ParallelChunks.map(count: cases.count, workers: engine.workers) { range in
+            var tasks: [Ref] = []
+            var alerts: [Ref] = []
+            var enrolments: [Ref] = []
+            for ci in range {
+                let (c, r) = (cases[ci], rank[ci])
+                for ti in c.tasks.indices where !openOnly || c.tasks[ti].isOpen {
+                    tasks.append(Ref(first: Int64(c.tasks[ti].dueDay), caseIndex: Int32(ci), index: Int32(ti), rank: r))
+                }
+                for ai in c.alerts.indices {
+                    let at = c.alerts[ai].at.epochNanoseconds
+                    alerts.append(Ref(first: at, caseIndex: Int32(ci), index: Int32(ai), rank: r))
+                }
+                for ei in c.enrolments.indices {
+                    enrolments.append(Ref(first: 0, caseIndex: Int32(ci), index: Int32(ei), rank: r))
+                }
+            }
+            return (tasks, alerts, enrolments)
+        }
         let workers = engine.workers
-        // The same orders as `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder`, read in place.
+        // The same orders as `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder`: due day (or
+        // moment), then case id, from the copied keys; the rest from the cases, for ties in one case.
         tasks = Self.sorted(parts.flatMap(\.0), workers: workers) { a, b in
-            let (x, y) = (cases[Int(a.caseIndex)].tasks[Int(a.index)], cases[Int(b.caseIndex)].tasks[Int(b.index)])
-            if x.dueDay != y.dueDay { return x.dueDay < y.dueDay }
-            if a.caseIndex != b.caseIndex { return rank[Int(a.caseIndex)] < rank[Int(b.caseIndex)] }
-            if x.template.key != y.template.key { return x.template.key < y.template.key }
-            return cases[Int(a.caseIndex)].taskID(Int(a.index)) < cases[Int(b.caseIndex)].taskID(Int(b.index))
+            let c = cases[Int(a.caseIndex)]
+            let (x, y) = (c.tasks[Int(a.index)].template.key, c.tasks[Int(b.index)].template.key)
+            if x != y { return x < y }
+            return c.taskID(Int(a.index)) < c.taskID(Int(b.index))
         }
         alerts = Self.sorted(parts.flatMap(\.1), workers: workers) { a, b in
-            let (x, y) = (cases[Int(a.caseIndex)].alerts[Int(a.index)], cases[Int(b.caseIndex)].alerts[Int(b.index)])
-            if x.at != y.at { return x.at < y.at }
-            if a.caseIndex != b.caseIndex { return rank[Int(a.caseIndex)] < rank[Int(b.caseIndex)] }
+            let c = cases[Int(a.caseIndex)]
+            let (x, y) = (c.alerts[Int(a.index)], c.alerts[Int(b.index)])
             if x.rule != y.rule { return x.rule < y.rule }
             return x.id < y.id
         }
         let definitions = engine.definitions
         enrolments = Self.sorted(parts.flatMap(\.2), workers: workers) { a, b in
-            if a.caseIndex != b.caseIndex { return rank[Int(a.caseIndex)] < rank[Int(b.caseIndex)] }
-            let x = cases[Int(a.caseIndex)].enrolments[Int(a.index)]
-            let y = cases[Int(b.caseIndex)].enrolments[Int(b.index)]
+            let c = cases[Int(a.caseIndex)]
+            let (x, y) = (c.enrolments[Int(a.index)], c.enrolments[Int(b.index)])
             let (px, py) = (definitions.pathway(of: x).pathway, definitions.pathway(of: y).pathway)
             if px.id != py.id { return px.id < py.id }
             if x.since != y.since { return x.since < y.since }
@@ -78,8 +85,14 @@ public struct ReportStream: Sendable {
         }
     }
 
-    static func sorted(_ refs: [Ref], workers: Int, by less: @escaping @Sendable (Ref, Ref) -> Bool) -> [Ref] {
-        RunReport.sorted(refs, workers: workers) { r, i, j in less(r[i], r[j]) }
+    /// Sorted by the copied keys, then by `tie` (called only for two records of one case with equal keys).
+    static func sorted(_ refs: [Ref], workers: Int, tie: @escaping @Sendable (Ref, Ref) -> Bool) -> [Ref] {
+        RunReport.sorted(refs, workers: workers) { r, i, j in
+            let (a, b) = (r[i], r[j])
+            if a.first != b.first { return a.first < b.first }
+            if a.rank != b.rank { return a.rank < b.rank }
+            return tie(a, b)
+        }
     }
 
     /// The spec's JSON, byte for byte what ``RunReport/writeJSON(workers:to:)`` writes for the same
