@@ -32,14 +32,6 @@ public struct RunReport: Sendable {
         _ records: [Record], workers: Int = 1,
         by less: @Sendable (UnsafeBufferPointer<Record>, Int, Int) -> Bool
     ) -> [Record] {
-        order(records, workers: workers, by: less).map { records[$0] }
-    }
-
-    /// The positions of `records` in sorted order (see ``sorted(_:workers:by:)``).
-    static func order<Record: Sendable>(
-        _ records: [Record], workers: Int = 1,
-        by less: @Sendable (UnsafeBufferPointer<Record>, Int, Int) -> Bool
-    ) -> [Int] {
         // `less` compares two positions of a buffer it reads in place: handed the records themselves,
         // every comparison copied both, a reference count for each of their strings.
         let order = records.withUnsafeBufferPointer { buffer in
@@ -58,7 +50,7 @@ public struct RunReport: Sendable {
             }
             return runs.first ?? []
         }
-        return order
+        return order.map { records[$0] }
     }
 
     /// Two sorted runs of positions as one, the left run first among equals.

@@ -89,20 +89,20 @@ struct RunCommand: ParsableCommand {
         for problem in engine.problems {
             FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
         }
-        if format == .json {
+        func report() -> RunReport {
+            var report = engine.report(openOnly: open)
+            if let through { report.asOf = through }
+            return report
+        }
+        switch format {
+        case .table: FileHandle.standardOutput.write(Data(report().table(limit: limit > 0 ? limit : nil).utf8))
+        case .json:
             // Written a batch of records at a time, each made only for its batch: the list of a large
             // cohort is hundreds of megabytes.
             var stream = engine.reportStream(openOnly: open)
             if let through { stream.asOf = through }
             stream.writeJSON(workers: engine.workers) { FileHandle.standardOutput.write(Data($0)) }
-            return
-        }
-        var report = engine.report(openOnly: open)
-        if let through { report.asOf = through }
-        switch format {
-        case .table: FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
-        case .json: break
-        case .csv: FileHandle.standardOutput.write(Data(report.csv().utf8))
+        case .csv: FileHandle.standardOutput.write(Data(report().csv().utf8))
         }
     }
 
