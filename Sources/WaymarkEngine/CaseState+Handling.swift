@@ -124,7 +124,7 @@ extension CaseState {
         guard case .emitted(_, let subject, let stage, let type) = item else { return "" }
         switch type {
         case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return "\(type.name):\(taskID(Int(subject)))"
-        case .alertRaised: return "\(type.name):\(alerts[Int(subject)].id)"
+        case .alertRaised: return "\(type.name):\(alertID(Int(subject)))"
         case .stageEntered, .stageExited, .stageBreached:
             return "\(type.name):\(self.id)/\(pathwayID(Int(subject)))/\(stageID(Int(subject), Int(stage)))"
         }
@@ -377,32 +377,33 @@ extension CaseState {
                     raise(spec, enrolment: ei, stageIndex: nil, because: reason, dueFrom: nil)
                 }
             case .alert(let template):
-                let source: String
+                let site: AlertSite?
                 let calendar: CalendarInfo
                 switch origin {
                 case .hook(let ei, let si, let name):
                     let cp = env.pathway(of: enrolments[ei])
-                    source = "\(cp.pathway.id):\(cp.stage(si).id):\(name)"
+                    site = cp.hookAlerts["\(si):\(name)"]?[ai]
                     calendar = cp.calendar
                 case .rule(let ri):
-                    source = defs.rules[ri].rule.id
+                    site = defs.rules[ri].alertSites[ai]
                     calendar = defs.rules[ri].calendar
                 }
+                guard let site else { continue }
                 let message = render(template.message, trigger, task: trigger?.task, calendar)
-                var alertID = "\(id)/\(source)/\(triggerKey)"
-                if alerts.contains(where: { $0.id == alertID }) {
-                    var n = 2
-                    while alerts.contains(where: { $0.id == "\(alertID)#\(n)" }) { n += 1 }
-                    alertID += "#\(n)"
-                }
+                // Ids are unique in a case: a second alert of the same site and trigger is `#2`, and so
+                // on past any id already taken (a rule or trigger holding `/` or `#` could make one).
+                let taken = Set(alerts.indices.map(alertID))
+                let base = "\(id)/\(site.rule)/\(triggerKey)"
+                var occurrence = 1
+                while taken.contains(occurrence == 1 ? base : "\(base)#\(occurrence)") { occurrence += 1 }
                 alerts.append(
                     AlertState(
-                        id: alertID, rule: source, severity: template.severity, at: now, message: message,
-                        reason: reason, location: template.location))
+                        site: site, at: now, message: message, reason: reason, triggerKey: triggerKey,
+                        occurrence: Int32(occurrence)))
                 scopeCache = nil
                 emit(
                     .alertRaised, subject: alerts.count - 1, stage: -1,
-                    source: "\(source) at \(template.location.file):\(template.location.line)")
+                    source: "\(site.rule) at \(site.location.file):\(site.location.line)")
             case .goto(let stageID, _):
                 switch origin {
                 case .hook(let ei, _, _):

@@ -139,7 +139,8 @@ extension CaseState {
             let a = alerts[subject]
             return .context(
                 FEELContext([
-                    ("alert", .string(a.id)), ("rule", .string(a.rule)), ("severity", .string(a.severity.rawValue)),
+                    ("alert", .string(alertID(subject))), ("rule", .string(a.rule)),
+                    ("severity", .string(a.severity.rawValue)),
                     ("message", .string(a.message)),
                 ]))
         case .stageEntered, .stageExited, .stageBreached:

@@ -72,7 +72,7 @@ public struct ReportStream: Sendable {
             let c = cases[Int(a.caseIndex)]
             let (x, y) = (c.alerts[Int(a.index)], c.alerts[Int(b.index)])
             if x.rule != y.rule { return x.rule < y.rule }
-            return x.id < y.id
+            return c.alertID(Int(a.index)) < c.alertID(Int(b.index))
         }
         let definitions = engine.definitions
         enrolments = Self.sorted(parts.flatMap(\.2), workers: workers) { a, b in

@@ -14,6 +14,56 @@ import WaymarkModel
         #expect(MemoryLayout<TaskState>.stride == 48)
     }
 
+    /// The handling scratch (the moment, the cascade, the FEEL caches) is made when a case runs and let
+    /// go when it returns, so a case at rest is its record alone.
+    @Test func aCaseAtRestCarriesNoHandlingScratch() throws {
+        #expect(MemoryLayout<CaseState>.stride <= 200)
+        let events = [
+            F.event("a1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("a2", "C1", "visit.recorded", "2025-03-04T09:00"),
+        ]
+        let (engine, _) = F.run(F.definitions(), events, asOf: "2025-03-10")
+        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        #expect(!c1.tasks.isEmpty)
+        #expect(!c1.hasScratch)
+        #expect(c1.pending.isEmpty && c1.current == nil && c1.scopeCache == nil)
+    }
+
+    /// A copy of a case made while its scratch is in use does not share it: a case stays a value.
+    @Test func aCopyOfACaseDoesNotShareItsScratch() {
+        var a = CaseState(id: "C1")
+        a.now = Moment(epochNanoseconds: 1)
+        a.depth = 2
+        var b = a
+        b.now = Moment(epochNanoseconds: 5)
+        b.depth = 3
+        #expect(a.now == Moment(epochNanoseconds: 1) && a.depth == 2)
+        #expect(b.now == Moment(epochNanoseconds: 5) && b.depth == 3)
+    }
+
+    /// An alert shares its rule, severity and place with every alert of its action, and its id is made
+    /// when read: ids stay unique in a case, `#2` for a second alert of one rule and trigger.
+    @Test func alertsShareTheirSiteAndMakeUniqueIdsWhenRead() throws {
+        #expect(MemoryLayout<AlertState>.stride <= 64)
+        let rule = F.rule(
+            "twice", on: ["visit.recorded"], then: [F.alert("First {{ event.id }}"), F.alert("Second", .low)])
+        let events = [
+            F.event("a1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("v1", "C1", "visit.recorded", "2025-03-04T09:00"),
+            F.event("v2", "C1", "visit.recorded", "2025-03-05T09:00"),
+        ]
+        let (engine, report) = F.run(F.definitions(rules: [rule]), events, asOf: "2025-03-10")
+        #expect(
+            report.alerts.map(\.id).sorted() == ["C1/twice/v1", "C1/twice/v1#2", "C1/twice/v2", "C1/twice/v2#2"])
+        #expect(report.alerts.map(\.severity).sorted { $0.rawValue < $1.rawValue } == [.high, .high, .low, .low])
+        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        #expect(c1.alerts[0].site === c1.alerts[2].site)
+        #expect(c1.alerts[0].site !== c1.alerts[1].site)
+        let raised = try #require(
+            c1.history.last { if case .emitted(_, _, _, .alertRaised) = $0 { true } else { false } })
+        #expect(c1.emittedID(raised) == "alert.raised:C1/twice/v2#2")
+    }
+
     @Test func shrinkingKeepsTheElementsAndGivesBackTheRoom() {
         var list: [Int] = []
         list.reserveCapacity(1_000)
