@@ -86,7 +86,7 @@ extension CaseState {
                 reacts = env.reactsTo(t.type)
             }
             if !reacts {
-                history.append(t.history)
+                if env.keeps(t.history) { history.append(t.history) }
                 continue
             }
             var named = t
@@ -210,7 +210,7 @@ extension CaseState {
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
         }
-        history.append(t.history)
+        if env.keeps(t.history) { history.append(t.history) }
         scopeCache = nil
     }
 

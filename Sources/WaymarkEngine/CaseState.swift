@@ -219,7 +219,6 @@ struct CaseState: Sendable {
     }
     var alerts: [AlertState] = []
     var timers: [CaseTimer] = []
-    var timerSeq: Int32 = 0
     /// Daily rules (by index) whose condition was true at their last evaluation.
     var dailyTrue: [Int32] = []
     var dailyScheduled: Moment?
@@ -235,6 +234,8 @@ struct CaseState: Sendable {
     private var scratchBox: HandlingScratchBox?
     /// The definitions in force while handling, for building the FEEL scope.
     var scopeDefinitions: EngineDefinitions?
+    // After the optional above, in room that would otherwise be padding.
+    var timerSeq: Int32 = 0
 
     init(id: String) { self.id = id }
 
@@ -462,6 +463,18 @@ struct ListValueCache: Sendable {
 /// Every definitions version the engine has loaded; enrolments stay on the one they opened on.
 struct EngineDefinitions: Sendable {
     var versions: [CompiledDefinitions]
+    /// Whether `case.history` keeps every emitted event, rather than only the types the definitions
+    /// can read (see ``CompiledDefinitions/historyEmitted``).
+    var keepsEveryHistoryEntry = false
+
+    init(versions: [CompiledDefinitions]) { self.versions = versions }
+
+    /// Whether a case's history keeps `item`: an input event always; an emitted one if asked to keep
+    /// every entry, or if an expression of some loaded version can read its type.
+    func keeps(_ item: HistoryItem) -> Bool {
+        guard case .emitted(_, _, _, let type) = item, !keepsEveryHistoryEntry else { return true }
+        return versions.contains { $0.historyEmitted[Int(type.rawValue)] }
+    }
 
     var newest: CompiledDefinitions { versions[versions.count - 1] }
 

@@ -217,6 +217,9 @@ final class CompiledDefinitions: Sendable {
     let reactingTypes: Set<String>
     /// The same for the types the engine emits, by `EmittedType` raw value.
     let reactingEmitted: [Bool]
+    /// The emitted types an expression of these definitions can read from `case.history`, by
+    /// `EmittedType` raw value: the history keeps only those (see ``CaseState/keeps(_:_:)``).
+    let historyEmitted: [Bool]
 
     init(_ definitions: Definitions) {
         self.definitions = definitions
@@ -327,6 +330,10 @@ final class CompiledDefinitions: Sendable {
         }
         needsByExpression = byExpression
         taskFilters = filters
+        historyEmitted = Self.historyEmitted(
+            sources: sources,
+            expressions: expressions + tables.flatMap { $0.inputs + $0.rules.flatMap(\.outputEntries) },
+            unaryTests: tables.flatMap { $0.rules.flatMap(\.inputEntries) })
         ruleReads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
         var reacting = Set(byType.keys)
         for p in sortedPathways {
@@ -360,6 +367,32 @@ final class CompiledDefinitions: Sendable {
         case .goto: return []
         case .set(let pairs, _): return pairs.map(\.value)
         }
+    }
+
+    /// Which emitted types (by raw value) some expression can read from `case.history`.
+    ///
+    /// Four in five history entries are emitted events (a task raised, done or overdue, a stage
+    /// entered or left), and the shipped definitions read only input events from the history
+    /// (earlier referrals, crises): kept for every case, the entries no expression reads were a
+    /// tenth of the engine's memory. So each expression that names `history` is asked which `type`
+    /// values it can read (``FEELExpression/entryValues(of:onList:)``); the types it names in
+    /// strings are added, as the `because` words list earlier events of those types. Any text that
+    /// names `history` and cannot be told (a unary test, a use of the list without a type) keeps
+    /// every type.
+    static func historyEmitted(sources: [String], expressions: [Expression], unaryTests: [String]) -> [Bool] {
+        let every = [Bool](repeating: true, count: EmittedType.allCases.count)
+        if unaryTests.contains(where: { $0.contains("history") }) { return every }
+        var told: [String: Set<String>?] = [:]
+        for e in expressions where e.source.contains("history") {
+            told[e.source] = e.compiled.entryValues(of: "type", onList: ["case", "history"])
+        }
+        var types = Set<String>()
+        for source in sources where source.contains("history") {
+            guard let read = told[source] ?? nil else { return every }
+            types.formUnion(read)
+            types.formUnion(CaseState.stringLiterals(in: source))
+        }
+        return EmittedType.allCases.map { types.contains($0.name) }
     }
 
     /// What `expr` reads of the scope; everything when it is not one of these definitions' own.

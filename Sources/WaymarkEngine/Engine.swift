@@ -37,6 +37,17 @@ public struct Engine: Sendable {
         self.definitions = EngineDefinitions(versions: [CompiledDefinitions(definitions)])
     }
 
+    /// Whether every case's history keeps every event the engine emits (a task raised, a stage
+    /// entered), rather than only the types an expression of the loaded definitions can read. Set it
+    /// before the first event: entries let go are not brought back.
+    ///
+    /// The daemon keeps them all, as definitions it reloads later may read types the earlier ones
+    /// did not. ``caseDetail(_:)`` shows every entry either way.
+    public var keepsEveryHistoryEntry: Bool {
+        get { definitions.keepsEveryHistoryEntry }
+        set { definitions.keepsEveryHistoryEntry = newValue }
+    }
+
     /// Puts newer definitions in force: new enrolments and rules use them, while open enrolments stay
     /// on the pathway version they opened on.
     public mutating func load(_ definitions: Definitions) {
@@ -210,6 +221,14 @@ public struct Engine: Sendable {
     public func caseDetail(_ caseID: String) -> CaseDetail? {
         guard let ci = caseIndex[caseID] else { return nil }
         var c = cases[Int(ci)]
+        if !definitions.keepsEveryHistoryEntry {
+            // The history holds only what the definitions read; the case run again from its events
+            // (the same outcome) keeps every entry.
+            var every = definitions
+            every.keepsEveryHistoryEntry = true
+            c.reset()
+            c.run(to: clock, every)
+        }
         c.scopeDefinitions = definitions
         let zone = timeZone
         let history: [HistoryRecord] = c.history.map { item in

@@ -22,17 +22,37 @@ extension FEELExpression {
     /// "tasks")`, `case` passed whole). Anything else gives nil: the caller builds the whole list.
     public func entryRequirement(onList path: [String]) -> FEELEntryRequirement? {
         guard path.count == 2, let tree else { return nil }
-        var search = FEELRequirementSearch(root: path[0], list: path[1])
+        var search = FEELRequirementSearch(root: path[0], list: path[1], key: nil)
         search.visit(tree)
         guard !search.failed, search.found.count == 1 else { return nil }
         return search.found.first
     }
+
+    /// The values of `key` that an element of the list at `path` (`["case", "history"]`) can have
+    /// and still be read: `type` of `count(case.history[type = "crisis.presented"])` is
+    /// `["crisis.presented"]`. Empty when the list is not read; nil when an element with any value
+    /// could be.
+    ///
+    /// Found when every use of the list is filtered by `key = "value"` (`list[key = "a" and ...]`,
+    /// or `item.key`) or is the domain of a `some` whose body is such a conjunction; anything else
+    /// gives nil, as for ``entryRequirement(onList:)``.
+    public func entryValues(of key: String, onList path: [String]) -> Set<String>? {
+        guard path.count == 2 else { return nil }
+        guard let tree else { return [] }
+        var search = FEELRequirementSearch(root: path[0], list: path[1], key: key)
+        search.visit(tree)
+        return search.failed ? nil : Set(search.found.map(\.value))
+    }
 }
 
-/// The walk behind ``FEELExpression/entryRequirement(onList:)``.
+/// The walk behind ``FEELExpression/entryRequirement(onList:)`` and
+/// ``FEELExpression/entryValues(of:onList:)``.
 struct FEELRequirementSearch {
     let root: String
     let list: String
+    /// The entry every requirement must be on, which also lets a filter of the list meet one; nil
+    /// for any entry, and only quantifiers.
+    let key: String?
     var found: [FEELEntryRequirement] = []
     var failed = false
 
@@ -55,7 +75,7 @@ struct FEELRequirementSearch {
                 return
             }
             if !every, iterations.count == 1, iterations[0].upTo == nil, isList(iterations[0].domain) {
-                guard let requirement = Self.requirement(in: body, on: iterations[0].name) else {
+                guard let requirement = Self.requirement(in: body, on: iterations[0].name, key: key) else {
                     failed = true
                     return
                 }
@@ -84,6 +104,17 @@ struct FEELRequirementSearch {
             if let start { visit(start) }
             if let end { visit(end) }
         case .negate(let x), .unaryComparison(_, let x), .instanceOf(let x, _): visit(x)
+        case .filter(let a, let b) where key != nil && isList(a):
+            // In a filter an element's entries are names of their own (`type`), or entries of `item`.
+            guard
+                let requirement = Self.requirement(in: b, on: "item", key: key)
+                    ?? Self.requirement(in: b, on: nil, key: key)
+            else {
+                failed = true
+                return
+            }
+            if !found.contains(requirement) { found.append(requirement) }
+            visit(b)
         case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b),
             .filter(let a, let b):
             visit(a)
@@ -121,18 +152,29 @@ struct FEELRequirementSearch {
         return false
     }
 
-    /// A term `v.key = "value"` (either way round) of the conjunction `body`.
-    static func requirement(in body: FEELNode, on variable: String) -> FEELEntryRequirement? {
+    /// A term `v.key = "value"` (either way round) of the conjunction `body`, on `wanted` if given.
+    /// With no `variable`, a term `key = "value"` (an entry named in a filter).
+    static func requirement(in body: FEELNode, on variable: String?, key wanted: String?) -> FEELEntryRequirement? {
         switch body.kind {
         case .and(let a, let b):
-            return requirement(in: a, on: variable) ?? requirement(in: b, on: variable)
+            return requirement(in: a, on: variable, key: wanted) ?? requirement(in: b, on: variable, key: wanted)
         case .comparison(.equal, let a, let b):
             for (entry, literal) in [(a, b), (b, a)] {
-                if case .path(let base, let key) = entry.kind, case .name(let name) = base.kind, name == variable,
-                    case .literal(.string(let value)) = literal.kind, value.utf8.allSatisfy({ $0 < 0x80 })
-                {
-                    return FEELEntryRequirement(key: key, value: value)
+                guard case .literal(.string(let value)) = literal.kind, value.utf8.allSatisfy({ $0 < 0x80 }) else {
+                    continue
                 }
+                let key: String
+                switch entry.kind {
+                case .path(let base, let k):
+                    guard let variable, case .name(let name) = base.kind, name == variable else { continue }
+                    key = k
+                case .name(let name):
+                    guard variable == nil else { continue }
+                    key = name
+                default:
+                    continue
+                }
+                if wanted == nil || wanted == key { return FEELEntryRequirement(key: key, value: value) }
             }
             return nil
         default:

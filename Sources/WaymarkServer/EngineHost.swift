@@ -51,6 +51,8 @@ public actor EngineHost {
         self.logger = logger
         var engine = Engine(definitions: definitions)
         engine.workers = ProcessInfo.processInfo.activeProcessorCount
+        // Definitions reloaded later may read from a case's history what these do not.
+        engine.keepsEveryHistoryEntry = true
         self.engine = engine
         self.zoneBox = Mutex(engine.timeZone)
         self.status = DefinitionsStatus(

@@ -59,8 +59,7 @@ import WaymarkModel
         let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
         #expect(c1.alerts[0].site === c1.alerts[2].site)
         #expect(c1.alerts[0].site !== c1.alerts[1].site)
-        let raised = try #require(
-            c1.history.last { if case .emitted(_, _, _, .alertRaised) = $0 { true } else { false } })
+        let raised = HistoryItem.emitted(at: c1.alerts[3].at, subject: 3, stage: -1, .alertRaised)
         #expect(c1.emittedID(raised) == "alert.raised:C1/twice/v2#2")
     }
 

@@ -89,4 +89,42 @@ import Testing
             }
         }
     }
+
+    static func types(_ source: String) throws -> Set<String>? {
+        try FEELExpression(source, names: names).entryValues(of: "type", onList: ["case", "history"])
+    }
+
+    /// The `type` values of `case.history` an expression can read: what decides which emitted events a
+    /// case's history must keep.
+    @Test(arguments: [
+        (
+            #"count(case.history[type = "crisis.presented" and at >= event.at - duration("P3M")]) >= 3"#,
+            ["crisis.presented"]
+        ),
+        (
+            #"some r in case.history[type = "referral.received"] satisfies r.date >= event.date - duration("P12M")"#,
+            ["referral.received"]
+        ),
+        (#"some h in case.history satisfies h.type = "task.raised" and h.at > event.at"#, ["task.raised"]),
+        (#"count(case.history[item.type = "a"]) + count(case.history["b" = type])"#, ["a", "b"]),
+        (#"facts.x = 1 and case.id = "C1""#, []),
+    ])
+    func findsTheTypesEveryUseOfTheHistoryReads(source: String, types: [String]) throws {
+        #expect(try Self.types(source) == Set(types))
+    }
+
+    @Test(arguments: [
+        #"count(case.history) > 3"#,
+        #"count(case.history[type != "referral.received"]) > 0"#,
+        #"count(case.history[type = "a" or type = "b"]) > 0"#,
+        #"every h in case.history satisfies h.type = "a""#,
+        #"some h in case.history satisfies h.at > event.at"#,
+        #"count(case.history[status = "a"]) > 0"#,
+        #"for h in case.history return h.type"#,
+        #"get value(case, "history") = null"#,
+        #"case.history[1].type = "a""#,
+    ])
+    func givesUpOnAnyOtherUseOfTheHistory(source: String) throws {
+        #expect(try Self.types(source) == nil)
+    }
 }
