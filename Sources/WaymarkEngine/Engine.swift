@@ -21,7 +21,7 @@ public struct Engine: Sendable {
     var definitions: EngineDefinitions
     var caseIndex: [String: Int32] = [:]
     var cases: [CaseState] = []
-    var seen: Set<String> = []
+    var seen = EventIDIndex()
     var wakes = Heap<Wake>()
     /// Everything strictly before this moment has been applied.
     public private(set) var clock = Moment.distantPast
@@ -67,22 +67,27 @@ public struct Engine: Sendable {
         var result = IngestResult()
         var replay: Set<Int32> = []
         // Sized once for the batch rather than rehashed as it doubles.
-        seen.reserveCapacity(seen.count + events.count)
+        seen.reserve(events.count)
         for event in events {
-            guard seen.insert(event.id).inserted else {
+            var ci: Int32 = -1
+            let isNew = seen.insert(
+                event.id, holds: { c in cases[Int(c)].events.contains { $0.id == event.id } },
+                caseIndex: {
+                    if let existing = caseIndex[event.caseID] {
+                        ci = existing
+                    } else {
+                        ci = Int32(cases.count)
+                        caseIndex[event.caseID] = ci
+                        cases.append(CaseState(id: event.caseID))
+                    }
+                    return ci
+                })
+            guard isNew else {
                 result.duplicates += 1
                 duplicateCount += 1
                 continue
             }
             result.accepted += 1
-            let ci: Int32
-            if let existing = caseIndex[event.caseID] {
-                ci = existing
-            } else {
-                ci = Int32(cases.count)
-                caseIndex[event.caseID] = ci
-                cases.append(CaseState(id: event.caseID))
-            }
             if cases[Int(ci)].insert(event) { replay.insert(ci) }
             schedule(ci)
         }
