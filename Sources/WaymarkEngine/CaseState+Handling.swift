@@ -161,6 +161,7 @@ extension CaseState {
                 EnrolmentState(
                     version: Int32(env.versions.count - 1), pathway: Int32(pi), stage: -1, since: now, opened: now,
                     closed: nil, entries: 0))
+            changedParts.insert(.enrolled)
             let ei = enrolments.count - 1
             justOpened.append(ei)
             enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, env)
@@ -280,6 +281,7 @@ extension CaseState {
     /// Closes an enrolment at a final stage, cancelling every task that belongs to it.
     mutating func close(_ ei: Int) {
         enrolments[ei].closed = now
+        changedParts.insert(.enrolled)
         for ti in tasks.indices
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].isOpen {
             cancel(ti)

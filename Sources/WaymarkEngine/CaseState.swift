@@ -148,13 +148,18 @@ struct CaseParts: OptionSet, Sendable {
     static let facts = CaseParts(rawValue: 1)
     static let tasks = CaseParts(rawValue: 2)
     static let history = CaseParts(rawValue: 4)
-    /// Enrolments and stages (`case.stage`, whether a rule's pathway is open), and when it opened.
+    /// Anything else of `case`: enrolments and stages (`case.stage`), when it opened.
     static let other = CaseParts(rawValue: 8)
+    /// Which enrolments are open: whether a rule applies at all (also counted as `other`).
+    static let enrolled = CaseParts(rawValue: 16)
 
-    /// What a condition with these needs can see change: its parts of `case`, the facts (directly or
-    /// through a decision table), and always the enrolments, which decide whether a rule applies.
+    /// What a condition with these needs can see change: its parts of `case` (the rest of it when it
+    /// reads `case` at all), the facts (directly or through a decision table), and always which
+    /// enrolments are open, which decides whether a rule applies. A condition on the facts alone is
+    /// not looked at again when the case only moves stage.
     init(reading needs: ScopeNeeds) {
-        var parts: CaseParts = .other
+        var parts: CaseParts = .enrolled
+        if needs.contains(.caseValue) { parts.insert(.other) }
         if needs.contains(.facts) { parts.insert(.facts) }
         if needs.contains(.tasks) { parts.insert(.tasks) }
         if needs.contains(.history) { parts.insert(.history) }

@@ -36,7 +36,7 @@ import WaymarkModel
             final: true
         """
 
-    static func definitions(rules: String) throws -> Definitions {
+    static func definitions(rules: String, pathway: String = pathway) throws -> Definitions {
         let files = [
             ("workflows/calendars/ew.yaml", calendar), ("workflows/demo.yaml", pathway),
             ("rules/test.yaml", "ruleset: test\ncalendar: england-and-wales\nrules:\n" + rules),
@@ -187,6 +187,52 @@ import WaymarkModel
         // history, which keeps no emitted event as no condition reads one. Looking at both rules after
         // every change would be 12; with every history entry kept, 8.
         #expect(engine.dailyChecks == 6)
+    }
+
+    /// A condition on the facts alone is not looked at again when the case only moves stage; one that
+    /// reads `case` is, and both are when an enrolment opens.
+    @Test func aStageMoveIsNotAChangeForAConditionOnTheFactsAlone() throws {
+        let pathway = """
+            pathway: demo
+            version: 1
+            title: Demo
+            calendar: england-and-wales
+            enrol:
+              on: referral.received
+            start: referral
+            stages:
+              referral:
+                transitions:
+                  - { on: referral.decided, to: assessment }
+              assessment:
+                transitions:
+                  - { on: case.closed, to: closed }
+              closed:
+                final: true
+            """
+        let defs = try Self.definitions(
+            rules: """
+                  - id: absent
+                    every: day
+                    when: facts.school.attendance <= 0.9
+                    then:
+                      - alert: { severity: medium, message: "absent" }
+                  - id: assessing
+                    every: day
+                    when: case.stage.demo = "assessment"
+                    then:
+                      - alert: { severity: low, message: "assessing" }
+                """, pathway: pathway)
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
+            Self.event("e2", "referral.decided", "2025-01-08T10:00:00Z"),
+            Self.event("e3", "case.closed", "2025-01-13T10:00:00Z"),
+        ]
+        let (engine, report) = F.run(defs, events, asOf: "2025-01-31")
+        #expect(report.alerts.map { "\($0.rule) \($0.at)" } == ["assessing \(F.zone.startOfDay(F.date("2025-01-09")))"])
+        // 7th: both (the case opened). 9th: `assessing` only (a stage move). From the 14th neither
+        // applies (the enrolment closed). Counting a stage move as a change for both would be 4.
+        #expect(engine.dailyChecks == 3)
     }
 
     @Test func listEntriesCarryTheFieldsAnExpressionNames() throws {
