@@ -96,6 +96,24 @@ extension CaseState {
         pending.removeAll()
     }
 
+    /// The number of a new alert of `rule` and `triggerKey` among those of the case: ids are unique
+    /// in a case, so a second alert of the same rule and trigger is `#2`, and so on past any id taken.
+    ///
+    /// While no rule or trigger key holds `/` or `#`, an id names its rule, key and number and no
+    /// other, so counting the alerts of the same rule and key is enough; otherwise (`a/b` + `c` and
+    /// `a` + `b/c` make the same id) the ids are made and compared.
+    func alertOccurrence(rule: String, triggerKey: String) -> Int32 {
+        func plain(_ s: String) -> Bool { !s.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "#") } }
+        if plain(rule) && plain(triggerKey) && alerts.allSatisfy({ plain($0.rule) && plain($0.triggerKey) }) {
+            return Int32(alerts.count { $0.rule == rule && $0.triggerKey == triggerKey } + 1)
+        }
+        let taken = Set(alerts.indices.map(alertID))
+        let base = "\(id)/\(rule)/\(triggerKey)"
+        var occurrence: Int32 = 1
+        while taken.contains(occurrence == 1 ? base : "\(base)#\(occurrence)") { occurrence += 1 }
+        return occurrence
+    }
+
     /// Queues an engine-emitted event, to be handled once the current one is done.
     /// `source` (the definition that emitted it) is only put into words if the cascade is stopped.
     mutating func emit(_ type: EmittedType, subject: Int, stage: Int, source: @autoclosure () -> String) {
@@ -392,16 +410,11 @@ extension CaseState {
                 }
                 guard let site else { continue }
                 let message = render(template.message, trigger, task: trigger?.task, calendar)
-                // Ids are unique in a case: a second alert of the same site and trigger is `#2`, and so
-                // on past any id already taken (a rule or trigger holding `/` or `#` could make one).
-                let taken = Set(alerts.indices.map(alertID))
-                let base = "\(id)/\(site.rule)/\(triggerKey)"
-                var occurrence = 1
-                while taken.contains(occurrence == 1 ? base : "\(base)#\(occurrence)") { occurrence += 1 }
+                let occurrence = alertOccurrence(rule: site.rule, triggerKey: triggerKey)
                 alerts.append(
                     AlertState(
                         site: site, at: now, message: message, reason: reason, triggerKey: triggerKey,
-                        occurrence: Int32(occurrence)))
+                        occurrence: occurrence))
                 scopeCache = nil
                 emit(
                     .alertRaised, subject: alerts.count - 1, stage: -1,

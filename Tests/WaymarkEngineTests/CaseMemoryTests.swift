@@ -63,6 +63,21 @@ import WaymarkModel
         #expect(c1.emittedID(raised) == "alert.raised:C1/twice/v2#2")
     }
 
+    /// An event id holding `#` could make an alert id another alert already has: ids are still unique.
+    @Test func alertIdsStayUniqueWhenAnEventIdLooksLikeANumberedOne() {
+        let rule = F.rule("twice", on: ["visit.recorded"], then: [F.alert("First"), F.alert("Second")])
+        let events = [
+            F.event("a1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("v1", "C1", "visit.recorded", "2025-03-04T09:00"),
+            F.event("v1#2", "C1", "visit.recorded", "2025-03-05T09:00"),
+        ]
+        let (_, report) = F.run(F.definitions(rules: [rule]), events, asOf: "2025-03-06")
+        #expect(
+            report.alerts.map(\.id).sorted() == [
+                "C1/twice/v1", "C1/twice/v1#2", "C1/twice/v1#2#2", "C1/twice/v1#2#3",
+            ])
+    }
+
     @Test func shrinkingKeepsTheElementsAndGivesBackTheRoom() {
         var list: [Int] = []
         list.reserveCapacity(1_000)
