@@ -218,7 +218,7 @@ final class CompiledDefinitions: Sendable {
     /// The same for the types the engine emits, by `EmittedType` raw value.
     let reactingEmitted: [Bool]
     /// The emitted types an expression of these definitions can read from `case.history`, by
-    /// `EmittedType` raw value: the history keeps only those (see ``CaseState/keeps(_:_:)``).
+    /// `EmittedType` raw value: the history keeps only those (see ``EngineDefinitions/keeps(_:)``).
     let historyEmitted: [Bool]
 
     init(_ definitions: Definitions) {

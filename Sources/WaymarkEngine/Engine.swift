@@ -49,7 +49,8 @@ public struct Engine: Sendable {
     }
 
     /// Puts newer definitions in force: new enrolments and rules use them, while open enrolments stay
-    /// on the pathway version they opened on.
+    /// on the pathway version they opened on. If they read emitted events from `case.history` that
+    /// the earlier ones did not, those from before are there only with ``keepsEveryHistoryEntry``.
     public mutating func load(_ definitions: Definitions) {
         self.definitions.versions.append(CompiledDefinitions(definitions))
     }
