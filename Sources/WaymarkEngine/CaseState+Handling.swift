@@ -86,7 +86,10 @@ extension CaseState {
                 reacts = env.reactsTo(t.type)
             }
             if !reacts {
-                if env.keeps(t.history) { history.append(t.history) }
+                if env.keeps(t.history) {
+                    history.makeRoomForOneMore()
+                    history.append(t.history)
+                }
                 continue
             }
             var named = t
@@ -229,7 +232,10 @@ extension CaseState {
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
         }
-        if env.keeps(t.history) { history.append(t.history) }
+        if env.keeps(t.history) {
+            history.makeRoomForOneMore()
+            history.append(t.history)
+        }
         scopeCache = nil
     }
 
@@ -320,6 +326,7 @@ extension CaseState {
         let due =
             dueFrom.map { calendar.date(after: $0, template.repeat ?? template.due) }
             ?? calendar.date(after: now, template.due)
+        tasks.makeRoomForOneMore()
         tasks.append(
             TaskState(
                 spec: spec, enrolment: Int32(enrolment ?? -1), stageIndex: Int16(stageIndex ?? -1),

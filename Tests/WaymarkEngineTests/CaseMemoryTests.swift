@@ -78,6 +78,17 @@ import WaymarkModel
             ])
     }
 
+    /// A case's lists grow by a quarter, not by doubling: never more than a quarter (or 4) empty.
+    @Test func listsGrowByAQuarter() {
+        var list: [Int] = []
+        for n in 0..<1_000 {
+            list.makeRoomForOneMore()
+            list.append(n)
+            #expect(list.capacity <= list.count + max(4, list.count / 4) + 2, "\(list.count)")
+        }
+        #expect(list == Array(0..<1_000))
+    }
+
     @Test func shrinkingKeepsTheElementsAndGivesBackTheRoom() {
         var list: [Int] = []
         list.reserveCapacity(1_000)
