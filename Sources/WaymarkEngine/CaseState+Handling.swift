@@ -86,10 +86,7 @@ extension CaseState {
                 reacts = env.reactsTo(t.type)
             }
             if !reacts {
-                if env.keeps(t.history) {
-                    history.makeRoomForOneMore()
-                    history.append(t.history)
-                }
+                appendToHistory(t.history, env)
                 continue
             }
             var named = t
@@ -97,6 +94,14 @@ extension CaseState {
             handle(named, env)
         }
         pending.removeAll()
+    }
+
+    /// Adds a handled event to the history, if the history keeps its kind (see
+    /// ``EngineDefinitions/keeps(_:)``).
+    mutating func appendToHistory(_ item: HistoryItem, _ env: EngineDefinitions) {
+        guard env.keeps(item) else { return }
+        history.makeRoomForOneMore()
+        history.append(item)
     }
 
     /// The number of a new alert of `rule` and `triggerKey` among those of the case: ids are unique
@@ -232,10 +237,7 @@ extension CaseState {
                 runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
             }
         }
-        if env.keeps(t.history) {
-            history.makeRoomForOneMore()
-            history.append(t.history)
-        }
+        appendToHistory(t.history, env)
         scopeCache = nil
     }
 

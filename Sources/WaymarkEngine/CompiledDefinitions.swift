@@ -98,24 +98,20 @@ final class CompiledPathway: Sendable {
         stageTasks = p.stages.map { s in
             s.tasks.map { TaskSpec($0, calendar: calendar, pathway: p.id, stage: s.id, rule: nil) }
         }
-        var hooks: [String: [TaskSpec?]] = [:]
+        var hookTasks: [String: [TaskSpec?]] = [:]
+        var hookAlerts: [String: [AlertSite?]] = [:]
         for (i, s) in p.stages.enumerated() {
             for (name, actions) in [("on_enter", s.onEnter), ("on_exit", s.onExit), ("on_breach", s.onBreach)] {
-                hooks["\(i):\(name)"] = actions.map { a in
+                hookTasks["\(i):\(name)"] = actions.map { a in
                     if case .task(let t) = a {
                         return TaskSpec(t, calendar: calendar, pathway: p.id, stage: s.id, rule: nil)
                     }
                     return nil
                 }
-            }
-        }
-        hookTasks = hooks
-        var hookAlerts: [String: [AlertSite?]] = [:]
-        for (i, s) in p.stages.enumerated() {
-            for (name, actions) in [("on_enter", s.onEnter), ("on_exit", s.onExit), ("on_breach", s.onBreach)] {
                 hookAlerts["\(i):\(name)"] = AlertSite.sites(actions, rule: "\(p.id):\(s.id):\(name)")
             }
         }
+        self.hookTasks = hookTasks
         self.hookAlerts = hookAlerts
         exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
         exitTypes = exits.map { Set($0.flatMap(\.on)) }
