@@ -19,8 +19,10 @@ let package = Package(
                 .product(name: "WaymarkSimulation", package: "Waymark"),
                 .product(name: "WaymarkFEEL", package: "Waymark"),
                 .product(name: "WaymarkModel", package: "Waymark"),
+                "MallocInfo",
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
-        )
+        ),
+        .target(name: "MallocInfo"),
     ]
 )

@@ -59,6 +59,10 @@ extension CaseState {
                 + "interval after its due date \(tasks[Int(ti)].due.isoString)"
         case .words(let text):
             return text
+        case .notKept:
+            // Not reached through the engine, which runs a case again before a finished task's
+            // words are read (see `Engine.keepsFinishedTaskReasons`).
+            return "Why this task was raised was not kept once it was finished"
         }
     }
 

@@ -274,7 +274,7 @@ extension CaseState {
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int16(old)
             && tasks[ti].isOpen && !tasks[ti].template.carry
         {
-            cancel(ti)
+            cancel(ti, env)
         }
         emit(.stageExited, subject: ei, stage: old, source: "\(cp.pathway.id):\(oldStage.id)")
         enter(ei, stage: target, reason: reason, env)
@@ -301,16 +301,16 @@ extension CaseState {
             let deadline = cp.calendar.date(after: now, within)
             addTimer(cp.calendar.overdueMoment(deadline), .breach(enrolment: Int32(ei), entry: entry))
         }
-        if stage.final { close(ei) }
+        if stage.final { close(ei, env) }
     }
 
     /// Closes an enrolment at a final stage, cancelling every task that belongs to it.
-    mutating func close(_ ei: Int) {
+    mutating func close(_ ei: Int, _ env: EngineDefinitions) {
         enrolments[ei].closed = now
         changedParts.insert(.enrolled)
         for ti in tasks.indices
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].isOpen {
-            cancel(ti)
+            cancel(ti, env)
         }
     }
 
@@ -342,6 +342,7 @@ extension CaseState {
     mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
         tasks[ti].status = .done
         tasks[ti].done = now
+        if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
@@ -375,9 +376,10 @@ extension CaseState {
         }
     }
 
-    mutating func cancel(_ ti: Int) {
+    mutating func cancel(_ ti: Int, _ env: EngineDefinitions) {
         tasks[ti].status = .cancelled
         tasks[ti].done = nil
+        if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")

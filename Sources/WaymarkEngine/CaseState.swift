@@ -487,6 +487,9 @@ struct EngineDefinitions: Sendable {
     /// Whether `case.history` keeps every emitted event, rather than only the types the definitions
     /// can read (see ``CompiledDefinitions/historyEmitted``).
     var keepsEveryHistoryEntry = false
+    /// Whether a task keeps its reason once it is done or cancelled (see
+    /// ``Engine/keepsFinishedTaskReasons``).
+    var keepsFinishedTaskReasons = true
 
     init(versions: [CompiledDefinitions]) { self.versions = versions }
 

@@ -48,6 +48,19 @@ public struct Engine: Sendable {
         set { definitions.keepsEveryHistoryEntry = newValue }
     }
 
+    /// Whether a task keeps why it was raised once it is done or cancelled. Set it before the first
+    /// event.
+    ///
+    /// The reason is read only to put a task's `because` into words, and a list of open tasks
+    /// (`waymark run --open`) never shows a finished one: in a run of a million events the reasons
+    /// of finished tasks were a quarter of the engine's memory. A report or case detail that does
+    /// show finished tasks runs the cases with any again, keeping their reasons, so what it prints
+    /// is the same either way, only slower.
+    public var keepsFinishedTaskReasons: Bool {
+        get { definitions.keepsFinishedTaskReasons }
+        set { definitions.keepsFinishedTaskReasons = newValue }
+    }
+
     /// Puts newer definitions in force: new enrolments and rules use them, while open enrolments stay
     /// on the pathway version they opened on. If they read emitted events from `case.history` that
     /// the earlier ones did not, those from before are there only with ``keepsEveryHistoryEntry``.
@@ -187,9 +200,25 @@ public struct Engine: Sendable {
         cases.compactMap { $0.events.last?.at }.max()
     }
 
+    /// The engine with every case that has a finished task run again with the tasks' reasons kept
+    /// (see ``keepsFinishedTaskReasons``), for a report that shows finished tasks; itself if they
+    /// are kept already.
+    func keepingFinishedTaskReasons() -> Engine {
+        guard !definitions.keepsFinishedTaskReasons else { return self }
+        var copy = self
+        copy.definitions.keepsFinishedTaskReasons = true
+        let again = cases.indices.filter { cases[$0].tasks.contains { !$0.isOpen } }.map { Int32($0) }
+        for ci in again { copy.cases[Int(ci)].reset() }
+        _ = Self.run(again, in: &copy.cases, to: clock, copy.definitions, workers: workers)
+        return copy
+    }
+
     /// The task list, alerts and enrolments as of the clock (spec section 7).
     /// The records are gathered on `workers` threads, a chunk of cases each, and sorted after.
     public func report(openOnly: Bool) -> RunReport {
+        if !openOnly && !definitions.keepsFinishedTaskReasons {
+            return keepingFinishedTaskReasons().report(openOnly: false)
+        }
         let parts = ParallelChunks.map(count: cases.count, workers: workers) { range in
             var tasks: [TaskRecord] = []
             var alerts: [AlertRecord] = []
@@ -227,11 +256,12 @@ public struct Engine: Sendable {
     public func caseDetail(_ caseID: String) -> CaseDetail? {
         guard let ci = caseIndex[caseID] else { return nil }
         var c = cases[Int(ci)]
-        if !definitions.keepsEveryHistoryEntry {
-            // The history holds only what the definitions read; the case run again from its events
-            // (the same outcome) keeps every entry.
+        if !definitions.keepsEveryHistoryEntry || !definitions.keepsFinishedTaskReasons {
+            // The history holds only what the definitions read, or finished tasks let their reasons
+            // go; the case run again from its events (the same outcome) keeps every entry and reason.
             var every = definitions
             every.keepsEveryHistoryEntry = true
+            every.keepsFinishedTaskReasons = true
             c.reset()
             c.run(to: clock, every)
         }

@@ -27,6 +27,9 @@ indirect enum Reason: Sendable {
     case repeated(task: Int32, doneOn: FEELDate, by: HistoryItem)
     /// Already in words (rare paths, such as a stage deadline passing).
     case words(String)
+    /// Let go when the task was done or cancelled, by an engine told no one will read it (see
+    /// ``Engine/keepsFinishedTaskReasons``).
+    case notKept
 }
 
 /// Where a condition is defined and what its explanation quotes: one per definition (an

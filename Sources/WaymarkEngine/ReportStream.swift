@@ -139,6 +139,6 @@ extension Engine {
     /// to be written as JSON without holding every record at once (what `waymark run --format json`
     /// writes).
     public func reportStream(openOnly: Bool) -> ReportStream {
-        ReportStream(engine: self, openOnly: openOnly)
+        ReportStream(engine: openOnly ? self : keepingFinishedTaskReasons(), openOnly: openOnly)
     }
 }

@@ -48,6 +48,8 @@ struct RunCommand: ParsableCommand {
         }
         var engine = Engine(definitions: loaded.definitions)
         engine.workers = ProcessInfo.processInfo.activeProcessorCount
+        // A list of open tasks shows no finished one: their reasons can go once they are finished.
+        engine.keepsFinishedTaskReasons = !open
         var asOfDate: FEELDate?
         if let asOf {
             guard let date = FEELDate.parseISO(asOf) else { fail("--as-of: `\(asOf)` is not a date (YYYY-MM-DD)") }

@@ -1,4 +1,5 @@
 import Foundation
+import MallocInfo
 import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
@@ -13,6 +14,10 @@ func status(_ key: String) -> Int {
     }
     return 0
 }
+
+/// Bytes the allocator has handed out and not had back: the engine's own size, without the pages
+/// that freed memory leaves resident.
+func allocatedBytes() -> Int { Int(malloc_info_allocated()) }
 
 func seconds(_ start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
@@ -66,14 +71,26 @@ print(
         + "\(definitions.ruleSets.values.reduce(0) { $0 + $1.tables.count }) decision tables")
 
 // The cohort: a simulated stream, cut to the target number of events (whole lines, in time order).
+// `--events-file PATH` reads a stream written earlier with `--save-events PATH` (the generator
+// takes longer than the run it feeds, which makes profiling the run alone awkward).
 var generatorStart = ContinuousClock.now
-let generator = CohortGenerator(
-    CohortConfiguration(
-        cases: caseCount, seed: 2017, from: FEELDate(year: 2017, month: 9, day: 1),
-        to: FEELDate(year: 2019, month: 8, day: 31)))
-var text = generator.jsonLines()
-var bytes = Array(text.utf8)
-text = ""
+var bytes: [UInt8]
+let eventsFile = option("--events-file", "")
+if !eventsFile.isEmpty {
+    guard let data = FileManager.default.contents(atPath: eventsFile) else {
+        print("cannot read \(eventsFile)")
+        exit(2)
+    }
+    bytes = Array(data)
+} else {
+    let generator = CohortGenerator(
+        CohortConfiguration(
+            cases: caseCount, seed: 2017, from: FEELDate(year: 2017, month: 9, day: 1),
+            to: FEELDate(year: 2019, month: 8, day: 31)))
+    var text = generator.jsonLines()
+    bytes = Array(text.utf8)
+    text = ""
+}
 var lines = 0
 var cut = bytes.count
 for (i, b) in bytes.enumerated() where b == 0x0A {
@@ -84,17 +101,34 @@ for (i, b) in bytes.enumerated() where b == 0x0A {
     }
 }
 bytes.removeSubrange(cut...)
-bytes.append(contentsOf: [])
+let saveEvents = option("--save-events", "")
+if !saveEvents.isEmpty {
+    FileManager.default.createFile(atPath: saveEvents, contents: Data(bytes))
+    print("saved the events to \(saveEvents)")
+}
 print("engine threads: \(workers) (--workers N)")
-print("generated \(lines) events for \(caseCount) cases in \(String(format: "%.1f", seconds(generatorStart))) s")
+print(
+    "\(eventsFile.isEmpty ? "generated" : "read") \(lines) events in \(String(format: "%.1f", seconds(generatorStart))) s"
+)
 
+// An honest baseline: the generator's freed memory is given back to the system (kept, the engine
+// would fill it without raising the resident size, which flattered the figures of earlier stops
+// by up to a third), and the resident peak is reset, so that every peak below is the run's own.
+malloc_info_trim()
+if let f = fopen("/proc/self/clear_refs", "w") {
+    fputs("5", f)
+    fclose(f)
+}
 let baselineKiB = status("VmRSS")
+let baselineAllocated = allocatedBytes()
 
 // End to end: parse, apply (through the last event's day), and print the open task list as JSON.
 let start = ContinuousClock.now
 let startCPU = cpuSeconds()
 var engine = Engine(definitions: definitions)
 engine.workers = workers
+// As `waymark run --open` does: the list shows open tasks only, so finished ones let their reasons go.
+engine.keepsFinishedTaskReasons = false
 var events: [Event]
 do {
     events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
@@ -115,6 +149,7 @@ let lastDay = engine.timeZone.date(of: last)
 engine.advance(to: engine.endOfDay(lastDay))
 let applied = seconds(start)
 let engineKiB = status("VmRSS")
+let engineAllocated = allocatedBytes() - baselineAllocated
 let peakAfterApplyKiB = status("VmHWM")
 // Written out a piece at a time, as `waymark run` does, to a sink that only counts the bytes.
 var jsonCount = 0
@@ -145,6 +180,11 @@ print(
             "engine state after apply (before output): %d KiB above baseline = %.0f bytes per case, %.0f per open case",
         engineKiB - baselineKiB, Double(engineKiB - baselineKiB) * 1024 / Double(max(engine.caseCount, 1)),
         Double(engineKiB - baselineKiB) * 1024 / Double(max(open, 1))))
+print(
+    String(
+        format: "engine state after apply, allocated (not resident): %d KiB = %.0f bytes per case, %.0f per open case",
+        engineAllocated / 1024, Double(engineAllocated) / Double(max(engine.caseCount, 1)),
+        Double(engineAllocated) / Double(max(open, 1))))
 let peakKiB = status("VmHWM")
 // The peak (resident, never falls) read after each phase shows which phase set it.
 print(
@@ -209,6 +249,7 @@ let quietStart = ContinuousClock.now
 let quietCPU = cpuSeconds()
 var quietEngine = Engine(definitions: quiet)
 quietEngine.workers = workers
+quietEngine.keepsFinishedTaskReasons = false
 quietEngine.ingest(quietEvents)
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
 var quietJSONCount = 0
