@@ -16,7 +16,7 @@ extension CaseState {
     func alertRecord(_ i: Int) -> AlertRecord {
         let a = alerts[i]
         return AlertRecord(
-            id: alertID(i), caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: a.message,
+            id: alertID(i), caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: alertMessage(i),
             because: words(a.reason) + ". Alert defined at \(a.location.file):\(a.location.line).")
     }
 

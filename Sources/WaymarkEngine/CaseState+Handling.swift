@@ -420,11 +420,13 @@ extension CaseState {
                     calendar = defs.rules[ri].calendar
                 }
                 guard let site else { continue }
-                let message = render(template.message, trigger, task: trigger?.task, calendar)
+                // Written when read if it depends on the case id alone (see `AlertSite`).
+                let message =
+                    site.textAroundCaseID == nil ? render(template.message, trigger, task: trigger?.task, calendar) : ""
                 let occurrence = alertOccurrence(rule: site.rule, triggerKey: triggerKey)
                 alerts.append(
                     AlertState(
-                        site: site, at: now, message: message, reason: reason, triggerKey: triggerKey,
+                        site: site, at: now, writtenMessage: message, reason: reason, triggerKey: triggerKey,
                         occurrence: occurrence))
                 scopeCache = nil
                 emit(

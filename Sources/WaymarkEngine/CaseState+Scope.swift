@@ -141,7 +141,7 @@ extension CaseState {
                 FEELContext([
                     ("alert", .string(alertID(subject))), ("rule", .string(a.rule)),
                     ("severity", .string(a.severity.rawValue)),
-                    ("message", .string(a.message)),
+                    ("message", .string(alertMessage(subject))),
                 ]))
         case .stageEntered, .stageExited, .stageBreached:
             return .context(

@@ -119,7 +119,9 @@ struct TaskState: Sendable {
 struct AlertState: Sendable {
     var site: AlertSite
     var at: Moment
-    var message: String
+    /// The message as written when the alert was raised; empty if it is written when read (read it
+    /// with ``CaseState/alertMessage(_:)``).
+    var writtenMessage: String
     var reason: Reason
     /// The event id, or the day of a daily rule, that the id is made of.
     var triggerKey: String
@@ -132,6 +134,13 @@ struct AlertState: Sendable {
 }
 
 extension CaseState {
+    /// The message of alert `i`: written when it was raised, or now from the case id (see
+    /// ``AlertSite/textAroundCaseID``).
+    func alertMessage(_ i: Int) -> String {
+        let a = alerts[i]
+        return a.site.textAroundCaseID?.joined(separator: id) ?? a.writtenMessage
+    }
+
     /// The id of alert `i`: `CASE/RULE/TRIGGER`, with `#2` and up for more of them. Made when asked
     /// for (by the report, `case.alerts`-style FEEL reads and the history), not kept in each alert.
     func alertID(_ i: Int) -> String {

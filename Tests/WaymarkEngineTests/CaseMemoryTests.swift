@@ -63,6 +63,42 @@ import WaymarkModel
         #expect(c1.emittedID(raised) == "alert.raised:C1/twice/v2#2")
     }
 
+    /// A message whose placeholders are all `case.id` is written when read, not kept with each
+    /// alert; one with any other placeholder is written when the alert is raised. The report shows
+    /// the same words either way, and so does `event.data.message` of the `alert.raised` it emits.
+    @Test func aMessageOfTheCaseIdAloneIsWrittenWhenRead() throws {
+        func alert(_ parts: [MessageTemplate.Part]) -> Action {
+            .alert(
+                AlertTemplate(
+                    severity: .high, message: MessageTemplate(source: "", location: F.at(1), parts: parts),
+                    location: F.at(7, "rules/escalation.yaml")))
+        }
+        let e = DecisionTableTests.expression
+        let seen = F.rule(
+            "seen", on: ["visit.recorded"],
+            then: [
+                alert([.text("Case "), .expression(e(" case.id ")), .text(" seen, again "), .expression(e("case.id"))]),
+                alert([.text("Visit "), .expression(e("event.id")), .text(" for "), .expression(e("case.id"))]),
+            ])
+        let echo = Rule(
+            id: "echo", title: nil, trigger: .events(["alert.raised"]), pathway: nil,
+            when: e(#"event.data.rule = "seen""#),
+            then: [alert([.text("Echo: "), .expression(e("event.data.message"))])],
+            location: F.at(3, "rules/escalation.yaml"))
+        let events = [
+            F.event("a1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("v1", "C1", "visit.recorded", "2025-03-04T09:00"),
+        ]
+        let (engine, report) = F.run(F.definitions(rules: [seen, echo]), events, asOf: "2025-03-10")
+        #expect(
+            report.alerts.map(\.message).sorted() == [
+                "Case C1 seen, again C1", "Echo: Case C1 seen, again C1", "Echo: Visit v1 for C1", "Visit v1 for C1",
+            ])
+        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let kept = c1.alerts.filter { $0.rule == "seen" }.map(\.writtenMessage)
+        #expect(kept == ["", "Visit v1 for C1"])
+    }
+
     /// An event id holding `#` could make an alert id another alert already has: ids are still unique.
     @Test func alertIdsStayUniqueWhenAnEventIdLooksLikeANumberedOne() {
         let rule = F.rule("twice", on: ["visit.recorded"], then: [F.alert("First"), F.alert("Second")])
