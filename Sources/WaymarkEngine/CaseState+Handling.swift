@@ -277,6 +277,9 @@ extension CaseState {
             cancel(ti, env)
         }
         emit(.stageExited, subject: ei, stage: old, source: "\(cp.pathway.id):\(oldStage.id)")
+        // The stage's deadline is over with this entry of it.
+        let enrolment = Int32(ei)
+        dropTimers { if case .breach(enrolment, entry) = $0 { true } else { false } }
         enter(ei, stage: target, reason: reason, env)
     }
 
@@ -308,6 +311,8 @@ extension CaseState {
     mutating func close(_ ei: Int, _ env: EngineDefinitions) {
         enrolments[ei].closed = now
         changedParts.insert(.enrolled)
+        let enrolment = Int32(ei)
+        dropTimers { if case .breach(enrolment, _) = $0 { true } else { false } }
         for ti in tasks.indices
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].isOpen {
             cancel(ti, env)
@@ -343,6 +348,7 @@ extension CaseState {
         tasks[ti].status = .done
         tasks[ti].done = now
         if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
+        dropOverdueCheck(of: ti)
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
@@ -376,10 +382,17 @@ extension CaseState {
         }
     }
 
+    /// A finished task is never overdue: its check goes (see ``dropTimers(where:)``).
+    mutating func dropOverdueCheck(of ti: Int) {
+        let task = Int32(ti)
+        dropTimers { if case .overdue(task) = $0 { true } else { false } }
+    }
+
     mutating func cancel(_ ti: Int, _ env: EngineDefinitions) {
         tasks[ti].status = .cancelled
         tasks[ti].done = nil
         if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
+        dropOverdueCheck(of: ti)
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
         emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")

@@ -295,6 +295,18 @@ struct CaseState: Sendable {
         timers.insert(timer, at: i)
     }
 
+    /// Drops the timers that can no longer do anything: the overdue check of a finished task, the
+    /// deadline of a stage entry that is over.
+    ///
+    /// Left in, each woke its case for nothing when it fell due (a case's wake-up makes its handling
+    /// scratch and puts it back in the engine's heap), and a finished task's check stayed in the
+    /// case's list until the task's due date: about 9 MB and 1.4 million wake-ups in a run of a
+    /// million events.
+    mutating func dropTimers(where isOver: (CaseTimer.Kind) -> Bool) {
+        guard timers.contains(where: { isOver($0.kind) }) else { return }
+        timers.removeAll { isOver($0.kind) }
+    }
+
     /// Handles every event and timer strictly before `limit`, timers first when they tie with an event.
     /// Returns how many timers fired.
     @discardableResult

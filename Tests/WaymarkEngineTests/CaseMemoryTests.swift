@@ -99,6 +99,37 @@ import WaymarkModel
         #expect(kept == ["", "Visit v1 for C1"])
     }
 
+    /// A finished task's overdue check and the deadline of a stage the case has left are dropped, not
+    /// kept to wake the case for nothing; the open work keeps its checks.
+    @Test func timersThatCanNoLongerFireAreDropped() throws {
+        let events = [
+            F.event("r1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("d1", "C1", "referral.decided", "2025-03-03T11:00"),
+            F.event("a1", "C1", "referral.accepted", "2025-03-04T09:00"),
+        ]
+        func timers(after count: Int) throws -> [CaseTimer.Kind] {
+            var engine = Engine(definitions: F.definitions())
+            engine.ingest(Array(events.prefix(count)))
+            engine.advance(to: Moment(epochNanoseconds: events[count - 1].at.epochNanoseconds + 1))
+            return engine.cases[Int(try #require(engine.caseIndex["C1"]))].timers.map(\.kind)
+        }
+        func describe(_ kinds: [CaseTimer.Kind]) -> [String] {
+            kinds.map {
+                switch $0 {
+                case .overdue(let t): "overdue \(t)"
+                case .breach(let e, let entry): "breach \(e)/\(entry)"
+                case .daily: "daily"
+                }
+            }
+        }
+        // Referred: the decision is due and the referral stage has its 5-working-day deadline.
+        #expect(describe(try timers(after: 1)) == ["overdue 0", "breach 0/1"])
+        // Decided: its check goes; the deadline stays while the case is in the stage.
+        #expect(describe(try timers(after: 2)) == ["breach 0/1"])
+        // Accepted: the referral stage's deadline goes, the conference task's check comes.
+        #expect(describe(try timers(after: 3)) == ["overdue 1"])
+    }
+
     /// An event id holding `#` could make an alert id another alert already has: ids are still unique.
     @Test func alertIdsStayUniqueWhenAnEventIdLooksLikeANumberedOne() {
         let rule = F.rule("twice", on: ["visit.recorded"], then: [F.alert("First"), F.alert("Second")])
