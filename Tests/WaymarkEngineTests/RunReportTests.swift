@@ -129,7 +129,8 @@ import WaymarkModel
         let rules = [F.rule("noted", on: ["referral.received"], then: [F.alert("Referred")])]
         var engine = Engine(definitions: F.definitions(rules: rules))
         engine.workers = 2
-        let count = 3_000
+        // Enough cases for the stream to gather them in more than one chunk on two threads.
+        let count = 5_000
         // Case ids out of their numeric order, due dates and moments spread, some cases moved on.
         var events = (0..<count).map { i in
             F.event(
@@ -141,6 +142,7 @@ import WaymarkModel
         }
         engine.ingest(events)
         engine.advance(to: engine.endOfDay(F.date("2025-01-31")))
+        #expect(ParallelChunks.bounds(count: count, workers: 2).count > 1)
         let stream = engine.reportStream(openOnly: false)
         #expect(stream.taskCount > count && stream.alertCount > count && stream.enrolmentCount == count)
         // Batches of 1,000 records: each list is written in several.
@@ -177,6 +179,39 @@ import WaymarkModel
             let firstDifference = zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
             #expect(firstDifference == nil, "\(workers) threads: first difference at position \(firstDifference ?? -1)")
         }
+    }
+
+    /// The stream's positions are sorted in place, in chunks on several threads merged pairwise:
+    /// the same order as one sort, and among positions the comparison cannot tell apart, the order
+    /// they came in (as ``RunReport/sorted(_:workers:by:)`` keeps it).
+    @Test func theStreamsPositionsAreSortedInPlaceTheSameOnSeveralThreads() {
+        var generator = SplitMix(seed: 7)
+        // Few distinct keys, so that most comparisons reach the tie and many positions are equal.
+        var refs: [ReportStream.Ref] = []
+        for i in 0..<20_000 {
+            let n = Int32(i)
+            refs.append(ReportStream.Ref(first: Int64(n % 40), caseIndex: n % 13, index: n, rank: n % 17))
+        }
+        refs.shuffle(using: &generator)
+        let tie: @Sendable (ReportStream.Ref, ReportStream.Ref) -> Bool = { $0.caseIndex < $1.caseIndex }
+        let once: [ReportStream.Ref] = RunReport.sorted(refs, workers: 1) {
+            (r: UnsafeBufferPointer<ReportStream.Ref>, i: Int, j: Int) -> Bool in
+            let (a, b) = (r[i], r[j])
+            if a.first != b.first { return a.first < b.first }
+            if a.rank != b.rank { return a.rank < b.rank }
+            return tie(a, b)
+        }
+        let expected = once.map { $0.index }
+        for workers in [1, 2, 3, 4] {
+            var sorted = refs
+            ReportStream.sort(&sorted, workers: workers, tie: tie)
+            let actual = sorted.map { $0.index }
+            let firstDifference = zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(actual.count == expected.count)
+            #expect(firstDifference == nil, "\(workers) threads: first difference at position \(firstDifference ?? -1)")
+        }
+        // More than one chunk was merged at two or more threads.
+        #expect(ParallelChunks.bounds(count: refs.count, workers: 2).count > 1)
     }
 }
 

@@ -153,7 +153,21 @@ let engineAllocated = allocatedBytes() - baselineAllocated
 let peakAfterApplyKiB = status("VmHWM")
 // Written out a piece at a time, as `waymark run` does, to a sink that only counts the bytes.
 var jsonCount = 0
-engine.reportStream(openOnly: true).writeJSON(workers: workers) { jsonCount += $0.count }
+/// `--hash-json`: FNV-1a over the JSON, printed so that two builds can be shown to write the same
+/// bytes (off by default: it would be timed with the output).
+let hashing = CommandLine.arguments.contains("--hash-json")
+var jsonHash: UInt64 = 0xcbf2_9ce4_8422_2325
+// The stream is made (its positions sorted) first, so that the peak can be read between the two;
+// in a block, so that its copy of the engine is let go before the engine moves on below.
+var peakAfterSortKiB = 0
+do {
+    let stream = engine.reportStream(openOnly: true)
+    peakAfterSortKiB = status("VmHWM")
+    stream.writeJSON(workers: workers) {
+        jsonCount += $0.count
+        if hashing { for b in $0 { jsonHash = (jsonHash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+    }
+}
 let total = seconds(start)
 let totalCPU = cpuSeconds() - startCPU
 let eventsPerSecond = Double(eventCount) / total
@@ -170,6 +184,7 @@ print(
     String(
         format: "end to end in CPU time: %.2f s = %.0f events per CPU second", totalCPU,
         Double(eventCount) / totalCPU))
+if hashing { print("JSON written: \(jsonCount) bytes, FNV-1a \(String(jsonHash, radix: 16))") }
 print(
     "timers fired: \(engine.timersFired); daily conditions evaluated: \(engine.dailyChecks); engine problems: \(engine.problems.count)"
 )
@@ -189,9 +204,10 @@ let peakKiB = status("VmHWM")
 // The peak (resident, never falls) read after each phase shows which phase set it.
 print(
     String(
-        format: "peak above baseline after parse %d KiB, after ingest %d KiB, after apply %d KiB, after output %d KiB",
+        format:
+            "peak above baseline after parse %d KiB, after ingest %d KiB, after apply %d KiB, after sorting the output %d KiB, after writing it %d KiB",
         peakAfterParseKiB - baselineKiB, peakAfterIngestKiB - baselineKiB, peakAfterApplyKiB - baselineKiB,
-        peakKiB - baselineKiB))
+        peakAfterSortKiB - baselineKiB, peakKiB - baselineKiB))
 let rssKiB = status("VmRSS")
 print(
     String(
