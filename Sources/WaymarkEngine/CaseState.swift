@@ -300,8 +300,8 @@ struct CaseState: Sendable {
     ///
     /// Left in, each woke its case for nothing when it fell due (a case's wake-up makes its handling
     /// scratch and puts it back in the engine's heap), and a finished task's check stayed in the
-    /// case's list until the task's due date: about 9 MB and 1.4 million wake-ups in a run of a
-    /// million events.
+    /// case's list until the task's due date: 4 MB and 950,000 of 3.2 million wake-ups in a run of
+    /// a million events.
     mutating func dropTimers(where isOver: (CaseTimer.Kind) -> Bool) {
         guard timers.contains(where: { isOver($0.kind) }) else { return }
         timers.removeAll { isOver($0.kind) }
