@@ -216,6 +216,8 @@ final class CompiledDefinitions: Sendable {
     let dailyRules: [Int]
     /// Per rule, the parts of a case whose change can change its condition's value.
     let ruleReads: [CaseParts]
+    /// What any daily rule's condition reads: a change to none of it needs no daily check.
+    let dailyReads: CaseParts
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
     /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
@@ -349,7 +351,9 @@ final class CompiledDefinitions: Sendable {
             sources: sources,
             expressions: expressions + tables.flatMap { $0.inputs + $0.rules.flatMap(\.outputEntries) },
             unaryTests: tables.flatMap { $0.rules.flatMap(\.inputEntries) })
-        ruleReads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
+        let reads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
+        ruleReads = reads
+        dailyReads = daily.reduce(CaseParts()) { $0.union(reads[$1]) }
         var reacting = Set(byType.keys)
         for p in sortedPathways {
             reacting.formUnion(p.enrol.on)

@@ -154,6 +154,32 @@ import WaymarkModel
             ])
     }
 
+    /// A change to nothing a daily rule reads does not wake the case at midnight: ten notes on ten
+    /// days go into the history, which the rule does not read, and wake no one, nor does the alert
+    /// the rule raises; the day after the case opened and the day after its facts changed do.
+    @Test func aChangeNoDailyRuleReadsWakesNoOne() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: absent
+                    every: day
+                    when: facts.school.attendance <= 0.9
+                    then:
+                      - alert: { severity: medium, message: "absent" }
+                """)
+        var events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
+            Self.event("e2", "referral.decided", "2025-01-06T11:00:00Z"),
+        ]
+        events += (0..<10).map { Self.event("n\($0)", "note.added", "2025-01-\(13 + $0)T10:00:00Z") }
+        events.append(
+            Self.event("e3", "attendance.recorded", "2025-01-27T10:00:00Z", facts: Self.attendance("0.80")))
+        let (engine, report) = F.run(defs, events, asOf: "2025-02-10")
+        #expect(report.alerts.map(\.at) == [F.zone.startOfDay(F.date("2025-01-28"))])
+        // 7 January (opened) and 28 January (facts changed). Without what the rule reads known, each
+        // note woke the case, and so did the day after the alert (13 wake-ups).
+        #expect(engine.timersFired == 2)
+    }
+
     /// A daily condition is evaluated again only after a change to what it reads: the facts rule after
     /// facts change, the history rule after anything is recorded, and both after the case opens.
     @Test func aConditionIsCheckedAgainOnlyWhenWhatItReadsChanges() throws {
