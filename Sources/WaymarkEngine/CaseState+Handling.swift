@@ -127,7 +127,6 @@ extension CaseState {
     /// Queues an engine-emitted event, to be handled once the current one is done.
     /// `source` (the definition that emitted it) is only put into words if the cascade is stopped.
     mutating func emit(_ type: EmittedType, subject: Int, stage: Int, source: @autoclosure () -> String) {
-        changed = true
         let next = depth + 1
         if next > CaseState.cascadeLimit {
             problems.append(
@@ -169,7 +168,6 @@ extension CaseState {
             eventCache = nil
         }
         scopeCache = nil
-        changed = true
         let defs = env.newest
         // 1. Facts.
         if let f = t.facts {
@@ -471,15 +469,12 @@ extension CaseState {
                     facts = CaseState.setting(facts, path: pair.path[...], to: value)
                     scopeCache = nil
                 }
-                changed = true
             }
         }
     }
 
     // MARK: Daily rules
 
-    /// Makes sure the daily rules look at this case at the next 00:00, since it has just changed or a
-    /// condition reads the clock.
     /// After a change, wakes the case at the next midnight for its daily rules, if the change is to
     /// something one of them reads. A change to nothing they read cannot change their values: it
     /// woke the case for nothing (8% of the daily wake-ups in a run of a million events).
@@ -502,7 +497,6 @@ extension CaseState {
     /// Evaluates every daily rule, firing those whose condition has just become true.
     mutating func runDaily(_ env: EngineDefinitions) {
         let defs = env.newest
-        changed = false
         var readsClock = false
         let day = defs.defaultCalendar.zone.date(of: now)
         let changes = changedParts
@@ -541,8 +535,6 @@ extension CaseState {
         }
         // Tomorrow's check is needed for a condition whose value may change with the date; what the
         // actions change is looked at through `scheduleDaily` once they are handled (see `fire`).
-        // Woken after every day with an action or a clock read, whatever the condition, 8% of the
-        // daily wake-ups in a run of a million events evaluated nothing.
         if readsClock {
             dailyScheduled = nil
             wakeForDailyRules(env)

@@ -434,10 +434,6 @@ extension CaseState {
         get { scratchBox?.state.historyValueCache }
         _modify { yield &scratch().state.historyValueCache }
     }
-    var changed: Bool {
-        get { scratchBox?.state.changed ?? false }
-        set { scratch().state.changed = newValue }
-    }
     var current: Trigger? {
         get { scratchBox?.state.current }
         _modify { yield &scratch().state.current }
@@ -470,7 +466,6 @@ struct HandlingScratch: Sendable {
     /// `case.history` as FEEL values; the history only grows while a case runs, so the cache is
     /// extended rather than rebuilt.
     var historyValueCache: ListValueCache?
-    var changed = false
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
     /// Counts the clock reads of the daily condition being evaluated, to learn whether it depended on the date.
