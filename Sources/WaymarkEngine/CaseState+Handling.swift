@@ -345,13 +345,7 @@ extension CaseState {
     }
 
     mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
-        tasks[ti].status = .done
-        tasks[ti].done = now
-        if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
-        dropOverdueCheck(of: ti)
-        scopeCache = nil
-        let (spec, caseID) = (tasks[ti].spec, id)
-        emit(.taskDone, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
+        finish(ti, .done, env)
         guard tasks[ti].template.repeat != nil else { return }
         let task = tasks[ti]
         // The next occurrence waits for the transitions (step 4): the event that completes a review may
@@ -382,20 +376,22 @@ extension CaseState {
         }
     }
 
-    /// A finished task is never overdue: its check goes (see ``dropTimers(where:)``).
-    mutating func dropOverdueCheck(of ti: Int) {
+    mutating func cancel(_ ti: Int, _ env: EngineDefinitions) { finish(ti, .cancelled, env) }
+
+    /// Marks task `ti` done (now) or cancelled and emits `task.done` or `task.cancelled`. A finished
+    /// task is never overdue, so its check goes (see ``dropTimers(where:)``), and its reason goes
+    /// too when no one will read it (see ``Engine/keepsFinishedTaskReasons``).
+    mutating func finish(_ ti: Int, _ status: TaskStatus, _ env: EngineDefinitions) {
+        tasks[ti].status = status
+        tasks[ti].done = status == .done ? now : nil
+        if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
         let task = Int32(ti)
         dropTimers { if case .overdue(task) = $0 { true } else { false } }
-    }
-
-    mutating func cancel(_ ti: Int, _ env: EngineDefinitions) {
-        tasks[ti].status = .cancelled
-        tasks[ti].done = nil
-        if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
-        dropOverdueCheck(of: ti)
         scopeCache = nil
         let (spec, caseID) = (tasks[ti].spec, id)
-        emit(.taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex), source: "task \(caseID)/\(spec.idTail)")
+        emit(
+            status == .done ? .taskDone : .taskCancelled, subject: ti, stage: Int(tasks[ti].stageIndex),
+            source: "task \(caseID)/\(spec.idTail)")
     }
 
     // MARK: Actions

@@ -47,6 +47,18 @@ import WaymarkModel
         return loaded.definitions
     }
 
+    /// A daily rule on the facts alone (persistent absence), as a rules file lists it.
+    static func absentRule(message: String = "absent") -> String {
+        """
+          - id: absent
+            every: day
+            when: facts.school.attendance <= 0.9
+            then:
+              - alert: { severity: medium, message: "\(message)" }
+
+        """
+    }
+
     static func event(_ id: String, _ type: String, _ at: String, facts: FEELContext? = nil) -> Event {
         Event(id: id, caseID: "C1", type: type, at: Moment.parse(at, zone: F.zone)!, facts: facts, data: nil)
     }
@@ -132,14 +144,7 @@ import WaymarkModel
     }
 
     @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
-        let defs = try Self.definitions(
-            rules: """
-                  - id: absent
-                    every: day
-                    when: facts.school.attendance <= 0.9
-                    then:
-                      - alert: { severity: medium, message: "absent {{ facts.school.attendance }}" }
-                """)
+        let defs = try Self.definitions(rules: Self.absentRule(message: "absent {{ facts.school.attendance }}"))
         let events = [
             Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
             Self.event("e2", "attendance.recorded", "2025-01-13T10:00:00Z", facts: Self.attendance("0.80")),
@@ -158,14 +163,7 @@ import WaymarkModel
     /// days go into the history, which the rule does not read, and wake no one, nor does the alert
     /// the rule raises; the day after the case opened and the day after its facts changed do.
     @Test func aChangeNoDailyRuleReadsWakesNoOne() throws {
-        let defs = try Self.definitions(
-            rules: """
-                  - id: absent
-                    every: day
-                    when: facts.school.attendance <= 0.9
-                    then:
-                      - alert: { severity: medium, message: "absent" }
-                """)
+        let defs = try Self.definitions(rules: Self.absentRule())
         var events = [
             Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
             Self.event("e2", "referral.decided", "2025-01-06T11:00:00Z"),
@@ -184,12 +182,7 @@ import WaymarkModel
     /// facts change, the history rule after anything is recorded, and both after the case opens.
     @Test func aConditionIsCheckedAgainOnlyWhenWhatItReadsChanges() throws {
         let defs = try Self.definitions(
-            rules: """
-                  - id: absent
-                    every: day
-                    when: facts.school.attendance <= 0.9
-                    then:
-                      - alert: { severity: medium, message: "absent" }
+            rules: Self.absentRule() + """
                   - id: notes
                     every: day
                     when: count(case.history[type = "note.added"]) >= 2
@@ -237,12 +230,7 @@ import WaymarkModel
                 final: true
             """
         let defs = try Self.definitions(
-            rules: """
-                  - id: absent
-                    every: day
-                    when: facts.school.attendance <= 0.9
-                    then:
-                      - alert: { severity: medium, message: "absent" }
+            rules: Self.absentRule() + """
                   - id: assessing
                     every: day
                     when: case.stage.demo = "assessment"
