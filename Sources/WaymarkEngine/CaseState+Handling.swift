@@ -43,7 +43,7 @@ extension CaseState {
             let (spec, caseID) = (tasks[ti].spec, id)
             emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)")
             drain(env)
-            scheduleDaily(env)
+            scheduleDaily(env, fromTimer: true)
         case .breach(let e, let entry):
             let ei = Int(e)
             let enrolment = enrolments[ei]
@@ -64,9 +64,10 @@ extension CaseState {
                 stage.onBreach, origin: .hook(enrolment: ei, stage: Int(enrolment.stage), name: "on_breach"),
                 trigger: nil, triggerKey: deadline.addingDays(1).isoString, reason: .words(reason), env)
             drain(env)
-            scheduleDaily(env)
+            scheduleDaily(env, fromTimer: true)
         case .daily:
             dailyScheduled = nil
+            dailyRan = now
             runDaily(env)
             drain(env)
             // What the day's actions changed (a task raised) is looked at the next day.
@@ -340,8 +341,19 @@ extension CaseState {
                 occurrence: Int32(occurrence), dueDay: Int32(due.dayNumber), status: .open, raised: now, done: nil,
                 reason: because))
         let ti = tasks.count - 1
-        addTimer(calendar.overdueMoment(due), .overdue(task: Int32(ti)))
+        let overdue = calendar.overdueMoment(due)
+        guard overdue <= now else {
+            addTimer(overdue, .overdue(task: Int32(ti)))
+            emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
+            return
+        }
+        // Raised after its due date has passed (a review done late raises the next one from the late
+        // one's due date): overdue from the start, so that what this event sets off (a `done_when`
+        // asking whether any work is still overdue) sees it so.
+        tasks[ti].status = .overdue
         emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
+        let source = "task \(id)/\(spec.idTail)"
+        emit(.taskOverdue, subject: ti, stage: -1, source: source)
     }
 
     mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
@@ -474,17 +486,28 @@ extension CaseState {
     /// After a change, wakes the case at the next midnight for its daily rules, if the change is to
     /// something one of them reads. A change to nothing they read cannot change their values: it
     /// woke the case for nothing (8% of the daily wake-ups in a run of a million events).
-    mutating func scheduleDaily(_ env: EngineDefinitions) {
+    ///
+    /// A change made by an overdue or breach timer at 00:00 is looked at that same midnight, unless the
+    /// daily rules have run at it already: the rules run at 00:00 after that midnight's timers, as
+    /// they would if every case were looked at every day. (Looked at the next midnight, a rule on
+    /// `t.status = "overdue"` fired a day later on a case with nothing else scheduled that night.)
+    mutating func scheduleDaily(_ env: EngineDefinitions, fromTimer: Bool = false) {
         guard !changedParts.isDisjoint(with: env.newest.dailyReads) else { return }
-        wakeForDailyRules(env)
+        let zone = env.newest.defaultCalendar.zone
+        let today = zone.date(of: now)
+        if fromTimer, zone.startOfDay(today) == now, dailyRan != now {
+            wakeForDailyRules(on: today, env)
+        } else {
+            wakeForDailyRules(env)
+        }
     }
 
-    /// Wakes the case at the next midnight for its daily rules.
-    mutating func wakeForDailyRules(_ env: EngineDefinitions) {
+    /// Wakes the case for its daily rules at 00:00 of `day` (by default, the next midnight).
+    mutating func wakeForDailyRules(on day: FEELDate? = nil, _ env: EngineDefinitions) {
         let defs = env.newest
         guard !defs.dailyRules.isEmpty else { return }
         let zone = defs.defaultCalendar.zone
-        let next = zone.startOfDay(zone.date(of: now).addingDays(1))
+        let next = zone.startOfDay(day ?? zone.date(of: now).addingDays(1))
         if let scheduled = dailyScheduled, scheduled <= next { return }
         dailyScheduled = next
         addTimer(next, .daily)

@@ -189,6 +189,8 @@ struct CaseTimer: Sendable {
     var at: Moment
     var seq: Int32
     var kind: Kind
+
+    var isDaily: Bool { if case .daily = kind { true } else { false } }
 }
 
 /// One child's case: its input events and everything derived from them up to the engine clock.
@@ -287,11 +289,18 @@ struct CaseState: Sendable {
         return false
     }
 
+    /// Sets a timer, never for a moment already past: it would take the case's clock back, and what
+    /// followed from it would be dated before the event that caused it (see ``raise``).
     mutating func addTimer(_ at: Moment, _ kind: CaseTimer.Kind) {
+        assert(at >= now, "a timer in the past would take the case's clock back")
         timerSeq += 1
         let timer = CaseTimer(at: at, seq: timerSeq, kind: kind)
+        // After the timers due at the same moment, but the daily rules' look goes after every other
+        // timer of its midnight, whenever it was set: they see the case as that midnight's overdue and
+        // breach timers leave it (docs/semantics.md, "Daily rules").
+        let daily = if case .daily = kind { true } else { false }
         var i = timers.count
-        while i > 0, timers[i - 1].at > at { i -= 1 }
+        while i > 0, timers[i - 1].at > at || (!daily && timers[i - 1].at == at && timers[i - 1].isDaily) { i -= 1 }
         timers.insert(timer, at: i)
     }
 
@@ -442,6 +451,10 @@ extension CaseState {
         get { scratchBox?.state.clockReads }
         set { scratch().state.clockReads = newValue }
     }
+    var dailyRan: Moment? {
+        get { scratchBox?.state.dailyRan }
+        set { scratch().state.dailyRan = newValue }
+    }
 }
 
 /// What a case holds only while it handles its events and timers: the moment, the cascade of
@@ -470,6 +483,10 @@ struct HandlingScratch: Sendable {
     var current: Trigger?
     /// Counts the clock reads of the daily condition being evaluated, to learn whether it depended on the date.
     var clockReads: FEELClockReads?
+    /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight
+    /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is
+    /// all it needs to outlast.
+    var dailyRan: Moment?
 }
 
 /// The box a case keeps its ``HandlingScratch`` in.

@@ -158,6 +158,33 @@ import WaymarkModel
         #expect(reviews.map(\.status) == [.done, .open])
     }
 
+    /// A review done weeks late raises the next one already past its due date: it is overdue at once,
+    /// and what that sets off is dated when it happened, not back at the due date.
+    @Test func aRepeatRaisedPastItsDueDateIsOverdueAtOnceNotBackThen() {
+        let pathway = F.pathway(planTasks: [
+            F.task("review", due: "2 weeks", doneOn: ["review.held"], repeat: "2 weeks")
+        ])
+        let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
+        let events = [
+            F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
+            F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
+            F.event("e3", "C1", "fgc.held", "2025-01-10T11:00:00Z"),
+            // The first review was due 2025-01-24; held 2025-03-03, it raises one due 2025-02-07.
+            F.event("e4", "C1", "review.held", "2025-03-03T11:00:00Z"),
+        ]
+        let (engine, report) = F.run(F.definitions(pathway, rules: [rule]), events, asOf: "2025-03-03")
+        let reviews = report.tasks.filter { $0.key == "review" }
+        #expect(reviews.map(\.due) == [F.date("2025-01-24"), F.date("2025-02-07")])
+        #expect(reviews.map(\.status) == [.done, .overdue])
+        let held = Moment.parse("2025-03-03T11:00:00Z", zone: F.zone)!
+        let second = report.alerts.filter { $0.id.hasSuffix("review/2") }
+        #expect(second.map(\.at) == [held])
+        // The case's history never runs back: every entry is at or after the one before.
+        let times = engine.caseDetail("C1")?.history.map(\.at) ?? []
+        #expect(times == times.sorted())
+        #expect(times.last == held)
+    }
+
     @Test func aReviewThatClosesTheCaseRaisesNoNextReview() {
         var pathway = F.pathway(planTasks: [
             F.task("review", due: "6 weeks", doneOn: ["review.held", "review.closing"], repeat: "6 weeks")

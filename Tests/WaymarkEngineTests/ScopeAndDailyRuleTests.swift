@@ -143,6 +143,29 @@ import WaymarkModel
         #expect(quiet.timersFired * 3 < busy.timersFired)
     }
 
+    /// The daily rules run at 00:00 after that midnight's timers: a task that goes overdue at 00:00 on
+    /// Wednesday 8 January is seen by the rules that same midnight, on a case with nothing else to
+    /// wake it, as on one looked at every day (the `if` on the clock makes the engine do that).
+    @Test func aTimersChangeAtMidnightIsSeenByThatMidnightsDailyRules() throws {
+        let plain = #"some t in case.tasks satisfies t.status = "overdue""#
+        let rule = { (when: String) in
+            """
+              - id: late
+                every: day
+                when: \(when)
+                then:
+                  - alert: { severity: medium, message: "late" }
+            """
+        }
+        let watched = try Self.definitions(rules: rule(plain))
+        let daily = try Self.definitions(rules: rule(#"if today() > @"1900-01-01" then ("# + plain + ") else false"))
+        let events = [Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")]
+        let quiet = F.run(watched, events, asOf: "2025-01-31").1
+        let busy = F.run(daily, events, asOf: "2025-01-31").1
+        #expect(quiet.alerts.map(\.at) == [F.zone.startOfDay(F.date("2025-01-08"))])
+        #expect(quiet.alerts.map(\.at) == busy.alerts.map(\.at))
+    }
+
     @Test func aClockFreeRuleSeesFactsThatChangeLaterAndFiresOnEachRisingEdge() throws {
         let defs = try Self.definitions(rules: Self.absentRule(message: "absent {{ facts.school.attendance }}"))
         let events = [
