@@ -165,6 +165,13 @@ import WaymarkModel
             F.task("review", due: "2 weeks", doneOn: ["review.held"], repeat: "2 weeks")
         ])
         let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
+        // Asked as the late review's `task.done` is handled (as a manager's review of overdue work
+        // asks whether to close): the next review is overdue already.
+        var stillLate = F.rule("still-late", on: ["task.done"], then: [F.alert("Work is still overdue")])
+        let condition = #"some t in case.tasks satisfies t.status = "overdue""#
+        stillLate.when = Expression(
+            source: condition, location: F.at(4, "rules/escalation.yaml"),
+            compiled: try! FEELExpression(condition, names: Expression.scopeNames))
         let events = [
             F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z"),
             F.event("e2", "C1", "referral.accepted", "2025-01-06T11:00:00Z"),
@@ -172,13 +179,17 @@ import WaymarkModel
             // The first review was due 2025-01-24; held 2025-03-03, it raises one due 2025-02-07.
             F.event("e4", "C1", "review.held", "2025-03-03T11:00:00Z"),
         ]
-        let (engine, report) = F.run(F.definitions(pathway, rules: [rule]), events, asOf: "2025-03-03")
+        let (engine, report) = F.run(F.definitions(pathway, rules: [rule, stillLate]), events, asOf: "2025-03-03")
         let reviews = report.tasks.filter { $0.key == "review" }
         #expect(reviews.map(\.due) == [F.date("2025-01-24"), F.date("2025-02-07")])
         #expect(reviews.map(\.status) == [.done, .overdue])
         let held = Moment.parse("2025-03-03T11:00:00Z", zone: F.zone)!
         let second = report.alerts.filter { $0.id.hasSuffix("review/2") }
         #expect(second.map(\.at) == [held])
+        #expect(
+            report.alerts.filter { $0.rule == "still-late" }.map(\.id) == [
+                "C1/still-late/task.done:C1/right-balance/plan/review/1"
+            ])
         // The case's history never runs back: every entry is at or after the one before.
         let times = engine.caseDetail("C1")?.history.map(\.at) ?? []
         #expect(times == times.sorted())
