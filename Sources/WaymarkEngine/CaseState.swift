@@ -193,6 +193,12 @@ struct CaseTimer: Sendable {
     var isDaily: Bool { if case .daily = kind { true } else { false } }
 }
 
+/// A case's facts: FEEL values, or the same packed as ``PackedValues`` writes them.
+enum StoredFacts: Sendable {
+    case values(FEELContext)
+    case packed([UInt8])
+}
+
 /// One child's case: its input events and everything derived from them up to the engine clock.
 ///
 /// The derived part is a pure function of the events and the definitions, which is what lets a
@@ -215,9 +221,20 @@ struct CaseState: Sendable {
 
     // Derived state, reset on recompute. The observers note what changed for the daily rules;
     // observing without `oldValue` keeps element updates in place (no copy of the array).
-    var facts = FEELContext() {
-        didSet { changedParts.insert(.facts) }
+    var facts: FEELContext {
+        get {
+            switch factsStorage {
+            case .values(let context): context
+            case .packed(let bytes): PackedValues.unpack(bytes).facts ?? FEELContext()
+            }
+        }
+        set {
+            factsStorage = .values(newValue)
+            changedParts.insert(.facts)
+        }
     }
+    /// The facts as FEEL values while the case runs, packed while it rests (see ``packFacts()``).
+    private(set) var factsStorage = StoredFacts.values(FEELContext())
     var opened: Moment? {
         didSet { changedParts.insert(.other) }
     }
@@ -321,6 +338,7 @@ struct CaseState: Sendable {
     @discardableResult
     mutating func run(to limit: Moment, _ env: EngineDefinitions) -> Int {
         scopeDefinitions = env
+        unpackFacts()
         var fired = 0
         while true {
             let nextEvent = applied < events.count ? events[applied].at : Moment.distantFuture
@@ -336,10 +354,31 @@ struct CaseState: Sendable {
                 // The cached FEEL view of the case is rebuilt on the next handling anyway: kept, it
                 // would hold a copy of every task and history entry of every case in memory.
                 scratchBox = nil
+                packFacts()
                 if !enrolments.contains(where: { $0.closed == nil }) { compact() }
                 return fired
             }
         }
+    }
+
+    /// Packs the facts as the case comes to rest, if every value in them is one JSON can hold (as
+    /// facts read from events are; a date set by an action keeps them as they are).
+    ///
+    /// As FEEL values the facts of a case were about 480 bytes (an array per object, a heap string
+    /// per longer key), 41 MB in a run of a million events; packed, they are a few dozen. They are
+    /// read only while the case runs, which unpacks them first, and by ``Engine/caseDetail(_:)``.
+    mutating func packFacts() {
+        guard case .values(let context) = factsStorage, !context.entries.isEmpty,
+            var bytes = PackedValues.pack(context, nil)
+        else { return }
+        bytes.shrinkToFit()
+        factsStorage = .packed(bytes)
+    }
+
+    /// Makes the facts FEEL values again, for a run. Not a change the daily rules look at.
+    mutating func unpackFacts() {
+        guard case .packed(let bytes) = factsStorage else { return }
+        factsStorage = .values(PackedValues.unpack(bytes).facts ?? FEELContext())
     }
 
     /// Gives back the spare room of the case's lists once it has no open enrolment.

@@ -179,6 +179,48 @@ import WaymarkModel
         #expect(d.map { feelText(.context($0)) } == feelText(.context(data)))
     }
 
+    /// A case at rest keeps its facts packed, and a run unpacks them first: a rule sees facts recorded
+    /// before the case last rested together with new ones, and the case detail shows them all. Facts
+    /// holding a value JSON cannot (a FEEL date, built in Swift) are kept as they are.
+    @Test func factsArePackedAtRestAndReadTheSameAfterwards() throws {
+        func event(_ id: String, _ type: String, _ at: String, _ facts: FEELContext) -> Event {
+            Event(id: id, caseID: "C1", type: type, at: Moment.parse(at, zone: F.zone)!, facts: facts, data: nil)
+        }
+        func context(_ key: String, _ inner: String, _ value: FEELValue) -> FEELContext {
+            FEELContext([(key, .context(FEELContext([(inner, value)])))])
+        }
+        var rule = F.rule("absent", on: ["visit.recorded"], then: [F.alert("Absent and known")])
+        let condition = "facts.school.attendance <= 0.9 and facts.child.known"
+        rule.when = Expression(
+            source: condition, location: F.at(4, "rules/escalation.yaml"),
+            compiled: try FEELExpression(condition, names: Expression.scopeNames))
+        var engine = Engine(definitions: F.definitions(rules: [rule]))
+        engine.ingest([
+            event("r1", "referral.received", "2025-03-03T09:00", context("school", "attendance", .number(0.85)))
+        ])
+        engine.advance(to: engine.endOfDay(F.date("2025-03-03")))
+        let index = Int(try #require(engine.caseIndex["C1"]))
+        guard case .packed = engine.cases[index].factsStorage else {
+            Issue.record("the facts of a case at rest are not packed")
+            return
+        }
+        engine.ingest([event("v1", "visit.recorded", "2025-03-04T09:00", context("child", "known", .boolean(true)))])
+        engine.advance(to: engine.endOfDay(F.date("2025-03-04")))
+        #expect(engine.report(openOnly: false).alerts.map(\.id) == ["C1/absent/v1"])
+        let shown = try #require(engine.caseDetail("C1")).facts
+        #expect(feelText(.context(shown)) == #"{school: {attendance: 0.85}, child: {known: true}}"#)
+        // A date is not a JSON value: those facts stay FEEL values at rest.
+        engine.ingest([
+            event("v2", "visit.recorded", "2025-03-05T09:00", context("plan", "agreed", .date(F.date("2025-03-05"))))
+        ])
+        engine.advance(to: engine.endOfDay(F.date("2025-03-05")))
+        guard case .values(let kept) = engine.cases[index].factsStorage else {
+            Issue.record("facts holding a date were packed")
+            return
+        }
+        #expect(feelText(.context(kept)).contains("plan: {agreed: 2025-03-05}"))
+    }
+
     /// Applied events' facts and data go into the case's one packed list and read back the same; one
     /// holding a value JSON cannot (a FEEL date, built in Swift) stays loose, and a late event
     /// replays both kinds to the outcome of an in-order run.
