@@ -50,6 +50,25 @@ import Testing
         #expect(index.count == 2)
     }
 
+    /// A batch gets the room it needs (three-quarters full, not the next power of two), and batches
+    /// or single ids after it grow the table by doubling, not by the few slots each needs.
+    @Test func aBatchIsHeldThreeQuartersFullAndLaterGrowthDoubles() {
+        var index = EventIDIndex()
+        index.reserve(1_000_000)
+        #expect(index.capacity == 1_333_334)
+        index.reserve(1_000_001)
+        #expect(index.capacity == 2_666_668)
+        var small = EventIDIndex()
+        var cases = Cases()
+        var sizes: Set<Int> = []
+        for n in 0..<10_000 {
+            small.reserve(1)
+            _ = cases.add("e\(n)", to: 0, in: &small)
+            sizes.insert(small.capacity)
+        }
+        #expect(sizes.count < 12)
+    }
+
     @Test func reservingMakesNoDifferenceToWhatIsFound() {
         var index = EventIDIndex()
         index.reserve(100_000)
