@@ -64,8 +64,10 @@ extension CaseState {
 /// A byte format for FEEL contexts of JSON values that reads back exactly: numbers keep their
 /// `Decimal` bits (printing them to text and back could change how they print), strings their bytes.
 ///
-/// Tags: 0 null, 1 false, 2 true, 3 number (20 bytes), 4 string, 5 list, 6 context, 7 absent.
-/// Lengths and counts are variable-length unsigned integers (7 bits a byte).
+/// Tags: 0 null, 1 false, 2 true, 3 number, 4 string, 5 list, 6 context, 7 absent. Lengths and
+/// counts are variable-length unsigned integers (7 bits a byte). A number is its 20 `Decimal` bytes
+/// without the zero bytes that end them, after a byte giving how many are kept: an attendance of
+/// 0.483 uses one of its eight 16-bit mantissa words, so it takes 8 bytes instead of 21.
 enum PackedValues {
     /// The packed form on its own, or nil if a value is not one JSON can hold.
     static func pack(_ facts: FEELContext?, _ data: FEELContext?) -> [UInt8]? {
@@ -111,7 +113,12 @@ enum PackedValues {
         case .boolean(let b): out.append(b ? 2 : 1)
         case .number(let n):
             out.append(3)
-            withUnsafeBytes(of: n) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: n) { raw in
+                var kept = raw.count
+                while kept > 0, raw[kept - 1] == 0 { kept -= 1 }
+                out.append(UInt8(kept))
+                out.append(contentsOf: raw[..<kept])
+            }
         case .string(let s):
             out.append(4)
             writeString(s, to: &out)
@@ -139,9 +146,14 @@ enum PackedValues {
         case 1: return .boolean(false)
         case 2: return .boolean(true)
         case 3:
-            let size = MemoryLayout<Decimal>.size
-            let n = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i, as: Decimal.self) }
-            i += size
+            let kept = Int(bytes[i])
+            i += 1
+            var n = Decimal()
+            withUnsafeMutableBytes(of: &n) { raw in
+                raw.initializeMemory(as: UInt8.self, repeating: 0)
+                raw.copyBytes(from: bytes[i..<i + kept])
+            }
+            i += kept
             return .number(n)
         case 4: return .string(readString(bytes, &i))
         case 5:

@@ -350,6 +350,9 @@ import WaymarkModel
                 #expect(withUnsafeBytes(of: &a) { Array($0) } == withUnsafeBytes(of: &b) { Array($0) })
             }
         }
+        // A small number keeps the bytes it uses: tag, count, the 4 bytes of exponent, length and
+        // sign, and one 16-bit mantissa word; the context around it takes 4 bytes, absent data 1.
+        #expect(PackedValues.pack(FEELContext([("a", .number(Decimal(string: "0.483")!))]), nil)?.count == 13)
         // A value JSON cannot hold is left unpacked.
         #expect(PackedValues.pack(FEELContext([("d", .date(F.date("2025-01-06")))]), nil) == nil)
     }
