@@ -67,6 +67,24 @@ import WaymarkModel
         FEELContext([("school", .context(FEELContext([("attendance", .number(Decimal(string: v)!))])))])
     }
 
+    /// A daily rule `late` on `condition`, as written and behind an `if` on the clock, which hides
+    /// from the engine's analysis what the condition reads, so that it is looked at every day.
+    static func watchedAndDaily(_ condition: String) throws -> (watched: Definitions, daily: Definitions) {
+        let rule = { (when: String) in
+            """
+              - id: late
+                every: day
+                when: \(when)
+                then:
+                  - alert: { severity: medium, message: "late" }
+            """
+        }
+        return (
+            try definitions(rules: rule(condition)),
+            try definitions(rules: rule(#"if today() > @"1900-01-01" then ("# + condition + ") else false"))
+        )
+    }
+
     @Test func aClockRuleIsEvaluatedOnDaysWhenNothingHappens() throws {
         let defs = try Self.definitions(
             rules: """
@@ -118,18 +136,8 @@ import WaymarkModel
     /// is checked every day; both must raise the same alerts at the same moments, including a second
     /// alert after the case changed and the condition fell and rose again.
     @Test func aConditionThatStaysTrueIsNotCheckedAgainButFiresTheSame() throws {
-        let plain = #"some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2"#
-        let rule = { (when: String) in
-            """
-              - id: late
-                every: day
-                when: \(when)
-                then:
-                  - alert: { severity: medium, message: "late" }
-            """
-        }
-        let watched = try Self.definitions(rules: rule(plain))
-        let opaque = try Self.definitions(rules: rule(#"if today() > @"1900-01-01" then ("# + plain + ") else false"))
+        let (watched, opaque) = try Self.watchedAndDaily(
+            #"some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2"#)
         let events = [
             Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
             Self.event("e2", "referral.decided", "2025-01-20T10:00:00Z"),
@@ -147,18 +155,7 @@ import WaymarkModel
     /// Wednesday 8 January is seen by the rules that same midnight, on a case with nothing else to
     /// wake it, as on one looked at every day (the `if` on the clock makes the engine do that).
     @Test func aTimersChangeAtMidnightIsSeenByThatMidnightsDailyRules() throws {
-        let plain = #"some t in case.tasks satisfies t.status = "overdue""#
-        let rule = { (when: String) in
-            """
-              - id: late
-                every: day
-                when: \(when)
-                then:
-                  - alert: { severity: medium, message: "late" }
-            """
-        }
-        let watched = try Self.definitions(rules: rule(plain))
-        let daily = try Self.definitions(rules: rule(#"if today() > @"1900-01-01" then ("# + plain + ") else false"))
+        let (watched, daily) = try Self.watchedAndDaily(#"some t in case.tasks satisfies t.status = "overdue""#)
         let events = [Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")]
         let quiet = F.run(watched, events, asOf: "2025-01-31").1
         let busy = F.run(daily, events, asOf: "2025-01-31").1
