@@ -342,18 +342,14 @@ extension CaseState {
                 reason: because))
         let ti = tasks.count - 1
         let overdue = calendar.overdueMoment(due)
-        guard overdue <= now else {
-            addTimer(overdue, .overdue(task: Int32(ti)))
-            emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
-            return
-        }
         // Raised after its due date has passed (a review done late raises the next one from the late
         // one's due date): overdue from the start, so that what this event sets off (a `done_when`
         // asking whether any work is still overdue) sees it so.
-        tasks[ti].status = .overdue
+        let late = overdue <= now
+        if late { tasks[ti].status = .overdue } else { addTimer(overdue, .overdue(task: Int32(ti))) }
         emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
-        let source = "task \(id)/\(spec.idTail)"
-        emit(.taskOverdue, subject: ti, stage: -1, source: source)
+        let caseID = id
+        if late { emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)") }
     }
 
     mutating func complete(_ ti: Int, by t: Trigger, _ env: EngineDefinitions) {
@@ -493,13 +489,15 @@ extension CaseState {
     /// `t.status = "overdue"` fired a day later on a case with nothing else scheduled that night.)
     mutating func scheduleDaily(_ env: EngineDefinitions, fromTimer: Bool = false) {
         guard !changedParts.isDisjoint(with: env.newest.dailyReads) else { return }
-        let zone = env.newest.defaultCalendar.zone
-        let today = zone.date(of: now)
-        if fromTimer, zone.startOfDay(today) == now, dailyRan != now {
-            wakeForDailyRules(on: today, env)
-        } else {
-            wakeForDailyRules(env)
+        if fromTimer, dailyRan != now {
+            let zone = env.newest.defaultCalendar.zone
+            let today = zone.date(of: now)
+            if zone.startOfDay(today) == now {
+                wakeForDailyRules(on: today, env)
+                return
+            }
         }
+        wakeForDailyRules(env)
     }
 
     /// Wakes the case for its daily rules at 00:00 of `day` (by default, the next midnight).

@@ -197,6 +197,13 @@ struct CaseTimer: Sendable {
 enum StoredFacts: Sendable {
     case values(FEELContext)
     case packed([UInt8])
+
+    var context: FEELContext {
+        switch self {
+        case .values(let context): context
+        case .packed(let bytes): PackedValues.unpack(bytes).facts ?? FEELContext()
+        }
+    }
 }
 
 /// One child's case: its input events and everything derived from them up to the engine clock.
@@ -222,14 +229,10 @@ struct CaseState: Sendable {
     // Derived state, reset on recompute. The observers note what changed for the daily rules;
     // observing without `oldValue` keeps element updates in place (no copy of the array).
     var facts: FEELContext {
-        get {
-            switch factsStorage {
-            case .values(let context): context
-            case .packed(let bytes): PackedValues.unpack(bytes).facts ?? FEELContext()
-            }
-        }
+        get { factsStorage.context }
         set {
             factsStorage = .values(newValue)
+            if scratchBox != nil { restingFacts = nil }
             changedParts.insert(.facts)
         }
     }
@@ -315,9 +318,10 @@ struct CaseState: Sendable {
         // After the timers due at the same moment, but the daily rules' look goes after every other
         // timer of its midnight, whenever it was set: they see the case as that midnight's overdue and
         // breach timers leave it (docs/semantics.md, "Daily rules").
-        let daily = if case .daily = kind { true } else { false }
         var i = timers.count
-        while i > 0, timers[i - 1].at > at || (!daily && timers[i - 1].at == at && timers[i - 1].isDaily) { i -= 1 }
+        while i > 0, timers[i - 1].at > at || (!timer.isDaily && timers[i - 1].at == at && timers[i - 1].isDaily) {
+            i -= 1
+        }
         timers.insert(timer, at: i)
     }
 
@@ -353,8 +357,8 @@ struct CaseState: Sendable {
             } else {
                 // The cached FEEL view of the case is rebuilt on the next handling anyway: kept, it
                 // would hold a copy of every task and history entry of every case in memory.
-                scratchBox = nil
                 packFacts()
+                scratchBox = nil
                 if !enrolments.contains(where: { $0.closed == nil }) { compact() }
                 return fired
             }
@@ -367,7 +371,13 @@ struct CaseState: Sendable {
     /// As FEEL values the facts of a case were about 480 bytes (an array per object, a heap string
     /// per longer key), 41 MB in a run of a million events; packed, they are a few dozen. They are
     /// read only while the case runs, which unpacks them first, and by ``Engine/caseDetail(_:)``.
+    /// A run that did not change them puts back the bytes it found instead of packing them again:
+    /// most wake-ups (a timer, a daily look) change no fact.
     mutating func packFacts() {
+        if let bytes = restingFacts {
+            factsStorage = .packed(bytes)
+            return
+        }
         guard case .values(let context) = factsStorage, !context.entries.isEmpty,
             var bytes = PackedValues.pack(context, nil)
         else { return }
@@ -375,10 +385,12 @@ struct CaseState: Sendable {
         factsStorage = .packed(bytes)
     }
 
-    /// Makes the facts FEEL values again, for a run. Not a change the daily rules look at.
+    /// Makes the facts FEEL values again, for a run, keeping the bytes in case the run leaves them
+    /// as they are. Not a change the daily rules look at.
     mutating func unpackFacts() {
         guard case .packed(let bytes) = factsStorage else { return }
-        factsStorage = .values(PackedValues.unpack(bytes).facts ?? FEELContext())
+        factsStorage = .values(factsStorage.context)
+        restingFacts = bytes
     }
 
     /// Gives back the spare room of the case's lists once it has no open enrolment.
@@ -494,6 +506,10 @@ extension CaseState {
         get { scratchBox?.state.dailyRan }
         set { scratch().state.dailyRan = newValue }
     }
+    var restingFacts: [UInt8]? {
+        get { scratchBox?.state.restingFacts }
+        set { scratch().state.restingFacts = newValue }
+    }
 }
 
 /// What a case holds only while it handles its events and timers: the moment, the cascade of
@@ -526,6 +542,8 @@ struct HandlingScratch: Sendable {
     /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is
     /// all it needs to outlast.
     var dailyRan: Moment?
+    /// The facts packed as the run found them, until it changes them (see ``CaseState/packFacts()``).
+    var restingFacts: [UInt8]?
 }
 
 /// The box a case keeps its ``HandlingScratch`` in.
