@@ -1,6 +1,17 @@
 import WaymarkFEEL
 import WaymarkModel
 
+/// What the id of an alert raised by a list of actions is made of, put into words only when one is
+/// raised: most actions raise tasks, and an emitted event's id is a string made for the purpose.
+enum TriggerKey {
+    /// The event being handled: its id.
+    case event(Trigger)
+    /// The day of a daily rule or a stage's deadline.
+    case text(String)
+    /// A stage entered with no event to name (`STAGE-N` for its Nth entry).
+    case stageEntry(String, Int32)
+}
+
 /// Where a list of actions comes from: a pathway hook or a rule.
 enum ActionOrigin {
     case hook(enrolment: Int, stage: Int, name: String)
@@ -21,7 +32,7 @@ extension CaseState {
         let (facts, data) = contents(e)
         let trigger = Trigger(
             id: e.id, type: e.type, at: e.at, data: data, facts: facts, history: .input(Int32(index)), task: nil,
-            depth: 0, source: "input event \(e.id)")
+            depth: 0)
         handle(trigger, env)
         drain(env)
         scheduleDaily(env)
@@ -62,7 +73,7 @@ extension CaseState {
                 .stageBreached, subject: ei, stage: Int(enrolment.stage), source: "\(cp.pathway.id):\(stage.id):within")
             runActions(
                 stage.onBreach, origin: .hook(enrolment: ei, stage: Int(enrolment.stage), name: "on_breach"),
-                trigger: nil, triggerKey: deadline.addingDays(1).isoString, reason: .words(reason), env)
+                trigger: nil, triggerKey: .text(deadline.addingDays(1).isoString), reason: .words(reason), env)
             drain(env)
             scheduleDaily(env, fromTimer: true)
         case .daily:
@@ -92,9 +103,7 @@ extension CaseState {
                 appendToHistory(t.history, env)
                 continue
             }
-            var named = t
-            named.id = emittedID(t.history)
-            handle(named, env)
+            handle(t, env)
         }
         pending.removeAll()
     }
@@ -137,13 +146,31 @@ extension CaseState {
             return
         }
         let item = HistoryItem.emitted(at: now, subject: Int32(subject), stage: Int16(stage), type)
-        let isTask = [.taskRaised, .taskDone, .taskOverdue, .taskCancelled].contains(type)
-        // The id is written only if something handles the event (see `drain`).
-        let id = ""
+        let isTask =
+            switch type {
+            case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: true
+            case .stageEntered, .stageExited, .stageBreached, .alertRaised: false
+            }
         pending.append(
             Trigger(
-                id: id, type: type.name, at: now, data: nil, facts: nil, history: item,
-                task: isTask ? subject : nil, depth: next, source: ""))
+                id: "", type: type.name, at: now, data: nil, facts: nil, history: item, task: isTask ? subject : nil,
+                depth: next))
+    }
+
+    /// What an alert's id is made of (see ``TriggerKey``), in words.
+    func text(of key: TriggerKey) -> String {
+        switch key {
+        case .event(let t): triggerID(t)
+        case .text(let text): text
+        case .stageEntry(let stage, let entry): "\(stage)-\(entry)"
+        }
+    }
+
+    /// The id of the event being handled. An emitted event's is made here, when read: by an alert it
+    /// raises (the id is the alert's trigger key) or an expression that reads `event.id`. Made for
+    /// every emitted event handled, it was 3% of a run's instructions, for ids hardly ever read.
+    func triggerID(_ t: Trigger) -> String {
+        t.id.isEmpty ? emittedID(t.history) : t.id
     }
 
     /// The id of an emitted event: `TYPE:TASK-ID`, `TYPE:ALERT-ID`, or `TYPE:CASE/PATHWAY/STAGE/N` for a
@@ -235,7 +262,8 @@ extension CaseState {
                 let reason = Reason.rule(
                     cr, t.history,
                     explainCondition(cr.rule.when, t, task: t.task, cr.calendar, bare: cr.bareExplanation))
-                runActions(cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: t.id, reason: reason, env)
+                runActions(
+                    cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: .event(t), reason: reason, env)
             }
         }
         appendToHistory(t.history, env)
@@ -268,7 +296,7 @@ extension CaseState {
         let before = tasks.count
         runActions(
             oldStage.onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"), trigger: current,
-            triggerKey: current?.id ?? "\(oldStage.id)-\(entry)", reason: reason, env)
+            triggerKey: current.map { .event($0) } ?? .stageEntry(oldStage.id, entry), reason: reason, env)
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
@@ -296,7 +324,7 @@ extension CaseState {
         let entered = Reason.entered(cp, stage: Int32(target), on: cp.calendar.zone.date(of: now), reason)
         runActions(
             stage.onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"), trigger: current,
-            triggerKey: current?.id ?? "\(stage.id)-\(entry)", reason: entered, env)
+            triggerKey: current.map { .event($0) } ?? .stageEntry(stage.id, entry), reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for spec in cp.stageTasks[target] {
             raise(spec, enrolment: ei, stageIndex: target, because: entered, dueFrom: nil)
@@ -405,8 +433,8 @@ extension CaseState {
     // MARK: Actions
 
     mutating func runActions(
-        _ actions: [Action], origin: ActionOrigin, trigger: Trigger?, triggerKey: String, reason: Reason,
-        _ env: EngineDefinitions
+        _ actions: [Action], origin: ActionOrigin, trigger: Trigger?, triggerKey: TriggerKey,
+        reason: Reason, _ env: EngineDefinitions
     ) {
         guard !actions.isEmpty else { return }
         let defs = env.newest
@@ -440,10 +468,11 @@ extension CaseState {
                 // Written when read if it depends on the case id alone (see `AlertSite`).
                 let message =
                     site.textAroundCaseID == nil ? render(template.message, trigger, task: trigger?.task, calendar) : ""
-                let occurrence = alertOccurrence(rule: site.rule, triggerKey: triggerKey)
+                let key = text(of: triggerKey)
+                let occurrence = alertOccurrence(rule: site.rule, triggerKey: key)
                 alerts.append(
                     AlertState(
-                        site: site, at: now, writtenMessage: message, reason: reason, triggerKey: triggerKey,
+                        site: site, at: now, writtenMessage: message, reason: reason, triggerKey: key,
                         occurrence: occurrence))
                 scopeCache = nil
                 emit(
@@ -545,7 +574,8 @@ extension CaseState {
                     cr, day: day,
                     explainCondition(cr.rule.when, nil, task: nil, cr.calendar, bare: cr.bareExplanation))
                 runActions(
-                    cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: day.isoString, reason: reason, env)
+                    cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: .text(day.isoString), reason: reason, env
+                )
             } else if !isTrue && wasTrue {
                 dailyTrue.removeAll { $0 == Int32(ri) }
             }

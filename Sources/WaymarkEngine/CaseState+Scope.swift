@@ -45,11 +45,21 @@ extension CaseState {
             task.map { taskValue($0, calendar, parts: needs) } ?? .null,
         ]
         var environment = FEELEnvironment(
-            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, clockReads: clockReads)
+            now: feelNow(calendar), workingDays: calendar.workingDays, clockReads: clockReads)
         if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
             environment.functions = Self.tableFunctions(tables, values, environment)
         }
-        return expr.compiled.evaluate(values, environment: environment)
+        return expr.evaluate(values, environment: environment)
+    }
+
+    /// `now` as FEEL sees it in the calendar's zone, made once for each moment and calendar of a run
+    /// rather than for each of the conditions evaluated at it.
+    mutating func feelNow(_ calendar: CalendarInfo) -> FEELDateTime {
+        let key = ObjectIdentifier(calendar)
+        if let cached = nowInZone, cached.moment == now, cached.calendar == key { return cached.value }
+        let value = now.feelDateTime(in: calendar.zone)
+        nowInZone = (now, key, value)
+        return value
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries
@@ -112,7 +122,7 @@ extension CaseState {
         }
         var entries: [(key: String, value: FEELValue)] = []
         entries.reserveCapacity(6)
-        if parts.contains(.entryIDs) { entries.append(("id", .string(t.id))) }
+        if parts.contains(.entryIDs) { entries.append(("id", .string(triggerID(t)))) }
         entries.append(("type", .string(t.type)))
         if parts.contains(.entryTimes) {
             entries.append(("at", .dateTime(t.at.feelDateTime(in: calendar.zone))))
@@ -258,13 +268,10 @@ extension CaseState {
             return eventValue(
                 Trigger(
                     id: e.id, type: e.type, at: e.at, data: contents.data, facts: contents.facts, history: item,
-                    task: nil, depth: 0, source: ""), calendar, parts: parts)
+                    task: nil, depth: 0), calendar, parts: parts)
         case .emitted(let at, _, _, let type):
-            let id = parts.contains(.entryIDs) ? emittedID(item) : ""
             return eventValue(
-                Trigger(
-                    id: id, type: type.name, at: at, data: nil, facts: nil, history: item, task: nil, depth: 0,
-                    source: ""),
+                Trigger(id: "", type: type.name, at: at, data: nil, facts: nil, history: item, task: nil, depth: 0),
                 calendar, parts: parts)
         }
     }

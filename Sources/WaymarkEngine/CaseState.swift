@@ -35,6 +35,8 @@ enum HistoryItem: Sendable {
 
 /// What a case is handling: an input event or an emitted one.
 struct Trigger: Sendable {
+    /// The input event's id; empty for an emitted event, whose id is made only when something reads
+    /// it (see ``CaseState/triggerID(_:)``).
     var id: String
     var type: String
     var at: Moment
@@ -45,8 +47,6 @@ struct Trigger: Sendable {
     var task: Int?
     /// How many emitted events led to this one (0 for an input event).
     var depth: Int
-    /// The definition that emitted it, for the cascade error.
-    var source: String
 }
 
 /// One enrolment of the case on a pathway version.
@@ -510,6 +510,10 @@ extension CaseState {
         get { scratchBox?.state.restingFacts }
         set { scratch().state.restingFacts = newValue }
     }
+    var nowInZone: (moment: Moment, calendar: ObjectIdentifier, value: FEELDateTime)? {
+        get { scratchBox?.state.nowInZone }
+        set { scratch().state.nowInZone = newValue }
+    }
 }
 
 /// What a case holds only while it handles its events and timers: the moment, the cascade of
@@ -544,6 +548,9 @@ struct HandlingScratch: Sendable {
     var dailyRan: Moment?
     /// The facts packed as the run found them, until it changes them (see ``CaseState/packFacts()``).
     var restingFacts: [UInt8]?
+    /// `now` in FEEL's form for one calendar (see ``CaseState/feelNow(_:)``). The calendar is named by
+    /// identity: the definitions hold it for as long as the engine, which outlives a run.
+    var nowInZone: (moment: Moment, calendar: ObjectIdentifier, value: FEELDateTime)?
 }
 
 /// The box a case keeps its ``HandlingScratch`` in.

@@ -48,3 +48,5 @@ private func timeText(_ t: FEELTime) -> String {
     }
     return s
 }
+
+func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -301,9 +301,17 @@ final class JSONStringTable {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
         let slot = Int(truncatingIfNeeded: hash >> 55)
-        if let cached = slots[slot], cached.utf8.elementsEqual(text) { return cached }
+        if let cached = slots[slot], Self.same(cached, text) { return cached }
         let made = String(decoding: text, as: UTF8.self)
         slots[slot] = made
         return made
+    }
+
+    /// Whether `s` has exactly these bytes: compared as memory, as `elementsEqual` over the UTF-8
+    /// view went byte by byte through the string's index checks (1.4% of a run's instructions).
+    private static func same(_ s: String, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count == text.count && memcmp(bytes.baseAddress!, text.baseAddress!, text.count) == 0
+        } ?? s.utf8.elementsEqual(text)
     }
 }

@@ -40,6 +40,24 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
+    /// A moment as a JSON string, written straight into the buffer (ISO digits need no escaping).
+    mutating func moment(_ m: Moment, in zone: ZoneOffsets) {
+        bytes.append(0x22)
+        m.writeISO(in: zone, to: &bytes)
+        bytes.append(0x22)
+    }
+
+    mutating func optionalMoment(_ m: Moment?, in zone: ZoneOffsets) {
+        if let m { moment(m, in: zone) } else { raw("null") }
+    }
+
+    /// A date as a JSON string, written as ``moment(_:in:)`` is.
+    mutating func date(_ d: FEELDate) {
+        bytes.append(0x22)
+        d.writeISO(to: &bytes)
+        bytes.append(0x22)
+    }
+
     mutating func optionalString(_ s: String?) {
         if let s { string(s) } else { raw("null") }
     }
@@ -58,7 +76,7 @@ struct JSONWriter {
         case .boolean(let b): raw(b ? "true" : "false")
         case .number(let n): raw(n.jsonText)
         case .string(let s): string(s)
-        case .date(let d): string(d.isoString)
+        case .date(let d): date(d)
         case .list(let items):
             raw("[")
             for (i, item) in items.enumerated() {

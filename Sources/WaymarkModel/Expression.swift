@@ -25,6 +25,12 @@ public struct Expression: Sendable {
     public var location: SourceLocation { storage.location }
     public var compiled: FEELExpression { storage.compiled }
 
+    /// Evaluates the compiled form where it is kept: reading ``compiled`` first copies it, a retain
+    /// and a release of each of its parts, which on the engine's million evaluations cost 1%.
+    public func evaluate(_ values: [FEELValue], environment: FEELEnvironment) -> FEELValue {
+        storage.compiled.evaluate(values, environment: environment)
+    }
+
     /// The same for every copy of this expression and different from any other loaded expression:
     /// the engine keys what it learns of an expression on it, which is cheaper than its text.
     public var identity: ObjectIdentifier { ObjectIdentifier(storage) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WaymarkFEEL
 
@@ -169,6 +170,55 @@ import WaymarkFEEL
         let summer = Moment.parse("2025-06-30T23:30:00Z", zone: .utc)!
         #expect(summer.formatted(in: london) == "2025-07-01T00:30:00+01:00")
         #expect(london.date(of: summer) == FEELDate(year: 2025, month: 7, day: 1))
+    }
+
+    /// Moments and dates are written digit by digit: every part that string interpolation used to
+    /// pad or leave out (fractions, negative offsets, short and negative years) is written the same.
+    @Test func writesEveryPartOfAMomentAndADate() {
+        let newYork = ZoneOffsets(identifier: "America/New_York")!
+        let fraction = Moment(
+            epochNanoseconds: Moment.parse("2025-01-07T09:00:05Z", zone: .utc)!.epochNanoseconds + 120_000_000)
+        #expect(fraction.formatted(in: .utc) == "2025-01-07T09:00:05.12+00:00")
+        #expect(fraction.formatted(in: newYork) == "2025-01-07T04:00:05.12-05:00")
+        let nano = Moment(epochNanoseconds: 1)
+        #expect(nano.formatted(in: .utc) == "1970-01-01T00:00:00.000000001+00:00")
+        let kolkata = ZoneOffsets(identifier: "Asia/Kolkata")!
+        #expect(Moment(epochSeconds: 0).formatted(in: kolkata) == "1970-01-01T05:30:00+05:30")
+        #expect(Moment(epochSeconds: -1).formatted(in: .utc) == "1969-12-31T23:59:59+00:00")
+        #expect(FEELDate(year: 987, month: 3, day: 4).isoString == "0987-03-04")
+        #expect(FEELDate(year: 12345, month: 11, day: 30).isoString == "12345-11-30")
+        #expect(FEELDate(year: -44, month: 3, day: 15).isoString == "-0044-03-15")
+        var json = JSONWriter()
+        json.moment(fraction, in: newYork)
+        json.date(FEELDate(year: 2025, month: 1, day: 7))
+        json.optionalMoment(nil, in: newYork)
+        #expect(json.out == "\"2025-01-07T04:00:05.12-05:00\"\"2025-01-07\"null")
+    }
+
+    /// The offset table answers by the span of about 12 days a moment falls in: it must give what the
+    /// system's zone database gives, on either side of every clock change and everywhere between.
+    @Test func offsetsAgreeWithTheSystemZoneOnEitherSideOfEveryChange() {
+        for name in ["Europe/London", "America/New_York", "Australia/Lord_Howe", "UTC"] {
+            let zone = ZoneOffsets(identifier: name)!
+            let system = TimeZone(identifier: name)!
+            var seconds: Int64 = -2_100_000_000
+            while seconds < 4_200_000_000 {
+                let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+                #expect(zone.offset(atEpochSeconds: seconds) == system.secondsFromGMT(for: date), "\(name) \(seconds)")
+                seconds += 86_400 * 5 + 3_601
+            }
+            var instant = Date(timeIntervalSince1970: 0)
+            while let change = system.nextDaylightSavingTimeTransition(after: instant),
+                change.timeIntervalSince1970 < 2_500_000_000
+            {
+                let at = Int64(change.timeIntervalSince1970.rounded())
+                for s in [at - 1, at, at + 1] {
+                    let date = Date(timeIntervalSince1970: TimeInterval(s))
+                    #expect(zone.offset(atEpochSeconds: s) == system.secondsFromGMT(for: date), "\(name) \(s)")
+                }
+                instant = change
+            }
+        }
     }
 
     @Test func rejectsImpossibleDates() {
