@@ -203,7 +203,9 @@ extension CaseState {
         }
         // 2. Enrolment.
         var justOpened: [Int] = []
-        for (pi, cp) in defs.pathways.enumerated() where cp.enrolTypes.contains(t.type) {
+        let handlers = defs.handlers(of: t)
+        for pi in handlers.enrolPathways {
+            let cp = defs.pathways[pi]
             if enrolments.contains(where: { $0.closed == nil && env.pathway(of: $0).pathway.id == cp.pathway.id }) {
                 continue
             }
@@ -226,7 +228,7 @@ extension CaseState {
         var ti = 0
         while ti < existing {
             defer { ti += 1 }
-            guard tasks[ti].isOpen else { continue }
+            guard tasks[ti].status.isOpen else { continue }
             var completes = false
             if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == taskID(ti) {
                 completes = true
@@ -254,17 +256,15 @@ extension CaseState {
         }
         raiseRepeats()
         // 5. Rules.
-        if let indices = defs.rulesByType[t.type] {
-            for ri in indices {
-                let cr = defs.rules[ri]
-                guard ruleApplies(cr, env) else { continue }
-                guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
-                let reason = Reason.rule(
-                    cr, t.history,
-                    explainCondition(cr.rule.when, t, task: t.task, cr.calendar, bare: cr.bareExplanation))
-                runActions(
-                    cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: .event(t), reason: reason, env)
-            }
+        for ri in handlers.rules {
+            let cr = defs.rules[ri]
+            guard ruleApplies(cr, env) else { continue }
+            guard holds(cr.rule.when, t, task: t.task, cr.calendar) else { continue }
+            let reason = Reason.rule(
+                cr, t.history,
+                explainCondition(cr.rule.when, t, task: t.task, cr.calendar, bare: cr.bareExplanation))
+            runActions(
+                cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: .event(t), reason: reason, env)
         }
         appendToHistory(t.history, env)
         scopeCache = nil
@@ -301,7 +301,7 @@ extension CaseState {
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for ti in 0..<before
         where tasks[ti].enrolment == Int32(ei) && tasks[ti].stageIndex == Int16(old)
-            && tasks[ti].isOpen && !tasks[ti].template.carry
+            && tasks[ti].status.isOpen && !tasks[ti].template.carry
         {
             cancel(ti, env)
         }
@@ -343,7 +343,7 @@ extension CaseState {
         let enrolment = Int32(ei)
         dropTimers { if case .breach(enrolment, _) = $0 { true } else { false } }
         for ti in tasks.indices
-        where tasks[ti].enrolment == Int32(ei) && tasks[ti].isOpen {
+        where tasks[ti].enrolment == Int32(ei) && tasks[ti].status.isOpen {
             cancel(ti, env)
         }
     }

@@ -32,7 +32,7 @@ extension CaseState {
             }
         }
         var event = FEELValue.null
-        if let t {
+        if let t, needs.contains(.event) {
             if let cached = eventCache {
                 event = cached
             } else {
@@ -42,7 +42,7 @@ extension CaseState {
         }
         let values: [FEELValue] = [
             event, caseValue, .context(facts),
-            task.map { taskValue($0, calendar, parts: needs) } ?? .null,
+            needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null,
         ]
         var environment = FEELEnvironment(
             now: feelNow(calendar), workingDays: calendar.workingDays, clockReads: clockReads)

@@ -69,7 +69,6 @@ final class CompiledPathway: Sendable {
     let pathway: Pathway
     let calendar: CalendarInfo
     let stageIndex: [String: Int]
-    let enrolTypes: Set<String>
     /// Per stage, a spec per task template.
     let stageTasks: [[TaskSpec]]
     /// Per `STAGE-INDEX:HOOK`, a spec per action (nil for actions that are not tasks).
@@ -94,7 +93,6 @@ final class CompiledPathway: Sendable {
         var index: [String: Int] = [:]
         for (i, s) in p.stages.enumerated() { index[s.id] = i }
         stageIndex = index
-        enrolTypes = Set(p.enrol.on)
         stageTasks = p.stages.map { s in
             s.tasks.map { TaskSpec($0, calendar: calendar, pathway: p.id, stage: s.id, rule: nil) }
         }
@@ -204,6 +202,13 @@ final class AlertSite: Sendable {
     }
 }
 
+/// What reacts to one event type as its handling starts: the pathways it enrols on (by index, in
+/// order) and the rules on it.
+struct TypeHandlers: Sendable {
+    var enrolPathways: [Int] = []
+    var rules: [Int] = []
+}
+
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
 final class CompiledDefinitions: Sendable {
     let definitions: Definitions
@@ -212,7 +217,10 @@ final class CompiledDefinitions: Sendable {
     let pathwayIndex: [String: Int]
     /// Sorted by rule set id, then file order.
     let rules: [CompiledRule]
-    let rulesByType: [String: [Int]]
+    /// What reacts to each event type as its handling starts, by type (see ``handlers(of:)``).
+    let handlersByType: [String: TypeHandlers]
+    /// The same for the types the engine emits, by `EmittedType` raw value.
+    let emittedHandlers: [TypeHandlers]
     let dailyRules: [Int]
     /// Per rule, the parts of a case whose change can change its condition's value.
     let ruleReads: [CaseParts]
@@ -302,7 +310,14 @@ final class CompiledDefinitions: Sendable {
             case .daily: daily.append(i)
             }
         }
-        rulesByType = byType
+        var handlers: [String: TypeHandlers] = [:]
+        for type in Set(byType.keys).union(sortedPathways.flatMap(\.enrol.on)) {
+            handlers[type] = TypeHandlers(
+                enrolPathways: sortedPathways.indices.filter { sortedPathways[$0].enrol.on.contains(type) },
+                rules: byType[type] ?? [])
+        }
+        handlersByType = handlers
+        emittedHandlers = EmittedType.allCases.map { handlers[$0.name] ?? TypeHandlers() }
         dailyRules = daily
         var sources: [String] = tableSources
         for p in sortedPathways {
@@ -367,6 +382,16 @@ final class CompiledDefinitions: Sendable {
         for r in rules { for case .task(let t) in r.rule.then { reacting.formUnion(t.doneOn) } }
         reactingTypes = reacting
         reactingEmitted = EmittedType.allCases.map { reacting.contains($0.name) }
+    }
+
+    /// The pathways that event `t` may enrol the case on and the rules on its type, in order.
+    ///
+    /// Found once per event: asking each pathway's set of enrolling types and then the rules by type
+    /// hashed the type's text four times for every event handled, emitted ones included (3% of a
+    /// run's instructions); an emitted event's are found by its kind without hashing at all.
+    func handlers(of t: Trigger) -> TypeHandlers {
+        if case .emitted(_, _, _, let type) = t.history { return emittedHandlers[Int(type.rawValue)] }
+        return handlersByType[t.type] ?? TypeHandlers()
     }
 
     /// Whether an expression reads the clock, so that its value can change on a day nothing happens.
@@ -437,7 +462,7 @@ final class CompiledDefinitions: Sendable {
 /// strings, and moments, which need the zone's offset) only when the expression names them, unless
 /// it reads contexts generically (`get value`, `get entries`, `context ...`).
 struct ScopeNeeds: OptionSet, Sendable {
-    let rawValue: UInt8
+    let rawValue: UInt16
 
     static let caseValue = ScopeNeeds(rawValue: 1)
     static let history = ScopeNeeds(rawValue: 2)
@@ -451,11 +476,16 @@ struct ScopeNeeds: OptionSet, Sendable {
     static let entryData = ScopeNeeds(rawValue: 64)
     /// `facts` or `case.facts`.
     static let facts = ScopeNeeds(rawValue: 128)
+    /// `event`: most conditions on an event read only the facts or the task it is about, and its FEEL
+    /// form was built for every one of them (2% of a run's instructions).
+    static let event = ScopeNeeds(rawValue: 256)
+    /// `task`, the task an emitted task event is about.
+    static let task = ScopeNeeds(rawValue: 512)
     static let all: ScopeNeeds = [
-        .caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData, .facts,
+        .caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData, .facts, .event, .task,
     ]
 
-    init(rawValue: UInt8) { self.rawValue = rawValue }
+    init(rawValue: UInt16) { self.rawValue = rawValue }
 
     init(source: String, tableNames: [String]) {
         var n = ScopeNeeds()
@@ -470,6 +500,10 @@ struct ScopeNeeds: OptionSet, Sendable {
         }
         if generic || ScopeNeeds.mentions(source, "data") { n.insert(.entryData) }
         if generic || ScopeNeeds.mentions(source, "facts") { n.insert(.facts) }
+        // A name is read only by writing it (FEEL cannot reach the scope as a context), so a text
+        // that does not mention it does not read it; a table's inputs are added to its callers'.
+        if ScopeNeeds.mentions(source, "event") { n.insert(.event) }
+        if ScopeNeeds.mentions(source, "task") { n.insert(.task) }
         self = n
     }
 

@@ -224,7 +224,7 @@ public struct Engine: Sendable {
             var alerts: [AlertRecord] = []
             var enrolments: [EnrolmentRecord] = []
             for c in cases[range] {
-                for ti in c.tasks.indices where !openOnly || c.tasks[ti].isOpen {
+                for ti in c.tasks.indices where !openOnly || c.tasks[ti].status.isOpen {
                     tasks.append(record(ti, c))
                 }
                 alerts.append(contentsOf: c.alerts.indices.map { c.alertRecord($0) })

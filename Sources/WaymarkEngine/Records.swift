@@ -4,6 +4,9 @@ public import WaymarkModel
 /// Where a task stands.
 public enum TaskStatus: String, Sendable, Hashable {
     case open, overdue, done, cancelled
+
+    /// Open or overdue: what `--open` lists.
+    public var isOpen: Bool { self == .open || self == .overdue }
 }
 
 /// One task as the task list shows it: who must do what, by when, and why.

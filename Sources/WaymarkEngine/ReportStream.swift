@@ -74,7 +74,7 @@ public struct ReportStream: Sendable {
                         var (t, a, e) = firsts[k]
                         for ci in chunks[k] {
                             let (c, r) = (cases[ci], rank[ci])
-                            for ti in c.tasks.indices where !openOnly || c.tasks[ti].isOpen {
+                            for ti in c.tasks.indices where !openOnly || c.tasks[ti].status.isOpen {
                                 taskRefs[t] = Ref(
                                     first: Int64(c.tasks[ti].dueDay), caseIndex: Int32(ci), index: Int32(ti), rank: r)
                                 t += 1

@@ -354,6 +354,53 @@ import WaymarkModel
         #expect(PackedValues.pack(FEELContext([("d", .date(F.date("2025-01-06")))]), nil) == nil)
     }
 
+    /// `event` and `task` are built only for expressions that name them: one that reads the event
+    /// only through a decision table's inputs, or the task only in its message, must still see them.
+    @Test func eventAndTaskReachExpressionsThatReadThemThroughATableOrAMessage() throws {
+        let rules = """
+            ruleset: test
+            calendar: england-and-wales
+            tables:
+              - name: setting level
+                hit_policy: first
+                inputs: [event.data.setting]
+                outputs: [level]
+                rules:
+                  - { when: ['"missing"'], then: ['"urgent"'] }
+                  - { when: ["-"], then: ['"other"'] }
+            rules:
+              - id: urgent
+                on: crisis.presented
+                when: setting level() = "urgent"
+                then:
+                  - alert: { severity: high, message: "urgent" }
+              - id: late
+                on: task.overdue
+                when: case.id = "C1"
+                then:
+                  - alert: { severity: low, message: "late: {{ task.key }} due {{ task.due }}" }
+            """
+        let files = [
+            ("workflows/calendars/ew.yaml", Self.calendar), ("workflows/demo.yaml", Self.pathway),
+            ("rules/test.yaml", rules),
+        ]
+        let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        func crisis(_ id: String, _ at: String, _ setting: String) -> Event {
+            Event(
+                id: id, caseID: "C1", type: "crisis.presented", at: Moment.parse(at, zone: F.zone)!, facts: nil,
+                data: FEELContext([("setting", .string(setting))]))
+        }
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
+            crisis("e2", "2025-01-09T10:00:00Z", "home"), crisis("e3", "2025-01-10T10:00:00Z", "missing"),
+        ]
+        let report = F.run(loaded.definitions, events, asOf: "2025-01-20").1
+        #expect(report.alerts.map(\.rule) == ["late", "urgent"])
+        #expect(report.alerts.first?.message == "late: decide due 2025-01-07")
+        #expect(report.alerts.last?.id == "C1/urgent/e3")
+    }
+
     @Test func needsAreReadFromWholeNames() {
         let overdue = ScopeNeeds(
             source: #"some t in case.tasks satisfies t.status = "overdue" and t.due < today()"#, tableNames: [])
@@ -365,6 +412,11 @@ import WaymarkModel
         #expect(times.contains([.history, .entryTimes]))
         #expect(!times.contains(.entryData))
         #expect(ScopeNeeds(source: "get value(t, k)", tableNames: []).contains([.entryIDs, .entryTimes, .entryData]))
+        #expect(!overdue.contains(.event))
+        #expect(!overdue.contains(.task))
+        #expect(times.contains(.event))
+        #expect(ScopeNeeds(source: #"task.key = "review""#, tableNames: []).contains(.task))
+        #expect(!ScopeNeeds(source: #"task.key = "review""#, tableNames: []).contains(.tasks))
         #expect(ScopeNeeds.mentions("t.id = x", "id"))
         #expect(!ScopeNeeds.mentions("valid(x)", "id"))
         #expect(!ScopeNeeds.mentions("status", "at"))
