@@ -24,7 +24,7 @@ extension CaseState {
                 caseValue = cached
             } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
                 // Not kept: the next expression may need the whole list.
-                caseValue = caseValueCaching(calendar, parts: parts, only: filter)
+                caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
             } else {
                 caseValue = caseValueCaching(calendar, parts: parts)
                 scopeCache = caseValue
@@ -194,17 +194,27 @@ extension CaseState {
     }
 
     /// `case`, reusing the task and history lists from earlier builds where they still hold; with
-    /// `filter`, its task list holds only the tasks that pass it.
-    mutating func caseValueCaching(_ calendar: CalendarInfo, parts: ScopeNeeds, only filter: TaskFilter? = nil)
-        -> FEELValue
-    {
+    /// `only`, its task list holds only the tasks that pass the filter of that expression.
+    mutating func caseValueCaching(
+        _ calendar: CalendarInfo, parts: ScopeNeeds, only: (filter: TaskFilter, expression: ObjectIdentifier)? = nil
+    ) -> FEELValue {
         let zone = calendar.calendar.timeZoneID
         var taskList: [FEELValue]?
         if parts.contains(.tasks) {
             let entryParts = parts.intersection([.entryIDs, .entryTimes])
-            if let filter {
-                taskList = tasks.indices.filter { filter.passes(tasks[$0]) }.map {
-                    taskValue($0, calendar, parts: entryParts)
+            if let (filter, expression) = only {
+                // Kept until a task changes, as the whole list is: a daily condition on overdue
+                // work is looked at every morning of a case that has any, most mornings unchanged.
+                if let cached = filteredTasksCache, cached.expression == expression,
+                    cached.list.serves(entryParts, zone: zone)
+                {
+                    taskList = cached.list.values
+                } else {
+                    let values = tasks.indices.filter { filter.passes(tasks[$0]) }.map {
+                        taskValue($0, calendar, parts: entryParts)
+                    }
+                    filteredTasksCache = (expression, ListValueCache(parts: entryParts, zone: zone, values: values))
+                    taskList = values
                 }
             } else if let cached = tasksValueCache, cached.serves(entryParts, zone: zone) {
                 taskList = cached.values

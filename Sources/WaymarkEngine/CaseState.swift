@@ -269,7 +269,10 @@ struct CaseState: Sendable {
     private var taskStorage: [TaskState] = []
 
     private mutating func tasksChanged() {
-        if scratchBox != nil { tasksValueCache = nil }
+        if scratchBox != nil {
+            tasksValueCache = nil
+            filteredTasksCache = nil
+        }
         changedParts.insert(.tasks)
     }
     var alerts: [AlertState] = []
@@ -509,6 +512,10 @@ extension CaseState {
         get { scratchBox?.state.tasksValueCache }
         _modify { yield &scratch().state.tasksValueCache }
     }
+    var filteredTasksCache: (expression: ObjectIdentifier, list: ListValueCache)? {
+        get { scratchBox?.state.filteredTasksCache }
+        set { scratch().state.filteredTasksCache = newValue }
+    }
     var historyValueCache: ListValueCache? {
         get { scratchBox?.state.historyValueCache }
         _modify { yield &scratch().state.historyValueCache }
@@ -554,6 +561,8 @@ struct HandlingScratch: Sendable {
     /// `case.tasks` as FEEL values, kept until a task changes: building every task again for each
     /// event and each daily check was a tenth of the engine's time.
     var tasksValueCache: ListValueCache?
+    /// The task list of one expression with a ``TaskFilter`` (by identity), kept until a task changes.
+    var filteredTasksCache: (expression: ObjectIdentifier, list: ListValueCache)?
     /// `case.history` as FEEL values; the history only grows while a case runs, so the cache is
     /// extended rather than rebuilt.
     var historyValueCache: ListValueCache?

@@ -354,6 +354,27 @@ import WaymarkModel
         #expect(PackedValues.pack(FEELContext([("d", .date(F.date("2025-01-06")))]), nil) == nil)
     }
 
+    /// A filtered task list is kept between daily looks while the tasks stay as they are: a task going
+    /// overdue at 00:00 must reach that midnight's look, not the list kept from the day before.
+    @Test func aKeptTaskListIsLetGoWhenATaskGoesOverdue() throws {
+        let defs = try Self.definitions(
+            rules: """
+                  - id: late
+                    every: day
+                    when: some t in case.tasks satisfies t.status = "overdue"
+                    then:
+                      - alert: { severity: medium, message: "late" }
+                """)
+        let compiled = CompiledDefinitions(defs)
+        let when = try #require(compiled.rules.first?.rule.when)
+        #expect(compiled.taskFilters[when.identity] != nil)
+        // Referred Monday 6 January: the rule is looked at, false, at 00:00 on the 7th; the task is
+        // due that day and goes overdue at 00:00 on the 8th, when the rule is looked at again.
+        let report = F.run(defs, [Self.event("e1", "referral.received", "2025-01-06T10:00:00Z")], asOf: "2025-01-20").1
+        #expect(report.alerts.map(\.rule) == ["late"])
+        #expect(report.alerts.first?.at == F.zone.startOfDay(F.date("2025-01-08")))
+    }
+
     /// `event` and `task` are built only for expressions that name them: one that reads the event
     /// only through a decision table's inputs, or the task only in its message, must still see them.
     @Test func eventAndTaskReachExpressionsThatReadThemThroughATableOrAMessage() throws {
