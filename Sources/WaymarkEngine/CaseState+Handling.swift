@@ -243,7 +243,7 @@ extension CaseState {
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
             let si = Int(enrolments[ei].stage)
-            guard cp.exitTypes[si].contains(t.type) else { continue }
+            guard cp.mayExit(si, on: t) else { continue }
             let exits = cp.exits[si]
             for k in exits.indices {
                 guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }

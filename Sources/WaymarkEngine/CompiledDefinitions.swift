@@ -81,11 +81,20 @@ final class CompiledPathway: Sendable {
     /// Per stage, the event types its `exits` name: most events name none, and then no transition
     /// is looked at.
     let exitTypes: [Set<String>]
+    /// The same for the types the engine emits, per stage by `EmittedType` raw value: most events
+    /// handled are emitted ones, and hashing their names for each open enrolment cost 1%.
+    let exitsOnEmitted: [[Bool]]
     /// The explanation of an enrolment or of each of `exits` with nothing read: the one used when it
     /// has no condition (shared by every case rather than made for each move), and the site of the
     /// ones made when it has.
     let bareEnrolExplanation: Explanation
     let bareExitExplanations: [[Explanation]]
+
+    /// Whether stage `si` has a transition on the type of `t`.
+    func mayExit(_ si: Int, on t: Trigger) -> Bool {
+        if case .emitted(_, _, _, let type) = t.history { return exitsOnEmitted[si][Int(type.rawValue)] }
+        return exitTypes[si].contains(t.type)
+    }
 
     init(pathway p: Pathway, calendar: CalendarInfo) {
         self.pathway = p
@@ -113,6 +122,7 @@ final class CompiledPathway: Sendable {
         self.hookAlerts = hookAlerts
         exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
         exitTypes = exits.map { Set($0.flatMap(\.on)) }
+        exitsOnEmitted = exitTypes.map { types in EmittedType.allCases.map { types.contains($0.name) } }
         bareEnrolExplanation = Explanation(
             site: ConditionSite(p.enrol.when, location: p.enrol.location, zone: calendar.zone))
         bareExitExplanations = exits.map {
