@@ -23,8 +23,13 @@ extension CaseState {
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
-                // Not kept: the next expression may need the whole list.
-                caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
+                // Kept apart from the whole case's: the next expression may need the whole list.
+                if let kept = filteredScope, kept.expression == expr.identity, kept.parts.isSuperset(of: parts) {
+                    caseValue = kept.value
+                } else {
+                    caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
+                    filteredScope = (expr.identity, parts, caseValue)
+                }
             } else {
                 caseValue = caseValueCaching(calendar, parts: parts)
                 scopeCache = caseValue
@@ -45,21 +50,11 @@ extension CaseState {
             needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null,
         ]
         var environment = FEELEnvironment(
-            now: feelNow(calendar), workingDays: calendar.workingDays, clockReads: clockReads)
+            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, clockReads: clockReads)
         if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
             environment.functions = Self.tableFunctions(tables, values, environment)
         }
         return expr.evaluate(values, environment: environment)
-    }
-
-    /// `now` as FEEL sees it in the calendar's zone, made once for each moment and calendar of a run
-    /// rather than for each of the conditions evaluated at it.
-    mutating func feelNow(_ calendar: CalendarInfo) -> FEELDateTime {
-        let key = ObjectIdentifier(calendar)
-        if let cached = nowInZone, cached.moment == now, cached.calendar == key { return cached.value }
-        let value = now.feelDateTime(in: calendar.zone)
-        nowInZone = (now, key, value)
-        return value
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries

@@ -272,6 +272,7 @@ struct CaseState: Sendable {
         if scratchBox != nil {
             tasksValueCache = nil
             filteredTasksCache = nil
+            filteredScope = nil
         }
         changedParts.insert(.tasks)
     }
@@ -498,7 +499,12 @@ extension CaseState {
     }
     var scopeCache: FEELValue? {
         get { scratchBox?.state.scopeCache }
-        _modify { yield &scratch().state.scopeCache }
+        _modify {
+            let box = scratch()
+            yield &box.state.scopeCache
+            // Whatever made the whole case's view stale made the filtered one stale too.
+            box.state.filteredScope = nil
+        }
     }
     var scopeCacheParts: ScopeNeeds {
         get { scratchBox?.state.scopeCacheParts ?? ScopeNeeds() }
@@ -536,9 +542,9 @@ extension CaseState {
         get { scratchBox?.state.restingFacts }
         set { scratch().state.restingFacts = newValue }
     }
-    var nowInZone: (moment: Moment, calendar: ObjectIdentifier, value: FEELDateTime)? {
-        get { scratchBox?.state.nowInZone }
-        set { scratch().state.nowInZone = newValue }
+    var filteredScope: (expression: ObjectIdentifier, parts: ScopeNeeds, value: FEELValue)? {
+        get { scratchBox?.state.filteredScope }
+        set { scratch().state.filteredScope = newValue }
     }
 }
 
@@ -576,9 +582,9 @@ struct HandlingScratch: Sendable {
     var dailyRan: Moment?
     /// The facts packed as the run found them, until it changes them (see ``CaseState/packFacts()``).
     var restingFacts: [UInt8]?
-    /// `now` in FEEL's form for one calendar (see ``CaseState/feelNow(_:)``). The calendar is named by
-    /// identity: the definitions hold it for as long as the engine, which outlives a run.
-    var nowInZone: (moment: Moment, calendar: ObjectIdentifier, value: FEELDateTime)?
+    /// `case` with the task list of one expression with a ``TaskFilter`` (by identity): let go with
+    /// ``scopeCache`` (whenever that is set or cleared) and whenever a task changes.
+    var filteredScope: (expression: ObjectIdentifier, parts: ScopeNeeds, value: FEELValue)?
 }
 
 /// The box a case keeps its ``HandlingScratch`` in.
