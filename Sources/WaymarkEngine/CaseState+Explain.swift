@@ -28,8 +28,7 @@ extension CaseState {
             let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
             return "\(e.type) (event \(e.id) at \(e.at.formatted(in: zone)))"
         case .emitted(_, _, _, let type):
-            let id = emittedID(item)
-            return "\(type.name) (\(id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? id))"
+            return "\(type.name) (\(emittedSubject(item)))"
         }
     }
 

@@ -176,12 +176,19 @@ extension CaseState {
     /// The id of an emitted event: `TYPE:TASK-ID`, `TYPE:ALERT-ID`, or `TYPE:CASE/PATHWAY/STAGE/N` for a
     /// stage's Nth entry.
     func emittedID(_ item: HistoryItem) -> String {
+        guard case .emitted(_, _, _, let type) = item else { return "" }
+        return "\(type.name):\(emittedSubject(item))"
+    }
+
+    /// What an emitted event is about, as its id names it after the type: `TASK-ID`, `ALERT-ID` or
+    /// `CASE/PATHWAY/STAGE`.
+    func emittedSubject(_ item: HistoryItem) -> String {
         guard case .emitted(_, let subject, let stage, let type) = item else { return "" }
         switch type {
-        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return "\(type.name):\(taskID(Int(subject)))"
-        case .alertRaised: return "\(type.name):\(alertID(Int(subject)))"
+        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return taskID(Int(subject))
+        case .alertRaised: return alertID(Int(subject))
         case .stageEntered, .stageExited, .stageBreached:
-            return "\(type.name):\(self.id)/\(pathwayID(Int(subject)))/\(stageID(Int(subject), Int(stage)))"
+            return "\(self.id)/\(pathwayID(Int(subject)))/\(stageID(Int(subject), Int(stage)))"
         }
     }
 
