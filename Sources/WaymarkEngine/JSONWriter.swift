@@ -17,12 +17,24 @@ struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             var start = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            while i < utf8.count {
+                // Eight bytes at a time while none of them needs escaping: the report's strings
+                // (`because` above all) are most of its hundreds of megabytes in a large run, and
+                // looking at them a byte at a time was 2.4% of the run's instructions.
+                if i + 8 <= utf8.count,
+                    !Self.needsEscaping(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                    continue
+                }
                 let u = utf8[i]
+                i += 1
                 guard u < 0x20 || u == 0x22 || u == 0x5C else { continue }
+                let at = i - 1
                 // Copy the run before a byte that needs escaping whole. Those bytes are ASCII, so they
                 // are scalar boundaries and the runs stay valid UTF-8.
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<at]))
                 switch u {
                 case 0x22: raw("\\\"")
                 case 0x5C: raw("\\\\")
@@ -33,11 +45,25 @@ struct JSONWriter {
                     let hex = String(u, radix: 16)
                     raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
                 }
-                start = i + 1
+                start = at + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(0x22)
+    }
+
+    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the classic test
+    /// for a byte below a bound, `(x - n) & ~x & 0x80…`, which is exact for whether there is one (a
+    /// byte of 0x80 and above, inside a UTF-8 sequence, never counts), and for a byte equal to one
+    /// after XOR-ing it away.
+    @inline(__always)
+    static func needsEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & high
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return (control | ((quote &- ones) & ~quote & high) | ((backslash &- ones) & ~backslash & high)) != 0
     }
 
     /// A moment as a JSON string, written straight into the buffer (ISO digits need no escaping).

@@ -19,4 +19,39 @@ import Testing
         #expect(written("a\r\nb\tc\u{1}🙂\"") == #""a\r\nb\tc\u0001🙂\"""#)
         #expect(written("\"") == #""\"""#)
     }
+
+    /// The eight-bytes-at-a-time test must agree with looking at each byte, whatever the bytes
+    /// around (a borrow from a lower byte must not hide or invent one).
+    @Test func theWordTestAgreesWithEachByte() {
+        func byByte(_ word: UInt64) -> Bool {
+            (0..<8).contains { k in
+                let b = UInt8(truncatingIfNeeded: word >> (8 * UInt64(k)))
+                return b < 0x20 || b == 0x22 || b == 0x5C
+            }
+        }
+        for position in 0..<8 {
+            for value in 0...255 {
+                for fill: UInt64 in [0x61, 0x00, 0x20, 0x21, 0x5D, 0x80, 0xFF] {
+                    var word: UInt64 = 0
+                    for k in 0..<8 { word |= (k == position ? UInt64(value) : fill) << (8 * UInt64(k)) }
+                    #expect(JSONWriter.needsEscaping(word) == byByte(word), "\(String(word, radix: 16))")
+                }
+            }
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<100_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            #expect(JSONWriter.needsEscaping(state) == byByte(state))
+        }
+    }
+
+    @Test func longStringsAreEscapedWhereverTheBytesFall() {
+        for offset in 0..<20 {
+            let plain = String(repeating: "é-abcdefg ", count: 3)
+            let text = String(plain.prefix(offset)) + "\"\n\\" + plain
+            let expected =
+                "\"" + String(plain.prefix(offset)) + #"\"\n\\"# + plain + "\""
+            #expect(written(text) == expected)
+        }
+    }
 }
