@@ -23,13 +23,8 @@ extension CaseState {
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
-                // Kept apart from the whole case's: the next expression may need the whole list.
-                if let kept = filteredScope, kept.expression == expr.identity, kept.parts.isSuperset(of: parts) {
-                    caseValue = kept.value
-                } else {
-                    caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
-                    filteredScope = (expr.identity, parts, caseValue)
-                }
+                // Not kept: the next expression may need the whole list.
+                caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
             } else {
                 caseValue = caseValueCaching(calendar, parts: parts)
                 scopeCache = caseValue

@@ -272,7 +272,6 @@ struct CaseState: Sendable {
         if scratchBox != nil {
             tasksValueCache = nil
             filteredTasksCache = nil
-            filteredScope = nil
         }
         changedParts.insert(.tasks)
     }
@@ -499,12 +498,7 @@ extension CaseState {
     }
     var scopeCache: FEELValue? {
         get { scratchBox?.state.scopeCache }
-        _modify {
-            let box = scratch()
-            yield &box.state.scopeCache
-            // Whatever made the whole case's view stale made the filtered one stale too.
-            box.state.filteredScope = nil
-        }
+        _modify { yield &scratch().state.scopeCache }
     }
     var scopeCacheParts: ScopeNeeds {
         get { scratchBox?.state.scopeCacheParts ?? ScopeNeeds() }
@@ -542,10 +536,6 @@ extension CaseState {
         get { scratchBox?.state.restingFacts }
         set { scratch().state.restingFacts = newValue }
     }
-    var filteredScope: (expression: ObjectIdentifier, parts: ScopeNeeds, value: FEELValue)? {
-        get { scratchBox?.state.filteredScope }
-        set { scratch().state.filteredScope = newValue }
-    }
 }
 
 /// What a case holds only while it handles its events and timers: the moment, the cascade of
@@ -582,9 +572,6 @@ struct HandlingScratch: Sendable {
     var dailyRan: Moment?
     /// The facts packed as the run found them, until it changes them (see ``CaseState/packFacts()``).
     var restingFacts: [UInt8]?
-    /// `case` with the task list of one expression with a ``TaskFilter`` (by identity): let go with
-    /// ``scopeCache`` (whenever that is set or cleared) and whenever a task changes.
-    var filteredScope: (expression: ObjectIdentifier, parts: ScopeNeeds, value: FEELValue)?
 }
 
 /// The box a case keeps its ``HandlingScratch`` in.
