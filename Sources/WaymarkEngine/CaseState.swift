@@ -251,29 +251,14 @@ struct CaseState: Sendable {
     var enrolments: [EnrolmentState] = [] {
         didSet { changedParts.insert(.other) }
     }
-    /// Read in place, noted as changed when written. As a stored property observed with `didSet`,
-    /// every read of one task (`tasks[ti].status`) copied the task out, a retain and a release of its
-    /// spec and reason: 4.6 million copies for 150,000 events, most of them in the loop that looks
-    /// for tasks an event completes.
-    var tasks: [TaskState] {
-        _read { yield taskStorage }
-        _modify {
-            yield &taskStorage
-            tasksChanged()
+    var tasks: [TaskState] = [] {
+        didSet {
+            if scratchBox != nil {
+                tasksValueCache = nil
+                filteredTasksCache = nil
+            }
+            changedParts.insert(.tasks)
         }
-        set {
-            taskStorage = newValue
-            tasksChanged()
-        }
-    }
-    private var taskStorage: [TaskState] = []
-
-    private mutating func tasksChanged() {
-        if scratchBox != nil {
-            tasksValueCache = nil
-            filteredTasksCache = nil
-        }
-        changedParts.insert(.tasks)
     }
     var alerts: [AlertState] = []
     var timers: [CaseTimer] = []
