@@ -113,7 +113,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///
     /// Written digit by digit: a report prints two or three moments for each task and alert (millions
     /// in a large run), and building them by string interpolation made a string for every part, which
-    /// was a tenth of the time spent writing the task list.
+    /// was more than a quarter of the instructions spent writing the JSON.
     func writeISO(in zone: ZoneOffsets, to out: inout [UInt8]) {
         let seconds = epochSeconds
         let nanos = epochNanoseconds - seconds * 1_000_000_000
