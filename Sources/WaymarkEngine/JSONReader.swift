@@ -147,6 +147,25 @@ struct JSONReader {
         }
     }
 
+    /// The bytes of a string value with no escapes in it, the reader moved past it; nil, the reader
+    /// where it was, for anything else (which `value()` then reads, or reports).
+    mutating func plainStringBytes() -> UnsafeBufferPointer<UInt8>? {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        var i = index + 1
+        while i < end {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<i])
+                index = i + 1
+                return text
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
     mutating func string() throws(Failure) -> String {
         index += 1  // opening quote
         let start = index

@@ -95,6 +95,33 @@ import WaymarkFEEL
         }
     }
 
+    /// `at` is parsed from the file's bytes when it is a plain string, and through the string reader
+    /// otherwise: an escape, a wrong kind or a second `at` must come out as they always did.
+    @Test func atIsReadTheSameFromPlainAndEscapedText() throws {
+        let plain = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-01-06T10:00:00Z"}"#)
+        let escaped = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-01-06T10:00:00\u005A"}"#)
+        #expect(plain.first?.at == Moment.parse("2025-01-06T10:00:00Z", zone: .utc))
+        #expect(escaped.first?.at == plain.first?.at)
+        let text = """
+            {"id": "e-1", "case": "C1", "type": "t", "at": "yesterday"}
+            {"id": "e-2", "case": "C1", "type": "t", "at": 20250106}
+            {"id": "e-3", "case": "C1", "type": "t", "at": "2025-01-06", "at": "2025-01-07"}
+            {"id": "e-4", "case": "C1", "type": "t", "at": "2025-01-06T10:00:00\\u005A", "at": "x"}
+            """
+        do {
+            _ = try decode(text)
+            Issue.record("expected an error")
+        } catch {
+            #expect(
+                error.problems.map { "\($0.line):\($0.field ?? "-"): \($0.message)" } == [
+                    "1:at: 'yesterday' is not an ISO 8601 date or date-time",
+                    "2:at: must be an ISO 8601 date or date-time string",
+                    "3:at: appears more than once",
+                    "4:at: appears more than once",
+                ])
+        }
+    }
+
     /// A field given twice is named at its line, once, and the batch is refused.
     @Test func aFieldGivenTwiceIsReported() {
         let text = """
