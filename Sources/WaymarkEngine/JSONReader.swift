@@ -152,36 +152,38 @@ struct JSONReader {
     mutating func plainStringBytes() -> UnsafeBufferPointer<UInt8>? {
         skipWhitespace()
         guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
-        var i = index + 1
-        while i < end {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<i])
-                index = i + 1
-                return text
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            i += 1
-        }
-        return nil
+        let stop = plainRunEnd(from: index + 1)
+        guard stop < end, bytes[stop] == UInt8(ascii: "\"") else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<stop])
+        index = stop + 1
+        return text
     }
 
     mutating func string() throws(Failure) -> String {
-        index += 1  // opening quote
-        let start = index
-        while index < end {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                if let strings { return strings.string(text) }
-                return String(decoding: text, as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") { return try escapedString(start: start) }
-            if c < 0x20 { throw fail("control character in a string") }
+        let start = index + 1  // after the opening quote
+        index = plainRunEnd(from: start)
+        guard index < end else { throw fail("unterminated string") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            if let strings { return strings.string(text) }
+            return String(decoding: text, as: UTF8.self)
+        case UInt8(ascii: "\\"): return try escapedString(start: start)
+        default: throw fail("control character in a string")
         }
-        throw fail("unterminated string")
+    }
+
+    /// Where the run of string bytes that need no decoding, starting at `i`, ends: at a closing
+    /// quote, a backslash, a control character, or the end of the input.
+    private func plainRunEnd(from i: Int) -> Int {
+        var i = i
+        while i < end {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return i }
+            i += 1
+        }
+        return i
     }
 
     private mutating func escapedString(start: Int) throws(Failure) -> String {
