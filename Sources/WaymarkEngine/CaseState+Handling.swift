@@ -49,7 +49,9 @@ extension CaseState {
         case .overdue(let t):
             let ti = Int(t)
             guard tasks[ti].status == .open else { return }
+            noteTaskChange(ti)
             tasks[ti].status = .overdue
+            noteTaskChange(ti)
             scopeCache = nil
             let (spec, caseID) = (tasks[ti].spec, id)
             emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)")
@@ -382,6 +384,7 @@ extension CaseState {
         // asking whether any work is still overdue) sees it so.
         let late = overdue <= now
         if late { tasks[ti].status = .overdue } else { addTimer(overdue, .overdue(task: Int32(ti))) }
+        noteTaskChange(ti)
         emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
         let caseID = id
         if late { emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)") }
@@ -421,11 +424,24 @@ extension CaseState {
 
     mutating func cancel(_ ti: Int, _ env: EngineDefinitions) { finish(ti, .cancelled, env) }
 
+    /// Notes a change to task `ti` for the daily rules that see only the tasks their filter lets
+    /// through (see ``CaseParts/filteredTasks``): called before and after the change, so that a task
+    /// leaving a filter's view counts as well as one entering it.
+    mutating func noteTaskChange(_ ti: Int) {
+        guard let filters = scopeDefinitions?.newest.dailyTaskFilters else {
+            changedParts.insert(.filteredTasks)
+            return
+        }
+        if filters.contains(where: { $0.passes(tasks[ti]) }) { changedParts.insert(.filteredTasks) }
+    }
+
     /// Marks task `ti` done (now) or cancelled and emits `task.done` or `task.cancelled`. A finished
     /// task is never overdue, so its check goes (see ``dropTimers(where:)``), and its reason goes
     /// too when no one will read it (see ``Engine/keepsFinishedTaskReasons``).
     mutating func finish(_ ti: Int, _ status: TaskStatus, _ env: EngineDefinitions) {
+        noteTaskChange(ti)
         tasks[ti].status = status
+        noteTaskChange(ti)
         tasks[ti].done = status == .done ? now : nil
         if !env.keepsFinishedTaskReasons { tasks[ti].reason = .notKept }
         let task = Int32(ti)
@@ -558,8 +574,10 @@ extension CaseState {
             let cr = defs.rules[ri]
             // Nothing the condition reads has changed: its value is yesterday's unless it reads the clock.
             let stale = !changes.isDisjoint(with: defs.ruleReads[ri])
-            if !stale && !cr.readsClock { continue }
-            let wasTrue = dailyTrue.contains(Int32(ri))
+            let mark = dailyMarks.firstIndex { $0.rule == Int32(ri) }
+            let wasTrue = mark.map { dailyMarks[$0].isTrue } ?? false
+            // Nor does it if its last evaluation did not read the date.
+            if !stale && !(cr.readsClock && mark.map { dailyMarks[$0].readClock } == true) { continue }
             // Unchanged case, a condition that stays true as the days pass: still true, and a rule
             // fires only when its condition becomes true, so there is nothing to look at.
             if !stale && wasTrue && cr.staysTrue { continue }
@@ -568,23 +586,27 @@ extension CaseState {
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
             // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only
             // for an overdue task, and its value cannot change with the date until the case does.
-            let probe = cr.readsClock ? FEELClockReads() : nil
-            clockReads = probe
+            let clock = evaluationScope(cr.calendar).0.clockReads
+            let readsBefore = clock.reads
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
-            clockReads = nil
             // Its value may change with the date: unless it is true and stays true as days pass (then
             // the next day would skip it, above).
-            if let probe, probe.reads > 0, !(isTrue && cr.staysTrue) { readsClock = true }
+            let readClock = cr.readsClock && clock.reads > readsBefore
+            if readClock, !(isTrue && cr.staysTrue) { readsClock = true }
+            if let mark {
+                dailyMarks[mark].isTrue = isTrue
+                dailyMarks[mark].readClock = readClock
+                if !isTrue && !readClock { dailyMarks.remove(at: mark) }
+            } else if isTrue || readClock {
+                dailyMarks.append(DailyMark(rule: Int32(ri), isTrue: isTrue, readClock: readClock))
+            }
             if isTrue && !wasTrue {
-                dailyTrue.append(Int32(ri))
                 let reason = Reason.daily(
                     cr, day: day,
                     explainCondition(cr.rule.when, nil, task: nil, cr.calendar, bare: cr.bareExplanation))
                 runActions(
                     cr.rule.then, origin: .rule(ri), trigger: nil, triggerKey: .text(day.isoString), reason: reason, env
                 )
-            } else if !isTrue && wasTrue {
-                dailyTrue.removeAll { $0 == Int32(ri) }
             }
         }
         // Tomorrow's check is needed for a condition whose value may change with the date; what the

@@ -40,16 +40,33 @@ extension CaseState {
                 eventCache = event
             }
         }
-        let values: [FEELValue] = [
-            event, caseValue, .context(facts),
-            needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null,
-        ]
-        var environment = FEELEnvironment(
-            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, clockReads: clockReads)
-        if needs.contains(.tables), let tables = scopeDefinitions?.newest.feelTables, !tables.isEmpty {
-            environment.functions = Self.tableFunctions(tables, values, environment)
+        let taskInScope: FEELValue =
+            needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null
+        let (scope, environment) = evaluationScope(calendar)
+        scope.values[0] = event
+        scope.values[1] = caseValue
+        scope.values[2] = .context(facts)
+        scope.values[3] = taskInScope
+        let value = expr.evaluate(scope.values, environment: environment)
+        // Let go of the values now rather than at the next evaluation.
+        for i in scope.values.indices { scope.values[i] = .null }
+        return value
+    }
+
+    /// The scope of evaluations under way and their environment at the case's moment, made once for
+    /// each moment and calendar (see ``EvaluationScope``).
+    mutating func evaluationScope(_ calendar: CalendarInfo) -> (EvaluationScope, FEELEnvironment) {
+        let key = ObjectIdentifier(calendar)
+        if let kept = evaluationEnvironment, kept.now == now, kept.calendar == key {
+            return (kept.scope, kept.environment)
         }
-        return expr.evaluate(values, environment: environment)
+        let scope = evaluationEnvironment?.scope ?? EvaluationScope()
+        let tables = scopeDefinitions?.newest.feelTables ?? []
+        let environment = FEELEnvironment(
+            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays,
+            functions: tables.isEmpty ? [:] : scope.functions(tables), clockReads: scope.clockReads)
+        evaluationEnvironment = (now, key, scope, environment)
+        return (scope, environment)
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries
@@ -59,26 +76,6 @@ extension CaseState {
         var parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
         if needs.contains([.history, .facts]) { parts.insert(.facts) }
         return parts
-    }
-
-    /// The decision tables as FEEL functions over one scope: a table's inputs read the caller's
-    /// `event`, `case`, `facts` and `task`, so each call evaluates it over these values. A table may
-    /// call another; a chain deeper than 8 (a table that calls itself) gives null instead of recursing.
-    static func tableFunctions(
-        _ tables: [(name: String, table: FEELDecisionTable)], _ values: [FEELValue], _ base: FEELEnvironment,
-        depth: Int = 0
-    ) -> [String: FEELExternalFunction] {
-        var functions: [String: FEELExternalFunction] = [:]
-        // The closures capture the list and an index, not a table: a captured table would be copied
-        // into every closure, field by field, each time a condition calls one.
-        for i in tables.indices {
-            functions[tables[i].name] = { _ in
-                var environment = base
-                if depth < 8 { environment.functions = tableFunctions(tables, values, base, depth: depth + 1) }
-                return tables[i].table.evaluate(values, environment: environment)
-            }
-        }
-        return functions
     }
 
     /// A condition holds when it is absent or evaluates to true; null counts as false.

@@ -165,21 +165,42 @@ struct CaseParts: OptionSet, Sendable {
     static let other = CaseParts(rawValue: 8)
     /// Which enrolments are open: whether a rule applies at all (also counted as `other`).
     static let enrolled = CaseParts(rawValue: 16)
+    /// A task that a daily rule's ``TaskFilter`` lets through, before or after the change (see
+    /// ``CaseState/noteTaskChange(_:)``).
+    ///
+    /// `some t in case.tasks satisfies t.status = "overdue" and …` sees only overdue tasks, so a
+    /// task raised, or done before it fell due, cannot change its value. Looked at again for every
+    /// change to the task list, it was two in three of the daily conditions evaluated.
+    static let filteredTasks = CaseParts(rawValue: 32)
 
-    /// What a condition with these needs can see change: its parts of `case` (the rest of it when it
-    /// reads `case` at all), the facts (directly or through a decision table), and always which
-    /// enrolments are open, which decides whether a rule applies. A condition on the facts alone is
-    /// not looked at again when the case only moves stage.
-    init(reading needs: ScopeNeeds) {
+    /// What a condition with these needs can see change: its parts of `case` (all but the lists when
+    /// it reads more of `case` than its lists), the facts (directly or through a decision table), and
+    /// always which enrolments are open, which decides whether a rule applies. A condition on the
+    /// facts alone is not looked at again when the case only moves stage.
+    ///
+    /// - Parameter filtered: whether the condition sees only the tasks its ``TaskFilter`` lets
+    ///   through, so that only a change to one of those can change its value.
+    init(reading needs: ScopeNeeds, filtered: Bool = false) {
         var parts: CaseParts = .enrolled
-        if needs.contains(.caseValue) { parts.insert(.other) }
+        if needs.contains(.caseOther) { parts.insert(.other) }
         if needs.contains(.facts) { parts.insert(.facts) }
-        if needs.contains(.tasks) { parts.insert(.tasks) }
+        if needs.contains(.tasks) { parts.insert(filtered ? .filteredTasks : .tasks) }
         if needs.contains(.history) { parts.insert(.history) }
         self = parts
     }
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
+}
+
+/// What a case remembers of a daily rule's last evaluation; a rule with neither mark has none.
+struct DailyMark: Sendable {
+    /// The rule's index in its definitions.
+    let rule: Int32
+    /// The condition was true: the rule fires again only once it has been false.
+    var isTrue: Bool
+    /// The evaluation read the date: the value may change on a day nothing happens to the case. One
+    /// that did not gives the same value until something it reads changes.
+    var readClock: Bool
 }
 
 /// A timer of one case.
@@ -262,8 +283,8 @@ struct CaseState: Sendable {
     }
     var alerts: [AlertState] = []
     var timers: [CaseTimer] = []
-    /// Daily rules (by index) whose condition was true at their last evaluation.
-    var dailyTrue: [Int32] = []
+    /// The daily rules whose condition was true, or read the clock, at their last evaluation.
+    var dailyMarks: [DailyMark] = []
     var dailyScheduled: Moment?
     /// What of the case changed since the daily rules last ran: a rule whose condition reads none
     /// of it has the value it had then, unless it reads the clock.
@@ -417,7 +438,7 @@ struct CaseState: Sendable {
         alerts.shrinkToFit()
         timers.shrinkToFit()
         enrolments.shrinkToFit()
-        dailyTrue.shrinkToFit()
+        dailyMarks.shrinkToFit()
     }
 }
 
@@ -455,7 +476,10 @@ extension CaseState {
     /// a case stays a value.
     private mutating func scratch() -> HandlingScratchBox {
         if !isKnownUniquelyReferenced(&scratchBox) {
-            scratchBox = HandlingScratchBox(scratchBox?.state ?? HandlingScratch())
+            var state = scratchBox?.state ?? HandlingScratch()
+            // The evaluation scope is mutable and shared by reference: each copy makes its own.
+            state.evaluationEnvironment = nil
+            scratchBox = HandlingScratchBox(state)
         }
         return scratchBox.unsafelyUnwrapped
     }
@@ -509,9 +533,9 @@ extension CaseState {
         get { scratchBox?.state.current }
         _modify { yield &scratch().state.current }
     }
-    var clockReads: FEELClockReads? {
-        get { scratchBox?.state.clockReads }
-        set { scratch().state.clockReads = newValue }
+    var evaluationEnvironment: HandlingScratch.Environment? {
+        get { scratchBox?.state.evaluationEnvironment }
+        set { scratch().state.evaluationEnvironment = newValue }
     }
     var dailyRan: Moment? {
         get { scratchBox?.state.dailyRan }
@@ -549,8 +573,10 @@ struct HandlingScratch: Sendable {
     var historyValueCache: ListValueCache?
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
-    /// Counts the clock reads of the daily condition being evaluated, to learn whether it depended on the date.
-    var clockReads: FEELClockReads?
+    /// The scope and environment of evaluations at one moment in one calendar's zone (see
+    /// ``EvaluationScope``).
+    var evaluationEnvironment: Environment?
+    typealias Environment = (now: Moment, calendar: ObjectIdentifier, scope: EvaluationScope, environment: FEELEnvironment)
     /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight
     /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is
     /// all it needs to outlast.

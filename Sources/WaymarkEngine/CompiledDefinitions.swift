@@ -236,6 +236,9 @@ final class CompiledDefinitions: Sendable {
     let ruleReads: [CaseParts]
     /// What any daily rule's condition reads: a change to none of it needs no daily check.
     let dailyReads: CaseParts
+    /// The task filters of the daily rules whose conditions read the task list only through one
+    /// (see ``CaseParts/filteredTasks``).
+    let dailyTaskFilters: [TaskFilter]
     let defaultCalendar: CalendarInfo
     let tables: [DecisionTable]
     /// The tables by name, compiled for FEEL calls (`absence level()`); the first of a name wins.
@@ -376,9 +379,14 @@ final class CompiledDefinitions: Sendable {
             sources: sources,
             expressions: expressions + tables.flatMap { $0.inputs + $0.rules.flatMap(\.outputEntries) },
             unaryTests: tables.flatMap { $0.rules.flatMap(\.inputEntries) })
-        let reads = rules.map { r in CaseParts(reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds()) }
+        let reads = rules.map { r in
+            CaseParts(
+                reading: r.rule.when.map { needs[$0.source] ?? .all } ?? ScopeNeeds(),
+                filtered: r.rule.when.map { filters[$0.identity] != nil } ?? false)
+        }
         ruleReads = reads
         dailyReads = daily.reduce(CaseParts()) { $0.union(reads[$1]) }
+        dailyTaskFilters = daily.compactMap { rules[$0].rule.when.flatMap { filters[$0.identity] } }
         var reacting = Set(byType.keys)
         for p in sortedPathways {
             reacting.formUnion(p.enrol.on)
@@ -491,8 +499,13 @@ struct ScopeNeeds: OptionSet, Sendable {
     static let event = ScopeNeeds(rawValue: 256)
     /// `task`, the task an emitted task event is about.
     static let task = ScopeNeeds(rawValue: 512)
+    /// Some part of `case` other than `case.tasks` and `case.history` (its id, facts, stages, when it
+    /// opened, or the whole context): a condition on the task list alone need not be looked at
+    /// again when the case moves stage.
+    static let caseOther = ScopeNeeds(rawValue: 1024)
     static let all: ScopeNeeds = [
         .caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData, .facts, .event, .task,
+        .caseOther,
     ]
 
     init(rawValue: UInt16) { self.rawValue = rawValue }
@@ -500,6 +513,7 @@ struct ScopeNeeds: OptionSet, Sendable {
     init(source: String, tableNames: [String]) {
         var n = ScopeNeeds()
         if source.contains("case") { n.insert(.caseValue) }
+        if ScopeNeeds.readsCaseBeyondLists(source) { n.insert(.caseOther) }
         if source.contains("history") { n.formUnion([.caseValue, .history]) }
         if source.contains("tasks") { n.formUnion([.caseValue, .tasks]) }
         if tableNames.contains(where: { source.contains($0) }) { n.insert(.tables) }
@@ -517,14 +531,35 @@ struct ScopeNeeds: OptionSet, Sendable {
         self = n
     }
 
+    /// Whether some mention of `case` in `source` is not `case.tasks` or `case.history`. A string
+    /// that holds `case` counts too ("case.closed"), which only makes a condition looked at more.
+    static func readsCaseBeyondLists(_ source: String) -> Bool {
+        let s = Array(source.utf8)
+        let word = Array("case".utf8)
+        guard s.count >= word.count else { return false }
+        for i in 0...(s.count - word.count) where Array(s[i..<i + word.count]) == word {
+            if i > 0 && isNameByte(s[i - 1]) { continue }
+            let rest = s[(i + word.count)...]
+            if rest.first.map(isNameByte) == true { continue }
+            let lists = [".tasks", ".history"].contains { list in
+                let l = Array(list.utf8)
+                return rest.starts(with: l) && (rest.count == l.count || !isNameByte(rest[rest.startIndex + l.count]))
+            }
+            if !lists { return true }
+        }
+        return false
+    }
+
+    /// Whether `b` can be part of a FEEL name (ASCII letters, digits, `_`, and any non-ASCII byte).
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b >= 0x80
+    }
+
     /// Whether `word` occurs in `source` as a whole name part (not inside `status` or `valid`).
     static func mentions(_ source: String, _ word: String) -> Bool {
         let s = Array(source.utf8)
         let w = Array(word.utf8)
         guard s.count >= w.count else { return false }
-        func isNameByte(_ b: UInt8) -> Bool {
-            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b >= 0x80
-        }
         for i in 0...(s.count - w.count) where s[i] == w[0] && Array(s[i..<i + w.count]) == w {
             let before = i == 0 || !isNameByte(s[i - 1])
             let after = i + w.count == s.count || !isNameByte(s[i + w.count])

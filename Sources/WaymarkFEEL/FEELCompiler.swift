@@ -929,7 +929,7 @@ struct FEELCompiler {
                         f.warn("no function '\(name)'")
                         return .null
                     }
-                    return function(all.map { $0(&f) })
+                    return function(all.map { $0(&f) }, f.environment)
                 }
             }
             if let overloads = FEELBuiltins.table[name] {

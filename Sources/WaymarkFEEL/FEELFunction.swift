@@ -29,5 +29,7 @@ public struct FEELFunction: Sendable {
     }
 }
 
-/// A function supplied by the caller (a decision table, for example), called by name from FEEL.
-public typealias FEELExternalFunction = @Sendable ([FEELValue]) -> FEELValue
+/// A function supplied by the caller (a decision table, for example), called by name from FEEL with
+/// its arguments and the calling evaluation's environment (its clock, and the functions a decision
+/// table may call in turn).
+public typealias FEELExternalFunction = @Sendable ([FEELValue], FEELEnvironment) -> FEELValue

@@ -132,6 +132,47 @@ import WaymarkModel
         #expect(late.timersFired <= 7)
     }
 
+    /// A condition that sees only overdue tasks is not looked at again when a task that is not
+    /// overdue comes or goes, nor when the facts change and wake the case for another rule: its last
+    /// evaluation did not read the date (no task was overdue), so its value cannot have moved.
+    @Test func aConditionOnOverdueTasksIgnoresOtherChanges() throws {
+        let defs = try Self.definitions(
+            rules: Self.absentRule() + """
+                  - id: late
+                    every: day
+                    when: some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 2
+                    then:
+                      - alert: { severity: medium, message: "late" }
+                """)
+        #expect(CompiledDefinitions(defs).dailyReads == [.enrolled, .facts, .filteredTasks])
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z", facts: Self.attendance("0.95")),
+            Self.event("e2", "referral.decided", "2025-01-06T15:00:00Z"),
+            Self.event("e3", "attendance.recorded", "2025-01-13T10:00:00Z", facts: Self.attendance("0.80")),
+            Self.event("e4", "attendance.recorded", "2025-01-20T10:00:00Z", facts: Self.attendance("0.97")),
+        ]
+        let (engine, report) = F.run(defs, events, asOf: "2025-01-31")
+        #expect(report.alerts.map { "\($0.rule) \($0.at)" } == ["absent \(F.zone.startOfDay(F.date("2025-01-14")))"])
+        // 7th: both (the case opened). 14th and 21st: `absent` only. Looking at `late` whenever the
+        // case woke, as a rule that reads the clock was, would be 6.
+        #expect(engine.dailyChecks == 4)
+    }
+
+    /// Which mentions of `case` read more than its task list and history.
+    @Test func aConditionOnTheCasesListsAloneDoesNotReadTheRestOfIt() {
+        let lists = [
+            #"some t in case.tasks satisfies t.status = "overdue""#,
+            #"count(case.history[type = "crisis.presented"]) > 1 and case.tasks = []"#,
+            "facts.school.attendance <= 0.9", "showcase.tasks = 1",
+        ]
+        let more = [
+            #"case.stage.demo = "assessment""#, "case.history2 = 1", #"get value(case, "id") = "C1""#,
+            #"some h in case.history satisfies h.type = "case.closed""#, "case = null",
+        ]
+        #expect(lists.filter { ScopeNeeds.readsCaseBeyondLists($0) } == [])
+        #expect(more.filter { !ScopeNeeds.readsCaseBeyondLists($0) } == [])
+    }
+
     /// The same condition written so that the analysis cannot tell it stays true (`if` on the clock)
     /// is checked every day; both must raise the same alerts at the same moments, including a second
     /// alert after the case changed and the condition fell and rose again.

@@ -125,7 +125,7 @@ import WaymarkFEEL
 
     @Test func externalFunctionsAreCalledByName() throws {
         let expression = try FEELExpression(#"absence level() = "severe""#, names: [], functionNames: ["absence level"])
-        let environment = FEELEnvironment(functions: ["absence level": { _ in .string("severe") }])
+        let environment = FEELEnvironment(functions: ["absence level": { _, _ in .string("severe") }])
         #expect(expression.evaluate([], environment: environment).typedJSONText.contains("true"))
     }
 
