@@ -576,7 +576,9 @@ struct HandlingScratch: Sendable {
     /// The scope and environment of evaluations at one moment in one calendar's zone (see
     /// ``EvaluationScope``).
     var evaluationEnvironment: Environment?
-    typealias Environment = (now: Moment, calendar: ObjectIdentifier, scope: EvaluationScope, environment: FEELEnvironment)
+    typealias Environment = (
+        now: Moment, calendar: ObjectIdentifier, scope: EvaluationScope, environment: FEELEnvironment
+    )
     /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight
     /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is
     /// all it needs to outlast.
