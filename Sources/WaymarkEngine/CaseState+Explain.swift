@@ -9,59 +9,153 @@ import WaymarkModel
 extension CaseState {
     /// `because` of task `ti`: why it was raised, then what it is and where it is defined.
     func because(_ ti: Int) -> String {
-        words(tasks[ti].reason) + tasks[ti].spec.becauseSuffix
+        var out = Self.wordsBuffer()
+        writeWords(tasks[ti].reason, to: &out)
+        out.write(tasks[ti].spec.becauseSuffix)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Alert `i` as it is reported, with its `because` in words.
     func alertRecord(_ i: Int) -> AlertRecord {
         let a = alerts[i]
+        var because = Self.wordsBuffer()
+        writeWords(a.reason, to: &because)
+        because.write(". Alert defined at ")
+        because.write(a.location.file)
+        because.write(":")
+        because.writeInteger(a.location.line)
+        because.write(".")
         return AlertRecord(
             id: alertID(i), caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: alertMessage(i),
-            because: words(a.reason) + ". Alert defined at \(a.location.file):\(a.location.line).")
+            because: String(decoding: because, as: UTF8.self))
+    }
+
+    /// A buffer for a `because`, with room for most.
+    ///
+    /// The words are written as UTF-8 bytes into one buffer and made a string once: built as strings
+    /// (interpolations joined with `+`), each piece was a string of its own, and putting the words
+    /// of a million events' tasks and alerts together was a tenth of the run's instructions.
+    static func wordsBuffer() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        return out
+    }
+
+    func words(_ reason: Reason) -> String {
+        var out = Self.wordsBuffer()
+        writeWords(reason, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The event behind a reason: an input event with its id and moment, an emitted one with what it is about.
-    func words(_ item: HistoryItem) -> String {
+    func writeWords(_ item: HistoryItem, to out: inout [UInt8]) {
         switch item {
         case .input(let i):
             let e = events[Int(i)]
             let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
-            return "\(e.type) (event \(e.id) at \(e.at.formatted(in: zone)))"
+            out.write(e.type)
+            out.write(" (event ")
+            out.write(e.id)
+            out.write(" at ")
+            e.at.writeISO(in: zone, to: &out)
+            out.write(")")
         case .emitted(_, _, _, let type):
-            return "\(type.name) (\(emittedSubject(item)))"
+            out.write(type.name)
+            out.write(" (")
+            writeEmittedSubject(item, to: &out)
+            out.write(")")
         }
     }
 
-    func words(_ reason: Reason) -> String {
+    /// ``taskID(_:)``'s text, appended to `out`.
+    func writeTaskID(_ ti: Int, to out: inout [UInt8]) {
+        out.write(id)
+        out.write("/")
+        out.write(tasks[ti].spec.idTail)
+        out.write("/")
+        out.writeInteger(Int(tasks[ti].occurrence))
+    }
+
+    func writeWords(_ reason: Reason, to out: inout [UInt8]) {
         switch reason {
         case .enrolled(let t, let cp, let e):
-            return "\(words(t)) enrolled the case on \(cp.pathway.title) (\(cp.pathway.id) v\(cp.pathway.version))"
-                + words(e)
+            writeWords(t, to: &out)
+            out.write(" enrolled the case on ")
+            out.write(cp.pathway.title)
+            out.write(" (")
+            out.write(cp.pathway.id)
+            out.write(" v")
+            out.writeInteger(cp.pathway.version)
+            out.write(")")
+            writeWords(e, to: &out)
         case .moved(let t, let from, let to, let e):
-            return "\(words(t)) moved the case from \(from) to \(to)" + words(e)
+            writeWords(t, to: &out)
+            out.write(" moved the case from ")
+            out.write(from)
+            out.write(" to ")
+            out.write(to)
+            writeWords(e, to: &out)
         case .rule(let cr, let t, let e):
-            let title = cr.rule.title.map { " (\($0))" } ?? ""
-            return "Rule \(cr.rule.id)\(title) fired on \(words(t))" + words(e)
+            out.write("Rule ")
+            writeRuleName(cr, to: &out)
+            out.write(" fired on ")
+            writeWords(t, to: &out)
+            writeWords(e, to: &out)
         case .daily(let cr, let day, let e):
-            let title = cr.rule.title.map { " (\($0))" } ?? ""
-            return "Daily rule \(cr.rule.id)\(title) became true on \(day.isoString)" + words(e)
+            out.write("Daily rule ")
+            writeRuleName(cr, to: &out)
+            out.write(" became true on ")
+            day.writeISO(to: &out)
+            writeWords(e, to: &out)
         case .entered(let cp, let target, let date, let cause):
             let stage = cp.stage(Int(target))
-            return "Raised when the case entered stage \(stage.id)\(stage.title.map { " (\($0))" } ?? "") of "
-                + "\(cp.pathway.id) v\(cp.pathway.version) on \(date.isoString): \(words(cause))"
+            out.write("Raised when the case entered stage ")
+            out.write(stage.id)
+            if let title = stage.title {
+                out.write(" (")
+                out.write(title)
+                out.write(")")
+            }
+            out.write(" of ")
+            out.write(cp.pathway.id)
+            out.write(" v")
+            out.writeInteger(cp.pathway.version)
+            out.write(" on ")
+            date.writeISO(to: &out)
+            out.write(": ")
+            writeWords(cause, to: &out)
         case .then(let cause, let stageID):
-            return words(cause) + " (then goto \(stageID))"
+            writeWords(cause, to: &out)
+            out.write(" (then goto ")
+            out.write(stageID)
+            out.write(")")
         case .repeated(let ti, let doneOn, let t):
-            let every = tasks[Int(ti)].template.repeat?.text ?? ""
-            return "Next occurrence of a task that repeats every \(every): \(taskID(Int(ti))) was "
-                + "done on \(doneOn.isoString) by \(words(t)), so this one is due one "
-                + "interval after its due date \(tasks[Int(ti)].due.isoString)"
+            out.write("Next occurrence of a task that repeats every ")
+            out.write(tasks[Int(ti)].template.repeat?.text ?? "")
+            out.write(": ")
+            writeTaskID(Int(ti), to: &out)
+            out.write(" was done on ")
+            doneOn.writeISO(to: &out)
+            out.write(" by ")
+            writeWords(t, to: &out)
+            out.write(", so this one is due one interval after its due date ")
+            tasks[Int(ti)].due.writeISO(to: &out)
         case .words(let text):
-            return text
+            out.write(text)
         case .notKept:
             // Not reached through the engine, which runs a case again before a finished task's
             // words are read (see `Engine.keepsFinishedTaskReasons`).
-            return "Why this task was raised was not kept once it was finished"
+            out.write("Why this task was raised was not kept once it was finished")
+        }
+    }
+
+    /// `ID` or `ID (TITLE)`.
+    func writeRuleName(_ cr: CompiledRule, to out: inout [UInt8]) {
+        out.write(cr.rule.id)
+        if let title = cr.rule.title {
+            out.write(" (")
+            out.write(title)
+            out.write(")")
         }
     }
 
@@ -79,48 +173,95 @@ extension CaseState {
             site: bare.site, facts: factValues, data: dataValues, historyCount: history.count, witnesses: witnesses)
     }
 
-    /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`.
-    func words(_ e: Explanation) -> String {
-        let place = " [\(e.location.file):\(e.location.line)]"
-        guard let source = e.source, let plan = e.plan else { return place }
-        var evidence: [String] = []
+    /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`, the pieces of evidence separated by `; `.
+    func writeWords(_ e: Explanation, to out: inout [UInt8]) {
+        defer {
+            out.write(" [")
+            out.write(e.location.file)
+            out.write(":")
+            out.writeInteger(e.location.line)
+            out.write("]")
+        }
+        guard let source = e.source, let plan = e.plan else { return }
+        out.write(", because `")
+        out.write(source)
+        out.write("` held")
+        var pieces = 0
+        func nextPiece(_ out: inout [UInt8]) {
+            out.write(pieces == 0 ? " (" : "; ")
+            pieces += 1
+        }
         for (path, value) in zip(plan.factPaths, e.facts) {
-            evidence.append("\(path.joined(separator: ".")) = \(value.map(feelText) ?? "not recorded")")
+            nextPiece(&out)
+            out.writePath(path)
+            out.write(" = ")
+            out.write(value.map(feelText) ?? "not recorded")
         }
         if let data = e.data {
             for (path, value) in zip(plan.dataPaths, data) {
-                evidence.append("event \(path.joined(separator: ".")) = \(value.map(feelText) ?? "absent")")
+                nextPiece(&out)
+                out.write("event ")
+                out.writePath(path)
+                out.write(" = ")
+                out.write(value.map(feelText) ?? "absent")
             }
         }
         if let types = plan.historyTypes {
-            var earlier: [String] = []
-            for item in history[..<e.historyCount] {
+            // The last five earlier events of the types the condition names.
+            func named(_ item: HistoryItem) -> Bool {
                 switch item {
-                case .input(let i):
-                    let event = events[Int(i)]
-                    if types.contains(event.type) {
-                        earlier.append("\(event.type) \(event.id) on \(e.zone.date(of: event.at).isoString)")
-                    }
-                case .emitted(let at, _, _, let type):
-                    if types.contains(type.name) { earlier.append("\(type.name) on \(e.zone.date(of: at).isoString)") }
+                case .input(let i): types.contains(events[Int(i)].type)
+                case .emitted(_, _, _, let type): types.contains(type.name)
                 }
             }
-            if !earlier.isEmpty {
-                evidence.append("earlier events: " + earlier.suffix(5).joined(separator: ", "))
+            let earlier = history[..<e.historyCount]
+            let count = earlier.count(where: named)
+            if count > 0 {
+                nextPiece(&out)
+                out.write("earlier events: ")
+                var seen = 0
+                for item in earlier where named(item) {
+                    seen += 1
+                    if seen <= count - 5 { continue }
+                    if seen > max(count - 5, 0) + 1 { out.write(", ") }
+                    switch item {
+                    case .input(let i):
+                        let event = events[Int(i)]
+                        out.write(event.type)
+                        out.write(" ")
+                        out.write(event.id)
+                        out.write(" on ")
+                        e.zone.date(of: event.at).writeISO(to: &out)
+                    case .emitted(let at, _, _, let type):
+                        out.write(type.name)
+                        out.write(" on ")
+                        e.zone.date(of: at).writeISO(to: &out)
+                    }
+                }
             }
         }
         if let witnesses = e.witnesses, !witnesses.isEmpty {
-            let shown = witnesses.prefix(3).map { w in
-                let task = tasks[Int(w.task)]
-                return
-                    "\"\(task.template.title)\" \(taskID(Int(w.task))), due \(task.due.isoString), \(w.status.rawValue)"
+            nextPiece(&out)
+            out.write(witnesses.count == 1 ? "the task: " : "the tasks: ")
+            for (n, w) in witnesses.prefix(3).enumerated() {
+                if n > 0 { out.write("; ") }
+                let ti = Int(w.task)
+                out.write("\"")
+                out.write(tasks[ti].template.title)
+                out.write("\" ")
+                writeTaskID(ti, to: &out)
+                out.write(", due ")
+                tasks[ti].due.writeISO(to: &out)
+                out.write(", ")
+                out.write(w.status.rawValue)
             }
-            let more = witnesses.count > 3 ? " and \(witnesses.count - 3) more" : ""
-            evidence.append(
-                (witnesses.count == 1 ? "the task: " : "the tasks: ") + shown.joined(separator: "; ") + more)
+            if witnesses.count > 3 {
+                out.write(" and ")
+                out.writeInteger(witnesses.count - 3)
+                out.write(" more")
+            }
         }
-        let detail = evidence.isEmpty ? "" : " (" + evidence.joined(separator: "; ") + ")"
-        return ", because `\(source)` held\(detail)" + place
+        if pieces > 0 { out.write(")") }
     }
 
     /// The tasks that make a condition over `case.tasks` hold on their own: the condition is evaluated
@@ -189,5 +330,24 @@ extension CaseState {
             current = next
         }
         return current
+    }
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 of `text` (of a `because`).
+    mutating func write(_ text: String) { append(contentsOf: text.utf8) }
+
+    /// Appends `n` in decimal.
+    mutating func writeInteger(_ n: Int) {
+        guard n >= 0 else { return write(String(n)) }
+        appendDigits(n, 1, to: &self)
+    }
+
+    /// Appends `a.b.c`.
+    mutating func writePath(_ path: [String]) {
+        for (i, part) in path.enumerated() {
+            if i > 0 { append(UInt8(ascii: ".")) }
+            write(part)
+        }
     }
 }

@@ -179,18 +179,26 @@ extension CaseState {
     /// stage's Nth entry.
     func emittedID(_ item: HistoryItem) -> String {
         guard case .emitted(_, _, _, let type) = item else { return "" }
-        return "\(type.name):\(emittedSubject(item))"
+        var out: [UInt8] = []
+        out.write(type.name)
+        out.write(":")
+        writeEmittedSubject(item, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// What an emitted event is about, as its id names it after the type: `TASK-ID`, `ALERT-ID` or
-    /// `CASE/PATHWAY/STAGE`.
-    func emittedSubject(_ item: HistoryItem) -> String {
-        guard case .emitted(_, let subject, let stage, let type) = item else { return "" }
+    /// `CASE/PATHWAY/STAGE`, appended to `out`.
+    func writeEmittedSubject(_ item: HistoryItem, to out: inout [UInt8]) {
+        guard case .emitted(_, let subject, let stage, let type) = item else { return }
         switch type {
-        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: return taskID(Int(subject))
-        case .alertRaised: return alertID(Int(subject))
+        case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: writeTaskID(Int(subject), to: &out)
+        case .alertRaised: out.write(alertID(Int(subject)))
         case .stageEntered, .stageExited, .stageBreached:
-            return "\(self.id)/\(pathwayID(Int(subject)))/\(stageID(Int(subject), Int(stage)))"
+            out.write(id)
+            out.write("/")
+            out.write(pathwayID(Int(subject)))
+            out.write("/")
+            out.write(stageID(Int(subject), Int(stage)))
         }
     }
 

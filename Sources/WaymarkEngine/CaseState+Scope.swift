@@ -42,30 +42,30 @@ extension CaseState {
         }
         let taskInScope: FEELValue =
             needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null
-        let (scope, environment) = evaluationScope(calendar)
+        let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables))
+        // Kept until the next evaluation, as the caches above keep the same values.
         scope.values[0] = event
         scope.values[1] = caseValue
         scope.values[2] = .context(facts)
         scope.values[3] = taskInScope
-        let value = expr.evaluate(scope.values, environment: environment)
-        // Let go of the values now rather than at the next evaluation.
-        for i in scope.values.indices { scope.values[i] = .null }
-        return value
+        return expr.evaluate(scope.values, environment: environment)
     }
 
     /// The scope of evaluations under way and their environment at the case's moment, made once for
-    /// each moment and calendar (see ``EvaluationScope``).
-    mutating func evaluationScope(_ calendar: CalendarInfo) -> (EvaluationScope, FEELEnvironment) {
+    /// each moment and calendar (see ``EvaluationScope``), with the decision tables as functions when
+    /// `tables` asks for them: most runs of a case call none.
+    mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false) -> (EvaluationScope, FEELEnvironment)
+    {
         let key = ObjectIdentifier(calendar)
-        if let kept = evaluationEnvironment, kept.now == now, kept.calendar == key {
+        if let kept = evaluationEnvironment, kept.now == now, kept.calendar == key, kept.tables || !tables {
             return (kept.scope, kept.environment)
         }
         let scope = evaluationEnvironment?.scope ?? EvaluationScope()
-        let tables = scopeDefinitions?.newest.feelTables ?? []
+        let feelTables = tables ? scopeDefinitions?.newest.feelTables ?? [] : []
         let environment = FEELEnvironment(
             now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays,
-            functions: tables.isEmpty ? [:] : scope.functions(tables), clockReads: scope.clockReads)
-        evaluationEnvironment = (now, key, scope, environment)
+            functions: feelTables.isEmpty ? [:] : scope.functions(feelTables), clockReads: scope.clockReads)
+        evaluationEnvironment = (now, key, tables, scope, environment)
         return (scope, environment)
     }
 

@@ -15,7 +15,10 @@ import WaymarkFEEL
 /// its own (see ``HandlingScratchBox``).
 final class EvaluationScope: @unchecked Sendable {
     /// `event`, `case`, `facts` and `task`, in the order of `Expression.scopeNames`.
-    var values: [FEELValue] = [.null, .null, .null, .null]
+    ///
+    /// Unchecked: only the thread running the case reaches it (see above); the run-time check on
+    /// each of the four writes and the read of every evaluation was 1.8% of a run's instructions.
+    @exclusivity(unchecked) var values: [FEELValue] = [.null, .null, .null, .null]
     /// How deeply table calls are nested: a chain deeper than 8 (a table that calls itself) gives
     /// null instead of recursing.
     private var depth = 0
