@@ -57,15 +57,18 @@ extension CaseState {
     mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false) -> (EvaluationScope, FEELEnvironment)
     {
         let key = ObjectIdentifier(calendar)
-        if let kept = evaluationEnvironment, kept.now == now, kept.calendar == key, kept.tables || !tables {
+        let kept = evaluationEnvironment
+        if let kept, kept.now == now, kept.calendar == key, kept.functions != nil || !tables {
             return (kept.scope, kept.environment)
         }
-        let scope = evaluationEnvironment?.scope ?? EvaluationScope()
-        let feelTables = tables ? scopeDefinitions?.newest.feelTables ?? [] : []
+        let scope = kept?.scope ?? EvaluationScope()
+        // Made once a run asks for them, then kept with every environment after.
+        let functions =
+            kept?.functions ?? (tables ? scope.functions(scopeDefinitions?.newest.feelTables ?? []) : nil)
         let environment = FEELEnvironment(
-            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays,
-            functions: feelTables.isEmpty ? [:] : scope.functions(feelTables), clockReads: scope.clockReads)
-        evaluationEnvironment = (now, key, tables, scope, environment)
+            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, functions: functions ?? [:],
+            clockReads: scope.clockReads)
+        evaluationEnvironment = (now, key, scope, functions, environment)
         return (scope, environment)
     }
 

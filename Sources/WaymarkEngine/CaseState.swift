@@ -577,7 +577,8 @@ struct HandlingScratch: Sendable {
     /// ``EvaluationScope``).
     var evaluationEnvironment: Environment?
     typealias Environment = (
-        now: Moment, calendar: ObjectIdentifier, tables: Bool, scope: EvaluationScope, environment: FEELEnvironment
+        now: Moment, calendar: ObjectIdentifier, scope: EvaluationScope,
+        functions: [String: FEELExternalFunction]?, environment: FEELEnvironment
     )
     /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight
     /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is

@@ -41,6 +41,27 @@ import WaymarkModel
         #expect(b.now == Moment(epochNanoseconds: 5) && b.depth == 3)
     }
 
+    /// The evaluation scope, its table functions and the values of the last evaluation go with the
+    /// scratch: the functions hold the scope, and when the scope held them too, every case's last
+    /// scope outlived it.
+    @Test func theEvaluationScopeGoesWithTheScratch() throws {
+        let compiled = CompiledDefinitions(DecisionTableTests.definitions())
+        #expect(!compiled.feelTables.isEmpty)
+        var c = CaseState(id: "C1")
+        c.scopeDefinitions = EngineDefinitions(versions: [compiled])
+        c.now = Moment(epochNanoseconds: 0)
+        weak var scope: EvaluationScope?
+        do {
+            let (made, environment) = c.evaluationScope(compiled.defaultCalendar, tables: true)
+            #expect(environment.functions.keys.sorted() == ["crisis level"])
+            made.values[2] = .context(FEELContext([("school", .string("kept until the next evaluation"))]))
+            scope = made
+        }
+        #expect(scope != nil)
+        c = CaseState(id: "C2")
+        #expect(scope == nil)
+    }
+
     /// An alert shares its rule, severity and place with every alert of its action, and its id is made
     /// when read: ids stay unique in a case, `#2` for a second alert of one rule and trigger.
     @Test func alertsShareTheirSiteAndMakeUniqueIdsWhenRead() throws {
