@@ -373,12 +373,13 @@ extension CaseState {
     mutating func raise(
         _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: Reason, dueFrom: FEELDate?
     ) {
-        let template = spec.template
-        let occurrence = 1 + tasks.count { $0.spec.sharesPrefix(with: spec) }
+        // The template read in place: a copy of it is a reference count for each of its fields.
+        var occurrence = 1
+        for ti in tasks.indices where tasks[ti].spec.sharesPrefix(with: spec) { occurrence += 1 }
         let calendar = spec.calendar
         let due =
-            dueFrom.map { calendar.date(after: $0, template.repeat ?? template.due) }
-            ?? calendar.date(after: now, template.due)
+            dueFrom.map { calendar.date(after: $0, spec.template.repeat ?? spec.template.due) }
+            ?? calendar.date(after: now, spec.template.due)
         tasks.makeRoomForOneMore()
         tasks.append(
             TaskState(
@@ -393,7 +394,7 @@ extension CaseState {
         let late = overdue <= now
         if late { tasks[ti].status = .overdue } else { addTimer(overdue, .overdue(task: Int32(ti))) }
         noteTaskChange(ti)
-        emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(template.key)")
+        emit(.taskRaised, subject: ti, stage: stageIndex ?? -1, source: "task \(spec.template.key)")
         let caseID = id
         if late { emit(.taskOverdue, subject: ti, stage: -1, source: "task \(caseID)/\(spec.idTail)") }
     }

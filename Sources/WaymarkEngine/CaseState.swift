@@ -275,8 +275,10 @@ struct CaseState: Sendable {
     var tasks: [TaskState] = [] {
         didSet {
             if scratchBox != nil {
-                tasksValueCache = nil
-                filteredTasksCache = nil
+                // One look at the scratch for both (each accessor looks on its own).
+                let scratch = scratch()
+                scratch.state.tasksValueCache = nil
+                scratch.state.filteredTasksCache = nil
             }
             changedParts.insert(.tasks)
         }

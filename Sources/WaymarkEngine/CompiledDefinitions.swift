@@ -45,6 +45,9 @@ final class TaskSpec: Sendable {
     let stage: String?
     /// The task id after the case id and before the occurrence: `PATHWAY/STAGE/KEY` or `RULE/KEY`.
     let idTail: String
+    /// The hash of `idTail`, to tell most tasks of other prefixes apart without comparing the text:
+    /// a task's occurrence is counted against every task of its case.
+    let idTailHash: Int
     /// The sentence `because` ends with: what the task is, when it is due and where it is defined.
     let becauseSuffix: String
 
@@ -54,13 +57,16 @@ final class TaskSpec: Sendable {
         self.pathway = pathway
         self.stage = stage
         idTail = rule.map { "\($0)/\(template.key)" } ?? "\(pathway ?? "-")/\(stage ?? "-")/\(template.key)"
+        idTailHash = idTail.hashValue
         becauseSuffix =
             ". Task \"\(template.title)\" due \(template.due.text) (defined at "
             + "\(template.location.file):\(template.location.line))."
     }
 
     /// Tasks that share an id prefix: occurrences count across them.
-    func sharesPrefix(with other: TaskSpec) -> Bool { other === self || other.idTail == idTail }
+    func sharesPrefix(with other: TaskSpec) -> Bool {
+        other === self || (other.idTailHash == idTailHash && other.idTail == idTail)
+    }
 }
 
 /// One pathway version with its lookups built once; a class, so that looking a pathway up while
