@@ -44,32 +44,26 @@ extension CaseState {
             needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null
         let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables))
         // Kept until the next evaluation, as the caches above keep the same values.
-        scope.values[0] = event
-        scope.values[1] = caseValue
-        scope.values[2] = .context(facts)
-        scope.values[3] = taskInScope
-        return expr.evaluate(scope.values, environment: environment)
+        let bindings = scope.bindings
+        bindings.values[0] = event
+        bindings.values[1] = caseValue
+        bindings.values[2] = .context(facts)
+        bindings.values[3] = taskInScope
+        return expr.evaluate(bindings.values, environment: environment)
     }
 
-    /// The scope of evaluations under way and their environment at the case's moment, made once for
-    /// each moment and calendar (see ``EvaluationScope``), with the decision tables as functions when
-    /// `tables` asks for them: most runs of a case call none.
+    /// The scope of this run's evaluations and their environment at the case's moment (see
+    /// ``EvaluationScope``), with the decision tables as functions when `tables` asks for them.
     mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false) -> (EvaluationScope, FEELEnvironment)
     {
-        let key = ObjectIdentifier(calendar)
-        let kept = evaluationEnvironment
-        if let kept, kept.now == now, kept.calendar == key, kept.functions != nil || !tables {
-            return (kept.scope, kept.environment)
+        let scope: EvaluationScope
+        if let kept = evaluation {
+            scope = kept
+        } else {
+            scope = EvaluationScope()
+            evaluation = scope
         }
-        let scope = kept?.scope ?? EvaluationScope()
-        // Made once a run asks for them, then kept with every environment after.
-        let functions =
-            kept?.functions ?? (tables ? scope.functions(scopeDefinitions?.newest.feelTables ?? []) : nil)
-        let environment = FEELEnvironment(
-            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, functions: functions ?? [:],
-            clockReads: scope.clockReads)
-        evaluationEnvironment = (now, key, scope, functions, environment)
-        return (scope, environment)
+        return (scope, scope.environment(at: now, calendar, tables: tables, of: scopeDefinitions))
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries

@@ -480,7 +480,7 @@ extension CaseState {
         if !isKnownUniquelyReferenced(&scratchBox) {
             var state = scratchBox?.state ?? HandlingScratch()
             // The evaluation scope is mutable and shared by reference: each copy makes its own.
-            state.evaluationEnvironment = nil
+            state.evaluation = nil
             scratchBox = HandlingScratchBox(state)
         }
         return scratchBox.unsafelyUnwrapped
@@ -535,9 +535,9 @@ extension CaseState {
         get { scratchBox?.state.current }
         _modify { yield &scratch().state.current }
     }
-    var evaluationEnvironment: HandlingScratch.Environment? {
-        get { scratchBox?.state.evaluationEnvironment }
-        set { scratch().state.evaluationEnvironment = newValue }
+    var evaluation: EvaluationScope? {
+        get { scratchBox?.state.evaluation }
+        set { scratch().state.evaluation = newValue }
     }
     var dailyRan: Moment? {
         get { scratchBox?.state.dailyRan }
@@ -575,13 +575,8 @@ struct HandlingScratch: Sendable {
     var historyValueCache: ListValueCache?
     /// The event being handled, which stage hooks run for a transition see as `event`.
     var current: Trigger?
-    /// The scope and environment of evaluations at one moment in one calendar's zone (see
-    /// ``EvaluationScope``).
-    var evaluationEnvironment: Environment?
-    typealias Environment = (
-        now: Moment, calendar: ObjectIdentifier, scope: EvaluationScope,
-        functions: [String: FEELExternalFunction]?, environment: FEELEnvironment
-    )
+    /// What the run's evaluations share (see ``EvaluationScope``).
+    var evaluation: EvaluationScope?
     /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight
     /// is not looked at twice in it. Every timer of a moment fires in the same run, so the run is
     /// all it needs to outlast.

@@ -1,36 +1,64 @@
 import WaymarkFEEL
 
 /// What the evaluations of one case's handling share: the values of `event`, `case`, `facts` and
-/// `task` of the evaluation under way, the decision tables as FEEL functions over them, and the count
-/// of clock reads.
+/// `task` of the evaluation under way, the decision tables as FEEL functions over them, the FEEL
+/// environment at the case's moment, and the count of clock reads.
 ///
 /// A table's inputs read the caller's scope, so a table called from a condition is evaluated over
 /// that condition's values. Made for each evaluation (a dictionary of closures, made again for each
 /// call for the tables a table may call, and a new environment), they cost more than many of the
-/// conditions themselves; made once, the functions read the values from here, which
+/// conditions themselves. Here the functions are made once a run calls a table, the environment
+/// once per moment, and the functions read the values from ``bindings``, which
 /// ``CaseState/evaluateCaching(_:_:task:_:filterTasks:)`` sets before each evaluation.
 ///
 /// `@unchecked Sendable`: it is mutable, and it belongs to one case's handling scratch, which only
 /// the thread running that case reaches; a copy of the scratch for another copy of the case makes
 /// its own (see ``HandlingScratchBox``).
 final class EvaluationScope: @unchecked Sendable {
-    /// `event`, `case`, `facts` and `task`, in the order of `Expression.scopeNames`.
-    ///
-    /// Unchecked: only the thread running the case reaches it (see above); the run-time check on
-    /// each of the four writes and the read of every evaluation was 1.8% of a run's instructions.
-    @exclusivity(unchecked) var values: [FEELValue] = [.null, .null, .null, .null]
-    /// How deeply table calls are nested: a chain deeper than 8 (a table that calls itself) gives
-    /// null instead of recursing.
-    private var depth = 0
+    /// The values the table functions read. Apart from the scope, which keeps the functions: a
+    /// closure holds what it reads, and when the scope held both, every case's last scope outlived
+    /// its run (38 MB in a run of 150,000 events).
+    let bindings = ScopeBindings()
     /// Counts `now()` and `today()`: a daily rule whose evaluation did not read them has the same value
     /// on any day (see ``CaseState/runDaily(_:)``).
     let clockReads = FEELClockReads()
+    // Unchecked, as ``ScopeBindings/values`` is.
+    @exclusivity(unchecked) private var functions: [String: FEELExternalFunction]?
+    @exclusivity(unchecked) private var environment = FEELEnvironment.empty
+    @exclusivity(unchecked) private var now = Moment.distantPast
+    @exclusivity(unchecked) private var calendar: ObjectIdentifier?
 
-    /// The tables as FEEL functions over this scope's values.
+    /// The environment of evaluations at `now` in `calendar`'s zone, with the decision tables of
+    /// `definitions` as functions when `tables` asks for them (most runs of a case call none). Made
+    /// again only when the moment or the calendar changes, or the tables are first asked for.
+    func environment(
+        at now: Moment, _ calendar: CalendarInfo, tables: Bool, of definitions: EngineDefinitions?
+    ) -> FEELEnvironment {
+        let key = ObjectIdentifier(calendar)
+        if now == self.now, key == self.calendar, functions != nil || !tables { return environment }
+        if tables, functions == nil { functions = bindings.functions(definitions?.newest.feelTables ?? []) }
+        environment = FEELEnvironment(
+            now: now.feelDateTime(in: calendar.zone), workingDays: calendar.workingDays, functions: functions ?? [:],
+            clockReads: clockReads)
+        (self.now, self.calendar) = (now, key)
+        return environment
+    }
+}
+
+/// `event`, `case`, `facts` and `task` of the evaluation under way, as the decision tables called
+/// from it read them (see ``EvaluationScope``).
+final class ScopeBindings: @unchecked Sendable {
+    /// In the order of `Expression.scopeNames`.
     ///
-    /// The closures hold the scope, so the scope must not hold them: kept here, they made a cycle,
-    /// and every case's last scope (with the values of its last evaluation) outlived it, 38 MB in a
-    /// run of 150,000 events. The handling scratch keeps them (see ``CaseState/evaluationScope(_:tables:)``).
+    /// Unchecked: only the thread running the case reaches it (see ``EvaluationScope``); the run-time
+    /// check on each of the four writes and the read of every evaluation was 1.8% of a run's
+    /// instructions.
+    @exclusivity(unchecked) var values: [FEELValue] = [.null, .null, .null, .null]
+    /// How deeply table calls are nested: a chain deeper than 8 (a table that calls itself) gives
+    /// null instead of recursing.
+    @exclusivity(unchecked) private var depth = 0
+
+    /// The tables as FEEL functions over these values.
     func functions(_ tables: [(name: String, table: FEELDecisionTable)]) -> [String: FEELExternalFunction] {
         var functions: [String: FEELExternalFunction] = [:]
         // The closures capture the list and an index, not a table: a captured table would be copied

@@ -42,8 +42,8 @@ import WaymarkModel
     }
 
     /// The evaluation scope, its table functions and the values of the last evaluation go with the
-    /// scratch: the functions hold the scope, and when the scope held them too, every case's last
-    /// scope outlived it.
+    /// scratch: the functions hold the values they read, and when the scope held both, every case's
+    /// last scope outlived it.
     @Test func theEvaluationScopeGoesWithTheScratch() throws {
         let compiled = CompiledDefinitions(DecisionTableTests.definitions())
         #expect(!compiled.feelTables.isEmpty)
@@ -51,15 +51,17 @@ import WaymarkModel
         c.scopeDefinitions = EngineDefinitions(versions: [compiled])
         c.now = Moment(epochNanoseconds: 0)
         weak var scope: EvaluationScope?
+        weak var bindings: ScopeBindings?
         do {
             let (made, environment) = c.evaluationScope(compiled.defaultCalendar, tables: true)
             #expect(environment.functions.keys.sorted() == ["crisis level"])
-            made.values[2] = .context(FEELContext([("school", .string("kept until the next evaluation"))]))
+            made.bindings.values[2] = .context(FEELContext([("school", .string("kept until the next evaluation"))]))
             scope = made
+            bindings = made.bindings
         }
-        #expect(scope != nil)
+        #expect(scope != nil && bindings != nil)
         c = CaseState(id: "C2")
-        #expect(scope == nil)
+        #expect(scope == nil && bindings == nil)
     }
 
     /// An alert shares its rule, severity and place with every alert of its action, and its id is made
