@@ -175,31 +175,32 @@ extension CaseState {
 
     /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`, the pieces of evidence separated by `; `.
     func writeWords(_ e: Explanation, to out: inout [UInt8]) {
-        defer {
+        func place(_ out: inout [UInt8]) {
             out.write(" [")
             out.write(e.location.file)
             out.write(":")
             out.writeInteger(e.location.line)
             out.write("]")
         }
-        guard let source = e.source, let plan = e.plan else { return }
+        guard let source = e.source, let plan = e.plan else { return place(&out) }
         out.write(", because `")
         out.write(source)
         out.write("` held")
+        // The count goes in and out rather than being captured, which would check it at run time.
         var pieces = 0
-        func nextPiece(_ out: inout [UInt8]) {
+        func nextPiece(_ out: inout [UInt8], _ pieces: inout Int) {
             out.write(pieces == 0 ? " (" : "; ")
             pieces += 1
         }
         for (path, value) in zip(plan.factPaths, e.facts) {
-            nextPiece(&out)
+            nextPiece(&out, &pieces)
             out.writePath(path)
             out.write(" = ")
             out.write(value.map(feelText) ?? "not recorded")
         }
         if let data = e.data {
             for (path, value) in zip(plan.dataPaths, data) {
-                nextPiece(&out)
+                nextPiece(&out, &pieces)
                 out.write("event ")
                 out.writePath(path)
                 out.write(" = ")
@@ -217,7 +218,7 @@ extension CaseState {
             let earlier = history[..<e.historyCount]
             let count = earlier.count(where: named)
             if count > 0 {
-                nextPiece(&out)
+                nextPiece(&out, &pieces)
                 out.write("earlier events: ")
                 var seen = 0
                 for item in earlier where named(item) {
@@ -241,7 +242,7 @@ extension CaseState {
             }
         }
         if let witnesses = e.witnesses, !witnesses.isEmpty {
-            nextPiece(&out)
+            nextPiece(&out, &pieces)
             out.write(witnesses.count == 1 ? "the task: " : "the tasks: ")
             for (n, w) in witnesses.prefix(3).enumerated() {
                 if n > 0 { out.write("; ") }
@@ -262,6 +263,7 @@ extension CaseState {
             }
         }
         if pieces > 0 { out.write(")") }
+        place(&out)
     }
 
     /// The tasks that make a condition over `case.tasks` hold on their own: the condition is evaluated

@@ -373,10 +373,10 @@ extension CaseState {
     mutating func raise(
         _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: Reason, dueFrom: FEELDate?
     ) {
-        // The template read in place: a copy of it is a reference count for each of its fields.
         var occurrence = 1
         for ti in tasks.indices where tasks[ti].spec.sharesPrefix(with: spec) { occurrence += 1 }
         let calendar = spec.calendar
+        // The template read in place: a copy of it is a reference count for each of its fields.
         let due =
             dueFrom.map { calendar.date(after: $0, spec.template.repeat ?? spec.template.due) }
             ?? calendar.date(after: now, spec.template.due)
@@ -581,11 +581,11 @@ extension CaseState {
         changedParts = []
         for ri in defs.dailyRules {
             let cr = defs.rules[ri]
-            // Nothing the condition reads has changed: its value is yesterday's unless it reads the clock.
             let stale = !changes.isDisjoint(with: defs.ruleReads[ri])
             let mark = dailyMarks.firstIndex { $0.rule == Int32(ri) }
             let wasTrue = mark.map { dailyMarks[$0].isTrue } ?? false
-            // Nor does it if its last evaluation did not read the date.
+            // Nothing the condition reads has changed: its value is the last evaluation's, unless that
+            // evaluation read the date.
             if !stale && !(cr.readsClock && mark.map { dailyMarks[$0].readClock } == true) { continue }
             // Unchanged case, a condition that stays true as the days pass: still true, and a rule
             // fires only when its condition becomes true, so there is nothing to look at.

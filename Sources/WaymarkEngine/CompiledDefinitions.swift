@@ -46,7 +46,8 @@ final class TaskSpec: Sendable {
     /// The task id after the case id and before the occurrence: `PATHWAY/STAGE/KEY` or `RULE/KEY`.
     let idTail: String
     /// The hash of `idTail`, to tell most tasks of other prefixes apart without comparing the text:
-    /// a task's occurrence is counted against every task of its case.
+    /// a task's occurrence is counted against every task of its case. (Hashes differ from one
+    /// process to the next; only their equality is used, so no outcome depends on them.)
     let idTailHash: Int
     /// The sentence `because` ends with: what the task is, when it is due and where it is defined.
     let becauseSuffix: String
