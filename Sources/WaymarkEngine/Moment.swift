@@ -35,7 +35,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets) -> Moment? {
         // The position is passed in and out rather than captured: local functions that capture a
-        // variable check exclusive access to it at run time on every call, which was 60% of the
+        // variable check exclusive access to it at run time on every call, which was half the
         // instructions of parsing an event's `at`.
         var i = 0
         func digits(_ count: Int, _ i: inout Int) -> Int? {
