@@ -8,47 +8,63 @@ import WaymarkFEEL
 /// call, and the task list of a large cohort is hundreds of megabytes of small appends.
 struct JSONWriter {
     var bytes: [UInt8] = []
+    /// Room for text composed in pieces before it is escaped (see ``string(composing:)``).
+    private var composed: [UInt8] = []
 
     /// The text written so far.
     var out: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func string(_ s: String) {
-        bytes.append(0x22)
         var s = s
-        s.withUTF8 { utf8 in
-            var start = 0
-            var i = 0
-            while i < utf8.count {
-                // Eight bytes at a time while none of them needs escaping: the report's strings
-                // (`because` above all) are most of its hundreds of megabytes in a large run, and
-                // looking at them a byte at a time was 2.4% of the run's instructions.
-                if i + 8 <= utf8.count,
-                    !Self.needsEscaping(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                {
-                    i += 8
-                    continue
-                }
-                let u = utf8[i]
-                i += 1
-                guard u < 0x20 || u == 0x22 || u == 0x5C else { continue }
-                let at = i - 1
-                // Copy the run before a byte that needs escaping whole. Those bytes are ASCII, so they
-                // are scalar boundaries and the runs stay valid UTF-8.
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<at]))
-                switch u {
-                case 0x22: raw("\\\"")
-                case 0x5C: raw("\\\\")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                default:
-                    let hex = String(u, radix: 16)
-                    raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                }
-                start = at + 1
+        s.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A JSON string of the text `body` writes, in pieces, into a buffer the writer keeps: a task's
+    /// id and `because` are escaped once as they are, without a `String` of their own.
+    mutating func string(composing body: (inout [UInt8]) -> Void) {
+        var text = composed
+        composed = []
+        text.removeAll(keepingCapacity: true)
+        body(&text)
+        text.withUnsafeBufferPointer { string(utf8: $0) }
+        composed = text
+    }
+
+    /// A JSON string of valid UTF-8 text.
+    mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(0x22)
+        var start = 0
+        var i = 0
+        while i < utf8.count {
+            // Eight bytes at a time while none of them needs escaping: the report's strings
+            // (`because` above all) are most of its hundreds of megabytes in a large run, and
+            // looking at them a byte at a time was 2.4% of the run's instructions.
+            if i + 8 <= utf8.count,
+                !Self.needsEscaping(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            {
+                i += 8
+                continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            let u = utf8[i]
+            i += 1
+            guard u < 0x20 || u == 0x22 || u == 0x5C else { continue }
+            let at = i - 1
+            // Copy the run before a byte that needs escaping whole. Those bytes are ASCII, so they
+            // are scalar boundaries and the runs stay valid UTF-8.
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<at]))
+            switch u {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            default:
+                let hex = String(u, radix: 16)
+                raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            }
+            start = at + 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         bytes.append(0x22)
     }
 

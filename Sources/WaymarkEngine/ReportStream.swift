@@ -190,13 +190,13 @@ public struct ReportStream: Sendable {
         RunReport.writeJSON(
             asOf: asOf, zone: engine.timeZone, counts: (tasks.count, alerts.count, enrolments.count),
             workers: workers, batch: batch,
-            task: { i in
+            task: { w, i in
                 let ref = tasks[i]
-                return engine.record(Int(ref.index), engine.cases[Int(ref.caseIndex)])
+                engine.cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
             },
-            alert: { i in
+            alert: { w, i in
                 let ref = alerts[i]
-                return engine.cases[Int(ref.caseIndex)].alertRecord(Int(ref.index))
+                engine.cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
             },
             enrolment: { i in
                 let ref = enrolments[i]

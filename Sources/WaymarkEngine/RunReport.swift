@@ -1,4 +1,5 @@
 public import WaymarkFEEL
+import WaymarkModel
 
 /// The task list, alerts and enrolments as of a date: what `waymark run` prints.
 public struct RunReport: Sendable {
@@ -112,16 +113,19 @@ public struct RunReport: Sendable {
     public func writeJSON(workers: Int = 1, to sink: ([UInt8]) -> Void) {
         Self.writeJSON(
             asOf: asOf, zone: zone, counts: (tasks.count, alerts.count, cases.count), workers: workers,
-            task: { [tasks] in tasks[$0] }, alert: { [alerts] in alerts[$0] }, enrolment: { [cases] in cases[$0] },
-            to: sink)
+            task: { [tasks, zone] w, i in Self.writeTask(&w, tasks[i], zone) },
+            alert: { [alerts, zone] w, i in Self.writeAlert(&w, alerts[i], zone) },
+            enrolment: { [cases] in cases[$0] }, to: sink)
     }
 
     /// The spec's JSON of lists read by position (from a report's arrays, or from the engine's cases
-    /// by ``ReportStream``), written a batch of records at a time on `workers` threads.
+    /// by ``ReportStream``), written a batch of records at a time on `workers` threads. `task` and
+    /// `alert` write record `i` (with ``writeTask(_:_:_:)`` and ``writeAlert(_:_:_:)``, or their
+    /// field-by-field forms).
     static func writeJSON(
         asOf: FEELDate, zone: ZoneOffsets, counts: (tasks: Int, alerts: Int, cases: Int), workers: Int,
-        batch: Int = recordsPerBatch, task: @escaping @Sendable (Int) -> TaskRecord,
-        alert: @escaping @Sendable (Int) -> AlertRecord,
+        batch: Int = recordsPerBatch, task: @escaping @Sendable (inout JSONWriter, Int) -> Void,
+        alert: @escaping @Sendable (inout JSONWriter, Int) -> Void,
         enrolment: @escaping @Sendable (Int) -> EnrolmentRecord, to sink: ([UInt8]) -> Void
     ) {
         var w = JSONWriter()
@@ -129,13 +133,9 @@ public struct RunReport: Sendable {
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
         sink(w.bytes)
-        writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink) { w, i in
-            writeTask(&w, task(i), zone)
-        }
+        writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink, task)
         sink(Array((counts.tasks == 0 ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
-        writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink) { w, i in
-            writeAlert(&w, alert(i), zone)
-        }
+        writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink, alert)
         sink(Array((counts.alerts == 0 ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
         writeRecords(count: counts.cases, workers: workers, batch: batch, to: sink) { w, i in
             writeEnrolment(&w, enrolment(i), zone)
@@ -170,48 +170,72 @@ public struct RunReport: Sendable {
     }
 
     static func writeTask(_ w: inout JSONWriter, _ t: TaskRecord, _ zone: ZoneOffsets) {
+        writeTask(
+            &w, id: { $0.string(t.id) }, caseID: t.caseID, pathway: t.pathway, stage: t.stage, key: t.key,
+            title: t.title, role: t.role, raised: t.raised, due: t.due, status: t.status, done: t.done,
+            because: { $0.string(t.because) }, zone)
+    }
+
+    /// A task record's JSON from its fields; `id` and `because` write their own JSON strings, so
+    /// that ``ReportStream`` can compose them in place instead of making a record's strings first.
+    static func writeTask(
+        _ w: inout JSONWriter, id: (inout JSONWriter) -> Void, caseID: String, pathway: String?, stage: String?,
+        key: String, title: String, role: String, raised: Moment, due: FEELDate, status: TaskStatus, done: Moment?,
+        because: (inout JSONWriter) -> Void, _ zone: ZoneOffsets
+    ) {
         w.raw("{\"id\": ")
-        w.string(t.id)
+        id(&w)
         w.raw(", \"case\": ")
-        w.string(t.caseID)
+        w.string(caseID)
         w.raw(", \"pathway\": ")
-        w.optionalString(t.pathway)
+        w.optionalString(pathway)
         w.raw(", \"stage\": ")
-        w.optionalString(t.stage)
+        w.optionalString(stage)
         w.raw(", \"key\": ")
-        w.string(t.key)
+        w.string(key)
         w.raw(", \"title\": ")
-        w.string(t.title)
+        w.string(title)
         w.raw(", \"role\": ")
-        w.string(t.role)
+        w.string(role)
         w.raw(", \"raised\": ")
-        w.moment(t.raised, in: zone)
+        w.moment(raised, in: zone)
         w.raw(", \"due\": ")
-        w.date(t.due)
+        w.date(due)
         w.raw(", \"status\": ")
-        w.string(t.status.rawValue)
+        w.string(status.rawValue)
         w.raw(", \"done\": ")
-        w.optionalMoment(t.done, in: zone)
+        w.optionalMoment(done, in: zone)
         w.raw(", \"because\": ")
-        w.string(t.because)
+        because(&w)
         w.raw("}")
     }
 
     static func writeAlert(_ w: inout JSONWriter, _ a: AlertRecord, _ zone: ZoneOffsets) {
+        writeAlert(
+            &w, id: a.id, caseID: a.caseID, rule: a.rule, severity: a.severity, at: a.at, message: a.message,
+            because: { $0.string(a.because) }, zone)
+    }
+
+    /// An alert record's JSON from its fields, `because` writing its own JSON string (see
+    /// ``writeTask(_:id:caseID:pathway:stage:key:title:role:raised:due:status:done:because:_:)``).
+    static func writeAlert(
+        _ w: inout JSONWriter, id: String, caseID: String, rule: String, severity: AlertSeverity, at: Moment,
+        message: String, because: (inout JSONWriter) -> Void, _ zone: ZoneOffsets
+    ) {
         w.raw("{\"id\": ")
-        w.string(a.id)
+        w.string(id)
         w.raw(", \"case\": ")
-        w.string(a.caseID)
+        w.string(caseID)
         w.raw(", \"rule\": ")
-        w.string(a.rule)
+        w.string(rule)
         w.raw(", \"severity\": ")
-        w.string(a.severity.rawValue)
+        w.string(severity.rawValue)
         w.raw(", \"at\": ")
-        w.moment(a.at, in: zone)
+        w.moment(at, in: zone)
         w.raw(", \"message\": ")
-        w.string(a.message)
+        w.string(message)
         w.raw(", \"because\": ")
-        w.string(a.because)
+        because(&w)
         w.raw("}")
     }
 

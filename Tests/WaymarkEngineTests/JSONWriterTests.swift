@@ -54,4 +54,15 @@ import Testing
             #expect(written(text) == expected)
         }
     }
+
+    /// Text composed in pieces is escaped as the same text written whole, and the writer's buffer for
+    /// it is reused without leaking one string into the next.
+    @Test func composedTextIsEscapedAsTheWholeString() {
+        let pieces = ["C1/\"quoted\"", " \\ é 🙂", "\n", "", "end"]
+        var w = JSONWriter()
+        w.string { out in for piece in pieces { out.write(piece) } }
+        w.raw(",")
+        w.string { $0.write("short") }
+        #expect(w.out == written(pieces.joined()) + "," + written("short"))
+    }
 }
