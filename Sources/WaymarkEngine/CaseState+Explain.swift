@@ -24,26 +24,6 @@ extension CaseState {
             because: String(decoding: because, as: UTF8.self))
     }
 
-    /// Task `ti` as ``RunReport/writeTask(_:_:_:)`` writes its record, with its id and `because`
-    /// composed in the writer rather than made as strings first (``ReportStream``).
-    func writeTaskJSON(_ ti: Int, to w: inout JSONWriter, _ zone: ZoneOffsets) {
-        let t = tasks[ti]
-        RunReport.writeTask(
-            &w, id: { $0.string { writeTaskID(ti, to: &$0) } }, caseID: id, pathway: t.pathway, stage: t.stage,
-            key: t.template.key, title: t.template.title, role: t.template.role, raised: t.raised, due: t.due,
-            status: t.status, done: t.done,
-            because: { $0.string { writeBecause(ti, to: &$0) } }, zone)
-    }
-
-    /// Alert `i` as ``RunReport/writeAlert(_:_:_:)`` writes its record, its `because` composed in
-    /// the writer.
-    func writeAlertJSON(_ i: Int, to w: inout JSONWriter, _ zone: ZoneOffsets) {
-        let a = alerts[i]
-        RunReport.writeAlert(
-            &w, id: alertID(i), caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: alertMessage(i),
-            because: { $0.string { writeAlertBecause(i, to: &$0) } }, zone)
-    }
-
     /// ``because(_:)``'s text, appended to `out`.
     func writeBecause(_ ti: Int, to out: inout [UInt8]) {
         writeWords(tasks[ti].reason, to: &out)
