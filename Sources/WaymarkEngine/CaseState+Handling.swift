@@ -367,8 +367,13 @@ extension CaseState {
 
     // MARK: Tasks
 
-    /// The id of task `ti`: `CASE/PATHWAY/STAGE/KEY/N` or `CASE/RULE/KEY/N`.
-    func taskID(_ ti: Int) -> String { "\(id)/\(tasks[ti].spec.idTail)/\(tasks[ti].occurrence)" }
+    /// The id of task `ti`: `CASE/PATHWAY/STAGE/KEY/N` or `CASE/RULE/KEY/N` (written by
+    /// ``writeTaskID(_:to:)``, the one place that says how).
+    func taskID(_ ti: Int) -> String {
+        var out: [UInt8] = []
+        writeTaskID(ti, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
 
     mutating func raise(
         _ spec: TaskSpec, enrolment: Int?, stageIndex: Int?, because: Reason, dueFrom: FEELDate?

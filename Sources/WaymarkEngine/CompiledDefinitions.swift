@@ -542,19 +542,13 @@ struct ScopeNeeds: OptionSet, Sendable {
     /// that holds `case` counts too ("case.closed"), which only makes a condition looked at more.
     static func readsCaseBeyondLists(_ source: String) -> Bool {
         let s = Array(source.utf8)
-        let word = Array("case".utf8)
-        guard s.count >= word.count else { return false }
-        for i in 0...(s.count - word.count) where Array(s[i..<i + word.count]) == word {
-            if i > 0 && isNameByte(s[i - 1]) { continue }
-            let rest = s[(i + word.count)...]
-            if rest.first.map(isNameByte) == true { continue }
-            let lists = [".tasks", ".history"].contains { list in
+        return mentions(s, "case") { end in
+            let rest = s[end...]
+            return ![".tasks", ".history"].contains { list in
                 let l = Array(list.utf8)
                 return rest.starts(with: l) && (rest.count == l.count || !isNameByte(rest[rest.startIndex + l.count]))
             }
-            if !lists { return true }
         }
-        return false
     }
 
     /// Whether `b` can be part of a FEEL name (ASCII letters, digits, `_`, and any non-ASCII byte).
@@ -564,13 +558,18 @@ struct ScopeNeeds: OptionSet, Sendable {
 
     /// Whether `word` occurs in `source` as a whole name part (not inside `status` or `valid`).
     static func mentions(_ source: String, _ word: String) -> Bool {
-        let s = Array(source.utf8)
+        mentions(Array(source.utf8), word) { _ in true }
+    }
+
+    /// Whether `word` occurs in `s` as a whole name part for which `test`, given the index just
+    /// after it, holds.
+    static func mentions(_ s: [UInt8], _ word: String, where test: (Int) -> Bool) -> Bool {
         let w = Array(word.utf8)
-        guard s.count >= w.count else { return false }
+        guard !w.isEmpty, s.count >= w.count else { return false }
         for i in 0...(s.count - w.count) where s[i] == w[0] && Array(s[i..<i + w.count]) == w {
             let before = i == 0 || !isNameByte(s[i - 1])
             let after = i + w.count == s.count || !isNameByte(s[i + w.count])
-            if before && after { return true }
+            if before && after && test(i + w.count) { return true }
         }
         return false
     }
