@@ -67,10 +67,10 @@ extension CaseState {
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries
-    /// only when it reads both (`case.facts` is always there): otherwise a case built for an
-    /// expression that names `facts` would not serve one that does not, for nothing.
+    /// only when it reads both (`case.facts` is there with `.caseOther`): otherwise a case built for
+    /// an expression that names `facts` would not serve one that does not, for nothing.
     static func caseParts(_ needs: ScopeNeeds) -> ScopeNeeds {
-        var parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData])
+        var parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData, .caseOther])
         if needs.contains([.history, .facts]) { parts.insert(.facts) }
         return parts
     }
@@ -226,13 +226,22 @@ extension CaseState {
                 historyList = values
             }
         }
-        return buildCaseValue(calendar, tasks: taskList, history: historyList)
+        return buildCaseValue(calendar, tasks: taskList, history: historyList, whole: parts.contains(.caseOther))
     }
 
-    /// `case` as FEEL sees it, with `history` and `tasks` only when given (when the expression reads them).
-    func buildCaseValue(_ calendar: CalendarInfo, tasks taskList: [FEELValue]?, history historyList: [FEELValue]?)
-        -> FEELValue
-    {
+    /// `case` as FEEL sees it, with `history` and `tasks` only when given (when the expression reads
+    /// them), and its other entries only when `whole`: a condition that reads `case.tasks` alone,
+    /// such as the daily rule on overdue work, is evaluated on most mornings of a case that has any,
+    /// and its id, facts and stages cost more to build than the filtered list it reads.
+    func buildCaseValue(
+        _ calendar: CalendarInfo, tasks taskList: [FEELValue]?, history historyList: [FEELValue]?, whole: Bool
+    ) -> FEELValue {
+        guard whole else {
+            var entries: [(key: String, value: FEELValue)] = []
+            if let historyList { entries.append(("history", .list(historyList))) }
+            if let taskList { entries.append(("tasks", .list(taskList))) }
+            return .context(FEELContext(entries))
+        }
         var stages: [(key: String, value: FEELValue)] = []
         for ei in enrolments.indices {
             let pathway = pathwayID(ei)
