@@ -79,7 +79,8 @@ extension CaseState {
             drain(env)
             scheduleDaily(env, fromTimer: true)
         case .daily:
-            dailyScheduled = nil
+            // Another may be set for a later midnight (a look ahead's).
+            dailyScheduled = timers.first { $0.isDaily }?.at
             dailyRan = now
             runDaily(env)
             drain(env)
@@ -571,17 +572,24 @@ extension CaseState {
         let defs = env.newest
         guard !defs.dailyRules.isEmpty else { return }
         let zone = defs.defaultCalendar.zone
-        let next = zone.startOfDay(day ?? zone.date(of: now).addingDays(1))
+        wakeForDailyRules(at: zone.startOfDay(day ?? zone.date(of: now).addingDays(1)))
+    }
+
+    /// Wakes the case for its daily rules at midnight `next`. A look at an earlier midnight makes
+    /// this one's wake-up itself if it is still needed.
+    mutating func wakeForDailyRules(at next: Moment) {
         if let scheduled = dailyScheduled, scheduled <= next { return }
         dailyScheduled = next
+        guard !timers.contains(where: { $0.isDaily && $0.at == next }) else { return }
         addTimer(next, .daily)
     }
 
     /// Evaluates every daily rule, firing those whose condition has just become true.
     mutating func runDaily(_ env: EngineDefinitions) {
         let defs = env.newest
-        var readsClock = false
-        let day = defs.defaultCalendar.zone.date(of: now)
+        let zone = defs.defaultCalendar.zone
+        let day = zone.date(of: now)
+        let tomorrow = zone.startOfDay(day.addingDays(1))
         let changes = changedParts
         changedParts = []
         for ri in defs.dailyRules {
@@ -590,11 +598,8 @@ extension CaseState {
             let mark = dailyMarks.firstIndex { $0.rule == Int32(ri) }
             let wasTrue = mark.map { dailyMarks[$0].isTrue } ?? false
             // Nothing the condition reads has changed: its value is the last evaluation's, unless that
-            // evaluation read the date.
-            if !stale && !(cr.readsClock && mark.map { dailyMarks[$0].readClock } == true) { continue }
-            // Unchanged case, a condition that stays true as the days pass: still true, and a rule
-            // fires only when its condition becomes true, so there is nothing to look at.
-            if !stale && wasTrue && cr.staysTrue { continue }
+            // evaluation read the date and the date may have changed it by now.
+            if !stale && !(mark.map { dailyMarks[$0].lookAgain <= now } == true) { continue }
             let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
             if applies { dailyChecks += 1 }
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
@@ -603,16 +608,23 @@ extension CaseState {
             let clock = evaluationScope(cr.calendar).0.clockReads
             let readsBefore = clock.reads
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
-            // Its value may change with the date: unless it is true and stays true as days pass (then
-            // the next day would skip it, above).
             let readClock = cr.readsClock && clock.reads > readsBefore
-            if readClock, !(isTrue && cr.staysTrue) { readsClock = true }
+            // When the date alone could change the value. Never, for a condition that did not read it
+            // or that is true and stays true as days pass (a rule fires only when its condition
+            // becomes true). For one that is false and only rises with the date, the first midnight
+            // a look ahead finds it true.
+            var lookAgain = Moment.distantFuture
+            if readClock && !(isTrue && cr.staysTrue) {
+                lookAgain = !isTrue && cr.rises ? firstMidnightHolding(cr, after: day, zone) : tomorrow
+            }
             if let mark {
                 dailyMarks[mark].isTrue = isTrue
                 dailyMarks[mark].readClock = readClock
+                dailyMarks[mark].lookAgain = lookAgain
                 if !isTrue && !readClock { dailyMarks.remove(at: mark) }
             } else if isTrue || readClock {
-                dailyMarks.append(DailyMark(rule: Int32(ri), isTrue: isTrue, readClock: readClock))
+                dailyMarks.append(
+                    DailyMark(rule: Int32(ri), isTrue: isTrue, readClock: readClock, lookAgain: lookAgain))
             }
             if isTrue && !wasTrue {
                 let reason = Reason.daily(
@@ -623,12 +635,40 @@ extension CaseState {
                 )
             }
         }
-        // Tomorrow's check is needed for a condition whose value may change with the date; what the
-        // actions change is looked at through `scheduleDaily` once they are handled (see `fire`).
-        if readsClock {
-            dailyScheduled = nil
-            wakeForDailyRules(env)
+        // The next look the date alone calls for, whichever rule's it is; what the actions change is
+        // looked at through `scheduleDaily` once they are handled (see `fire`).
+        if let next = dailyMarks.lazy.map(\.lookAgain).min(), next < .distantFuture {
+            wakeForDailyRules(at: next)
         }
+    }
+
+    /// How many days a look ahead spans: a condition on work more than 5 working days overdue turns
+    /// true about a week after the work went overdue, so one look at the eighth day and three to find
+    /// the first true day between replace seven wake-ups and checks.
+    static let lookAheadDays = 8
+
+    /// The first midnight after `day`, up to ``lookAheadDays`` on, at which `cr`'s condition, just
+    /// evaluated false, holds of the case as it is now; the midnight after that span if none.
+    ///
+    /// The condition rises with the date (``CompiledRule/rises``): while nothing it reads changes,
+    /// false on a day means false on every day before it. So one evaluation at the end of the span
+    /// shows the whole span false, or a binary search finds the first true day in it. Anything that
+    /// changes what the condition reads before then (an event, a task going overdue) wakes the case
+    /// for its daily rules as before, and the rule is looked at again then.
+    mutating func firstMidnightHolding(_ cr: CompiledRule, after day: FEELDate, _ zone: ZoneOffsets) -> Moment {
+        guard let condition = cr.rule.when else { return zone.startOfDay(day.addingDays(1)) }
+        let span = Self.lookAheadDays
+        func holdsOn(_ days: Int) -> Bool {
+            dailyChecks += 1
+            return holdsAgain(condition, cr.calendar, at: zone.startOfDay(day.addingDays(days)))
+        }
+        guard holdsOn(span) else { return zone.startOfDay(day.addingDays(span + 1)) }
+        var (falseDays, trueDays) = (0, span)
+        while trueDays - falseDays > 1 {
+            let mid = (falseDays + trueDays) / 2
+            if holdsOn(mid) { trueDays = mid } else { falseDays = mid }
+        }
+        return zone.startOfDay(day.addingDays(trueDays))
     }
 
     // MARK: Facts

@@ -52,9 +52,10 @@ extension CaseState {
         return expr.evaluate(bindings.values, environment: environment)
     }
 
-    /// The scope of this run's evaluations and their environment at the case's moment (see
-    /// ``EvaluationScope``), with the decision tables as functions when `tables` asks for them.
-    mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false) -> (EvaluationScope, FEELEnvironment)
+    /// The scope of this run's evaluations and their environment at `moment`, by default the case's
+    /// (see ``EvaluationScope``), with the decision tables as functions when `tables` asks for them.
+    mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false, at moment: Moment? = nil)
+        -> (EvaluationScope, FEELEnvironment)
     {
         let scope: EvaluationScope
         if let kept = evaluation {
@@ -63,7 +64,7 @@ extension CaseState {
             scope = EvaluationScope()
             evaluation = scope
         }
-        return (scope, scope.environment(at: now, calendar, tables: tables, of: scopeDefinitions))
+        return (scope, scope.environment(at: moment ?? now, calendar, tables: tables, of: scopeDefinitions))
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries
@@ -73,6 +74,17 @@ extension CaseState {
         var parts = needs.intersection([.history, .tasks, .entryIDs, .entryTimes, .entryData, .caseOther])
         if needs.contains([.history, .facts]) { parts.insert(.facts) }
         return parts
+    }
+
+    /// Whether `expr`, the expression evaluated last, holds over that evaluation's values with the
+    /// clock at `moment`. A daily rule's look ahead (``firstMidnightHolding(_:after:_:)``) asks it of
+    /// days on which nothing the condition reads has changed: building `case` and the rest again
+    /// would build the same values, and cost twice what the condition does.
+    mutating func holdsAgain(_ expr: Expression, _ calendar: CalendarInfo, at moment: Moment) -> Bool {
+        let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
+        let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables), at: moment)
+        if case .boolean(true) = expr.evaluate(scope.bindings.values, environment: environment) { return true }
+        return false
     }
 
     /// A condition holds when it is absent or evaluates to true; null counts as false.

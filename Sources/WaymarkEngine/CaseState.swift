@@ -201,6 +201,11 @@ struct DailyMark: Sendable {
     /// The evaluation read the date: the value may change on a day nothing happens to the case. One
     /// that did not gives the same value until something it reads changes.
     var readClock: Bool
+    /// The first midnight at which the date alone could change the value, if nothing the condition
+    /// reads changes before; `distantFuture` when the date alone cannot (it did not read it, or it
+    /// holds and stays true). The next midnight, unless a look ahead showed the days before it
+    /// false (see ``CaseState/firstMidnightHolding(_:after:_:)``).
+    var lookAgain: Moment
 }
 
 /// A timer of one case.

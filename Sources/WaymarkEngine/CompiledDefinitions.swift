@@ -151,6 +151,10 @@ final class CompiledRule: Sendable {
     /// The condition, once true, stays true as the days pass until the case changes (a task more
     /// than 5 working days overdue stays so): an unchanged case it holds for needs no daily look.
     let staysTrue: Bool
+    /// The condition only rises with the date (``FEELTimeTrend/rising``): while the case is
+    /// unchanged, false on a day means false on every day before it, so the first day it holds can
+    /// be looked for ahead rather than day by day.
+    let rises: Bool
     /// A spec per action (nil for actions that are not tasks).
     let taskSpecs: [TaskSpec?]
     /// An alert site per action (nil for actions that are not alerts).
@@ -164,6 +168,7 @@ final class CompiledRule: Sendable {
         self.readsClock = readsClock
         let trend = rule.when?.compiled.timeTrend ?? .constant
         staysTrue = trend == .rising || trend == .constant
+        rises = trend == .rising
         taskSpecs = rule.then.map { a in
             if case .task(let t) = a {
                 return TaskSpec(t, calendar: calendar, pathway: rule.pathway, stage: nil, rule: rule.id)

@@ -40,16 +40,18 @@ public struct FEELEnvironment: Sendable {
         let functions: [String: FEELExternalFunction]
         let warnings: (@Sendable (String) -> Void)?
         let clockReads: FEELClockReads?
+        let clock: (any FEELClock)?
 
         init(
             now: FEELDateTime?, workingDays: (any FEELWorkingDays)?, functions: [String: FEELExternalFunction],
-            warnings: (@Sendable (String) -> Void)?, clockReads: FEELClockReads?
+            warnings: (@Sendable (String) -> Void)?, clockReads: FEELClockReads?, clock: (any FEELClock)?
         ) {
             self.now = now
             self.workingDays = workingDays
             self.functions = functions
             self.warnings = warnings
             self.clockReads = clockReads
+            self.clock = clock
         }
 
         func with(
@@ -57,16 +59,19 @@ public struct FEELEnvironment: Sendable {
             functions: [String: FEELExternalFunction]? = nil, warnings: (@Sendable (String) -> Void)?? = nil,
             clockReads: FEELClockReads?? = nil
         ) -> Storage {
+            // A time set outright replaces the clock.
             Storage(
                 now: now ?? self.now, workingDays: workingDays ?? self.workingDays,
                 functions: functions ?? self.functions,
-                warnings: warnings ?? self.warnings, clockReads: clockReads ?? self.clockReads)
+                warnings: warnings ?? self.warnings, clockReads: clockReads ?? self.clockReads,
+                clock: now == nil ? clock : nil)
         }
     }
 
     private(set) var storage: Storage
 
-    /// The value of `now()`; `today()` is its date. Never the wall clock inside the engine.
+    /// The value of `now()`, unless a ``clock`` is given; `today()` is its date. Never the wall clock
+    /// inside the engine.
     public var now: FEELDateTime? {
         get { storage.now }
         set { storage = storage.with(now: .some(newValue)) }
@@ -94,25 +99,39 @@ public struct FEELEnvironment: Sendable {
         set { storage = storage.with(clockReads: .some(newValue)) }
     }
 
+    /// Where `now()` and `today()` read the time instead of ``now``, when the caller gives one.
+    public var clock: (any FEELClock)? { storage.clock }
+
     /// The clock, as `now()` and `today()` read it: counted when the caller asked.
     var readClock: FEELDateTime? {
         storage.clockReads?.record()
+        if let clock = storage.clock { return clock.read() }
         return storage.now
     }
 
     public init(
         now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil,
         functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil,
-        clockReads: FEELClockReads? = nil
+        clockReads: FEELClockReads? = nil, clock: (any FEELClock)? = nil
     ) {
         storage = Storage(
-            now: now, workingDays: workingDays, functions: functions, warnings: warnings, clockReads: clockReads)
+            now: now, workingDays: workingDays, functions: functions, warnings: warnings, clockReads: clockReads,
+            clock: clock)
     }
 
     init(storage: Storage) { self.storage = storage }
 
     /// The environment of calls that pass none: shared, so that default arguments allocate nothing.
     public static let empty = FEELEnvironment()
+}
+
+/// The time `now()` and `today()` read, when the caller moves it between evaluations given the same
+/// environment: the engine evaluates a case's conditions at each of its events and timers, and
+/// most never read the clock, so making a new environment and a FEEL date-time for every moment was
+/// wasted work. The reading is asked for only when an expression calls `now()` or `today()`.
+public protocol FEELClock: AnyObject, Sendable {
+    /// The current time as FEEL sees it, or nil for none.
+    func read() -> FEELDateTime?
 }
 
 /// A counter of clock reads shared by every evaluation given the same environment (nested calls,

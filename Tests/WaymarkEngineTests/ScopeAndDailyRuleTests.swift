@@ -192,6 +192,41 @@ import WaymarkModel
         #expect(quiet.timersFired * 3 < busy.timersFired)
     }
 
+    /// A condition that only rises with the date is looked for ahead: evaluated at the end of a span
+    /// of days and, if it holds there, at days between, instead of on every morning. It must fire on
+    /// the same mornings as when it is looked at every day, whether it turns true within the span,
+    /// after it (12 and 30 working days, over Christmas), or not before the work is done, and again
+    /// after the case was closed and referred again; with fewer wake-ups.
+    @Test(arguments: [0, 2, 5, 6, 12, 30])
+    func aRisingConditionIsLookedForAheadAndFiresTheSame(threshold: Int) throws {
+        let (watched, opaque) = try Self.watchedAndDaily(
+            "some t in case.tasks satisfies t.status = \"overdue\" and working days between(t.due, today()) > \(threshold)"
+        )
+        let events = [
+            Self.event("e1", "referral.received", "2025-12-15T10:00:00Z"),
+            Self.event("e2", "referral.decided", "2026-01-09T10:00:00Z"),
+            Self.event("e3", "case.closed", "2026-01-12T10:00:00Z"),
+            Self.event("e4", "referral.received", "2026-01-19T10:00:00Z"),
+        ]
+        let (quiet, quietReport) = F.run(watched, events, asOf: "2026-03-31")
+        let (busy, busyReport) = F.run(opaque, events, asOf: "2026-03-31")
+        #expect(quietReport.alerts.map(\.at) == busyReport.alerts.map(\.at))
+        #expect(!quietReport.alerts.isEmpty)
+        #expect(quiet.timersFired < busy.timersFired)
+    }
+
+    /// Work overdue from 17 December that turns the rule true only after 30 working days (00:00 on
+    /// Wednesday 28 January): looked at every morning, the case woke 43 times before then. Looked
+    /// for ahead, it wakes once in each span of days the look showed false, then on the 28th.
+    @Test func aRisingConditionWakesItsCaseOncePerSpanUntilItHolds() throws {
+        let (watched, _) = try Self.watchedAndDaily(
+            #"some t in case.tasks satisfies t.status = "overdue" and working days between(t.due, today()) > 30"#)
+        let (engine, report) = F.run(
+            watched, [Self.event("e1", "referral.received", "2025-12-15T10:00:00Z")], asOf: "2026-02-28")
+        #expect(report.alerts.map(\.at) == [F.zone.startOfDay(F.date("2026-01-28"))])
+        #expect(engine.timersFired <= 10)
+    }
+
     /// The daily rules run at 00:00 after that midnight's timers: a task that goes overdue at 00:00 on
     /// Wednesday 8 January is seen by the rules that same midnight, on a case with nothing else to
     /// wake it, as on one looked at every day (the `if` on the clock makes the engine do that).

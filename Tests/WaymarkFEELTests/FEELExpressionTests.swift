@@ -84,6 +84,43 @@ import WaymarkFEEL
         }
     }
 
+    /// A clock given to the environment is what `now()` and `today()` read, asked only when they are
+    /// reached, and moving it between evaluations moves them; a time set outright replaces it.
+    @Test func aClockIsReadWhenTheExpressionReadsTheTime() throws {
+        final class Clock: FEELClock, @unchecked Sendable {
+            var day = 6
+            var asked = 0
+            func read() -> FEELDateTime? {
+                asked += 1
+                return FEELDateTime(
+                    date: FEELDate(year: 2025, month: 1, day: day), time: FEELTime(hour: 0, minute: 0, second: 0))
+            }
+        }
+        let clock = Clock()
+        let environment = FEELEnvironment(clock: clock)
+        let expression = try FEELExpression(#"x and today() = date("2025-01-07")"#, names: ["x"])
+        #expect(
+            expression.evaluate([.boolean(false)], environment: environment).typedJSONText
+                == #"{"type":"boolean","value":false}"#)
+        #expect(clock.asked == 0)
+        #expect(
+            expression.evaluate([.boolean(true)], environment: environment).typedJSONText
+                == #"{"type":"boolean","value":false}"#)
+        clock.day = 7
+        #expect(
+            expression.evaluate([.boolean(true)], environment: environment).typedJSONText
+                == #"{"type":"boolean","value":true}"#)
+        #expect(clock.asked == 2)
+        var fixed = environment
+        fixed.now = FEELDateTime(
+            date: FEELDate(year: 2025, month: 1, day: 8), time: FEELTime(hour: 0, minute: 0, second: 0))
+        #expect(fixed.clock == nil)
+        #expect(
+            expression.evaluate([.boolean(true)], environment: fixed).typedJSONText
+                == #"{"type":"boolean","value":false}"#)
+        #expect(clock.asked == 2)
+    }
+
     @Test func runtimeProblemsGiveNullAndAWarning() throws {
         final class Sink: @unchecked Sendable {
             let lock = NSLock()
