@@ -43,12 +43,13 @@ extension CaseState {
         let taskInScope: FEELValue =
             needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null
         let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables))
-        // Kept until the next evaluation, as the caches above keep the same values.
+        // Kept until the next evaluation, as the caches above keep the same values. Moved in, not
+        // copied: a copy is a retain now and a release when the local goes.
         let bindings = scope.bindings
-        bindings.values[0] = event
-        bindings.values[1] = caseValue
+        bindings.values[0] = consume event
+        bindings.values[1] = consume caseValue
         bindings.values[2] = .context(facts)
-        bindings.values[3] = taskInScope
+        bindings.values[3] = consume taskInScope
         return expr.evaluate(bindings.values, environment: environment)
     }
 
