@@ -347,7 +347,13 @@ extension CaseState {
 
 extension [UInt8] {
     /// Appends the UTF-8 of `text` (of a `because`).
-    mutating func write(_ text: String) { append(contentsOf: text.utf8) }
+    ///
+    /// Copied from the string's own buffer: appending the `utf8` view as a sequence was 180
+    /// instructions a call, and the report makes millions of them for its words and ids.
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
 
     /// Appends `n` in decimal.
     mutating func writeInteger(_ n: Int) {

@@ -104,7 +104,7 @@ struct JSONWriter {
         if let s { string(s) } else { raw("null") }
     }
 
-    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    mutating func raw(_ s: String) { bytes.write(s) }
 
     mutating func key(_ k: String) {
         string(k)
