@@ -92,21 +92,21 @@ extension CaseState {
     /// Handles emitted events in the order they were emitted, stopping any chain deeper than the limit.
     mutating func drain(_ env: EngineDefinitions) {
         var head = 0
-        while head < pending.count {
-            let t = pending[head]
+        while head < pendingCount {
+            let item = pendingHistory(head)
             head += 1
             // Nothing in the definitions names this type: it only goes into the history.
             let reacts: Bool
-            if case .emitted(_, _, _, let type) = t.history {
+            if case .emitted(_, _, _, let type) = item {
                 reacts = env.reactsTo(type)
             } else {
-                reacts = env.reactsTo(t.type)
+                reacts = env.reactsTo(pendingTrigger(head - 1).type)
             }
             if !reacts {
-                appendToHistory(t.history, env)
+                appendToHistory(item, env)
                 continue
             }
-            handle(t, env)
+            handle(pendingTrigger(head - 1), env)
         }
         pending.removeAll()
     }

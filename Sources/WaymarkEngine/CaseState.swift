@@ -494,6 +494,17 @@ extension CaseState {
     /// Whether the case holds a scratch (only while it runs; for tests).
     var hasScratch: Bool { scratchBox != nil }
 
+    // The emitted events waiting to be handled, read in place by `drain`: the `pending` accessor
+    // hands out the whole list, and a trigger taken from it is a reference count for each of its
+    // strings and contexts, for the many emitted events that nothing reacts to (2.6% of a run).
+
+    var pendingCount: Int { scratchBox?.state.pending.count ?? 0 }
+
+    /// What waiting event `index` adds to the history.
+    func pendingHistory(_ index: Int) -> HistoryItem { scratchBox.unsafelyUnwrapped.state.pending[index].history }
+
+    func pendingTrigger(_ index: Int) -> Trigger { scratchBox.unsafelyUnwrapped.state.pending[index] }
+
     // The scratch's fields, read as their initial values between runs.
 
     var now: Moment {
