@@ -311,7 +311,8 @@ extension CaseState {
         let old = Int(enrolments[ei].stage)
         let entry = enrolments[ei].entries
         // The stage's fields are read in place, here and in `enter`: a copy of a stage is a reference
-        // count for each of its fields, and a release for each when it goes (1.2% of a run).
+        // count for each of its fields, and a release for each when it goes (1.7% of a run's
+        // instructions).
         let before = tasks.count
         runActions(
             cp.pathway.stages[old].onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"),
@@ -621,14 +622,14 @@ extension CaseState {
             if readClock && !(isTrue && cr.staysTrue) {
                 lookAgain = !isTrue && cr.rises ? firstMidnightHolding(cr, after: day, zone) : tomorrow
             }
+            // A rule with neither mark (false, and the date alone cannot make it true) needs none.
+            let needsMark = isTrue || lookAgain < .distantFuture
             if let mark {
                 dailyMarks[mark].isTrue = isTrue
-                dailyMarks[mark].readClock = readClock
                 dailyMarks[mark].lookAgain = lookAgain
-                if !isTrue && !readClock { dailyMarks.remove(at: mark) }
-            } else if isTrue || readClock {
-                dailyMarks.append(
-                    DailyMark(rule: Int32(ri), isTrue: isTrue, readClock: readClock, lookAgain: lookAgain))
+                if !needsMark { dailyMarks.remove(at: mark) }
+            } else if needsMark {
+                dailyMarks.append(DailyMark(rule: Int32(ri), isTrue: isTrue, lookAgain: lookAgain))
             }
             if isTrue && !wasTrue {
                 let reason = Reason.daily(
