@@ -14,7 +14,47 @@ extension FEELDate {
     }
 
     /// The date `dayNumber` days after 1970-01-01.
+    ///
+    /// Cassio Neri and Lorenz Schneider's conversion ("Euclidean affine functions and their
+    /// application to calendar algorithms", 2022): unsigned 32-bit multiplications and shifts where
+    /// Hinnant's `civil_from_days` has signed divisions, a third of the instructions. The engine
+    /// turns a moment into a date for every event, timer and due date, 3.5 million times in 150,000
+    /// events, and Foundation's calendar is far slower still. Outside the days its 32-bit
+    /// arithmetic covers (years -32,800 to about 2.9 million), Hinnant's.
     public init(dayNumber: Int) {
+        guard Self.fastDayNumbers.contains(dayNumber) else {
+            self.init(civilFromDays: dayNumber)
+            return
+        }
+        // Shifted by 82 eras of 400 years, so that every day in range counts from a March 1 before
+        // it in unsigned arithmetic.
+        let n = UInt32(truncatingIfNeeded: dayNumber + 719_468 + 146_097 * 82)
+        // Century, and day of the century.
+        let n1 = 4 &* n &+ 3
+        let century = n1 / 146_097
+        let dayOfCentury = n1 % 146_097 / 4
+        // Year of the century, and day of the year (from March 1), from one 64-bit product.
+        let n2 = 4 &* dayOfCentury &+ 3
+        let p2 = UInt64(2_939_745) &* UInt64(n2)
+        let yearOfCentury = UInt32(truncatingIfNeeded: p2 >> 32)
+        let dayOfYear = UInt32(truncatingIfNeeded: p2) / 2_939_745 / 4
+        // Month (March is 3) and day.
+        let n3 = 2141 &* dayOfYear &+ 197_913
+        let month = n3 >> 16
+        let day = (n3 & 0xFFFF) / 2141
+        // January and February belong to the next year.
+        let january = dayOfYear >= 306
+        self.init(
+            year: Int(100 &* century &+ yearOfCentury) - 400 * 82 + (january ? 1 : 0),
+            month: Int(january ? month - 12 : month), day: Int(day + 1))
+    }
+
+    /// The day numbers ``init(dayNumber:)`` converts in 32 bits: from the shifted epoch to where
+    /// `4 n + 3` would overflow.
+    static let fastDayNumbers = -(719_468 + 146_097 * 82)...(1_073_741_823 - 719_468 - 146_097 * 82 - 1)
+
+    /// Howard Hinnant's `civil_from_days`, for any day number.
+    init(civilFromDays dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
