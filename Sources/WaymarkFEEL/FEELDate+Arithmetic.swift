@@ -1,9 +1,27 @@
 extension FEELDate {
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (negative before it).
     ///
-    /// Howard Hinnant's `days_from_civil`: exact for every year FEEL can write, with no Foundation
-    /// calendar (and no time zone) involved, so date arithmetic stays pure and fast.
+    /// Neri and Schneider's conversion, as for ``init(dayNumber:)``, for years -32,799 to 1,000,000
+    /// and real months and days; anything else by Howard Hinnant's `days_from_civil`, exact for
+    /// every year FEEL can write. No Foundation calendar (and no time zone) is involved, so date
+    /// arithmetic stays pure and fast.
     public var dayNumber: Int {
+        // From -32,799: January and February of -32,800 count from March of the year before.
+        guard (-400 * 82 + 1...1_000_000).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+            return daysFromCivil
+        }
+        // The year counted from March, shifted by 82 eras of 400 years to be unsigned.
+        let january: UInt32 = month <= 2 ? 1 : 0
+        let y = UInt32(truncatingIfNeeded: year + 400 * 82) &- january
+        let m = UInt32(truncatingIfNeeded: month) &+ 12 &* january
+        let century = y / 100
+        let yearDays = 1461 &* y / 4 &- century &+ century / 4
+        let monthDays = (979 &* m &- 2919) / 32
+        return Int(yearDays &+ monthDays &+ UInt32(truncatingIfNeeded: day - 1)) - (719_468 + 146_097 * 82)
+    }
+
+    /// Howard Hinnant's `days_from_civil`, for any year, month and day.
+    var daysFromCivil: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
