@@ -7,17 +7,17 @@ extension FEELDate {
     /// arithmetic stays pure and fast.
     public var dayNumber: Int {
         // From -32,799: January and February of -32,800 count from March of the year before.
-        guard (-400 * 82 + 1...1_000_000).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+        guard (-Self.shiftYears + 1...1_000_000).contains(year), (1...12).contains(month), (1...31).contains(day) else {
             return daysFromCivil
         }
-        // The year counted from March, shifted by 82 eras of 400 years to be unsigned.
+        // The year counted from March, shifted to be unsigned.
         let january: UInt32 = month <= 2 ? 1 : 0
-        let y = UInt32(truncatingIfNeeded: year + 400 * 82) &- january
+        let y = UInt32(truncatingIfNeeded: year + Self.shiftYears) &- january
         let m = UInt32(truncatingIfNeeded: month) &+ 12 &* january
         let century = y / 100
         let yearDays = 1461 &* y / 4 &- century &+ century / 4
         let monthDays = (979 &* m &- 2919) / 32
-        return Int(yearDays &+ monthDays &+ UInt32(truncatingIfNeeded: day - 1)) - (719_468 + 146_097 * 82)
+        return Int(yearDays &+ monthDays &+ UInt32(truncatingIfNeeded: day - 1)) - Self.shiftDays
     }
 
     /// Howard Hinnant's `days_from_civil`, for any year, month and day.
@@ -44,9 +44,8 @@ extension FEELDate {
             self.init(civilFromDays: dayNumber)
             return
         }
-        // Shifted by 82 eras of 400 years, so that every day in range counts from a March 1 before
-        // it in unsigned arithmetic.
-        let n = UInt32(truncatingIfNeeded: dayNumber + 719_468 + 146_097 * 82)
+        // Shifted so that every day in range counts from a March 1 before it in unsigned arithmetic.
+        let n = UInt32(truncatingIfNeeded: dayNumber + Self.shiftDays)
         // Century, and day of the century.
         let n1 = 4 &* n &+ 3
         let century = n1 / 146_097
@@ -63,13 +62,19 @@ extension FEELDate {
         // January and February belong to the next year.
         let january = dayOfYear >= 306
         self.init(
-            year: Int(100 &* century &+ yearOfCentury) - 400 * 82 + (january ? 1 : 0),
+            year: Int(100 &* century &+ yearOfCentury) - Self.shiftYears + (january ? 1 : 0),
             month: Int(january ? month - 12 : month), day: Int(day + 1))
     }
 
     /// The day numbers ``init(dayNumber:)`` converts in 32 bits: from the shifted epoch to where
     /// `4 n + 3` would overflow.
-    static let fastDayNumbers = -(719_468 + 146_097 * 82)...(1_073_741_823 - 719_468 - 146_097 * 82 - 1)
+    static let fastDayNumbers = -shiftDays...(1_073_741_823 - shiftDays - 1)
+
+    /// Neri and Schneider's shift: 82 eras of 400 years, so that the dates they convert count from
+    /// a March 1 before them in unsigned arithmetic. In years, and in days from the day number 0
+    /// of the shifted calendar (719,468 days from 0000-03-01 to 1970-01-01, then the eras).
+    static var shiftYears: Int { 400 * 82 }
+    static var shiftDays: Int { 719_468 + 146_097 * 82 }
 
     /// Howard Hinnant's `civil_from_days`, for any day number.
     init(civilFromDays dayNumber: Int) {
