@@ -243,12 +243,15 @@ extension CaseState {
         // 3. Completions.
         // Only tasks that were open before this event: a repeat raised by a completion waits for the next one.
         let existing = tasks.count
+        // Which task a `task.completed` event names, read once rather than for every open task.
+        var named: String?
+        if t.type == "task.completed", case .string(let s)? = t.data?["task"] { named = s }
         var ti = 0
         while ti < existing {
             defer { ti += 1 }
             guard tasks[ti].status.isOpen else { continue }
             var completes = false
-            if t.type == "task.completed", case .string(let s)? = t.data?["task"], s == taskID(ti) {
+            if let named, named == taskID(ti) {
                 completes = true
             } else if tasks[ti].template.doneOn.contains(t.type),
                 holds(tasks[ti].template.doneWhen, t, task: ti, tasks[ti].calendar)

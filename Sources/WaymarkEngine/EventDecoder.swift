@@ -56,32 +56,64 @@ public enum EventDecoder {
             ranges.append((cuts[k]..<end, line))
             line += buffer[cuts[k]..<end].count { $0 == 0x0A }
         }
-        // Only read, and `ParallelChunks.map` returns once every chunk is done with it.
-        nonisolated(unsafe) let shared = buffer
+        // Each chunk decodes straight into the one array of events, from the slot of its first line
+        // (a line makes at most one event), and the runs are closed up after. Decoded into an array
+        // per chunk and joined, the events were copied once more (a reference count for each of their
+        // strings, and a release when the chunk's array went), and the joined array grew by doubling,
+        // each time into fresh pages: 3% of the time of a million-event run, sampled with `perf`.
+        let lineCounts = ranges.indices.map { k in
+            (k + 1 < ranges.count ? ranges[k + 1].firstLine : line) - ranges[k].firstLine + 1
+        }
+        var slots = 0
+        let firstSlots = lineCounts.map { n in
+            defer { slots += n }
+            return slots
+        }
         let chunks = ranges
-        let parts = ParallelChunks.map(chunks: ranges.count, workers: workers) { k in
-            var events: [Event] = []
-            var problems: [EventBatchError.Problem] = []
-            let (range, firstLine) = chunks[k]
-            decodeLines(
-                shared, from: range.lowerBound, to: range.upperBound, last: k == chunks.count - 1,
-                firstLine: firstLine, zone: zone, events: &events, problems: &problems)
-            return (events, problems)
+        let decoded = [Event](unsafeUninitializedCapacity: slots) { all, initialized in
+            // Only read (`buffer`), or written in disjoint runs (`all`), and `ParallelChunks.map`
+            // returns once every chunk is done with them.
+            nonisolated(unsafe) let (shared, all) = (buffer, all)
+            let parts = ParallelChunks.map(chunks: chunks.count, workers: workers) { k in
+                var problems: [EventBatchError.Problem] = []
+                let (range, firstLine) = chunks[k]
+                let base = all.baseAddress! + firstSlots[k]
+                var count = 0
+                decodeLines(
+                    shared, from: range.lowerBound, to: range.upperBound, last: k == chunks.count - 1,
+                    firstLine: firstLine, zone: zone, problems: &problems
+                ) { event in
+                    precondition(count < lineCounts[k], "more events than lines")
+                    (base + count).initialize(to: event)
+                    count += 1
+                }
+                return (count, problems)
+            }
+            // Close up the runs, in chunk order: a run only moves down, over slots already vacated.
+            for k in parts.indices {
+                let (count, found) = parts[k]
+                if initialized != firstSlots[k] {
+                    (all.baseAddress! + initialized).moveInitialize(
+                        from: all.baseAddress! + firstSlots[k], count: count)
+                }
+                initialized += count
+                problems += found
+            }
         }
-        for (e, p) in parts {
-            events += e
-            problems += p
-        }
+        if events.isEmpty { events = decoded } else { events += decoded }
     }
 
     /// The lines that start in `from..<to` (and the empty line after a final break, if `last`).
     private static func decodeLines(
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, last: Bool, firstLine: Int, zone: ZoneOffsets,
-        events: inout [Event], problems: inout [EventBatchError.Problem]
+        problems: inout [EventBatchError.Problem], emit: (consuming Event) -> Void
     ) {
         var lineStart = from
         var line = firstLine - 1
         let strings = JSONStringTable()
+        // One line's event, moved out as soon as it is made.
+        var events: [Event] = []
+        events.reserveCapacity(1)
         while lineStart < to || (last && lineStart == to) {
             line += 1
             var lineEnd = lineStart
@@ -94,6 +126,7 @@ public enum EventDecoder {
                 if !reader.atEnd, problems.last?.line != line {
                     problems.append(.init(line: line, field: nil, message: "unexpected text after the event"))
                 }
+                if let event = events.popLast() { emit(event) }
             }
             lineStart = lineEnd + 1
         }

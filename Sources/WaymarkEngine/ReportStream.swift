@@ -187,22 +187,30 @@ public struct ReportStream: Sendable {
     /// With `batch` records written between sink calls (small in tests, to cross batches cheaply).
     func writeJSON(workers: Int, batch: Int, to sink: ([UInt8]) -> Void) {
         let (engine, tasks, alerts, enrolments) = (engine, tasks, alerts, enrolments)
-        RunReport.writeJSON(
-            asOf: asOf, zone: engine.timeZone, counts: (tasks.count, alerts.count, enrolments.count),
-            workers: workers, batch: batch,
-            task: { w, i in
-                let ref = tasks[i]
-                engine.cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
-            },
-            alert: { w, i in
-                let ref = alerts[i]
-                engine.cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
-            },
-            enrolment: { i in
-                let ref = enrolments[i]
-                let c = engine.cases[Int(ref.caseIndex)]
-                return engine.record(c.enrolments[Int(ref.index)], c)
-            }, to: sink)
+        let zone = engine.timeZone
+        // The records are written from the cases in place: an element read through the array's
+        // subscript inside these closures was copied whole (a reference count for each of a case's
+        // fields, and a release for each) for every record.
+        engine.cases.withUnsafeBufferPointer { cases in
+            // Read only, and the buffer outlives the call, which returns when every record is written.
+            nonisolated(unsafe) let cases = cases
+            RunReport.writeJSON(
+                asOf: asOf, zone: zone, counts: (tasks.count, alerts.count, enrolments.count),
+                workers: workers, batch: batch,
+                task: { w, i in
+                    let ref = tasks[i]
+                    cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, zone)
+                },
+                alert: { w, i in
+                    let ref = alerts[i]
+                    cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, zone)
+                },
+                enrolment: { i in
+                    let ref = enrolments[i]
+                    return engine.record(
+                        cases[Int(ref.caseIndex)].enrolments[Int(ref.index)], cases[Int(ref.caseIndex)])
+                }, to: sink)
+        }
     }
 
     /// ``writeJSON(workers:to:)`` as one string (for tests and small runs).
