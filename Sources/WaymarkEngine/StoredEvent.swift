@@ -78,17 +78,20 @@ enum PackedValues {
     /// Appends the packed form to `out`; false, with `out` as it was, if a value is not one JSON can hold.
     static func pack(_ facts: FEELContext?, _ data: FEELContext?, into out: inout [UInt8]) -> Bool {
         let start = out.count
-        for context in [facts, data] {
-            guard let context else {
-                out.append(7)
-                continue
-            }
-            guard write(.context(context), to: &out) else {
-                out.removeSubrange(start...)
-                return false
-            }
+        // The two one after the other, not as a list of two: that list was an allocation a pack.
+        guard packOne(facts, into: &out), packOne(data, into: &out) else {
+            out.removeSubrange(start...)
+            return false
         }
         return true
+    }
+
+    private static func packOne(_ context: FEELContext?, into out: inout [UInt8]) -> Bool {
+        guard let context else {
+            out.append(7)
+            return true
+        }
+        return write(.context(context), to: &out)
     }
 
     /// Reads the facts and data packed at `offset`.
