@@ -132,7 +132,8 @@ extension CaseState {
         if plain(rule) && plain(triggerKey) && alerts.allSatisfy({ plain($0.rule) && plain($0.triggerKey) }) {
             return Int32(alerts.count { $0.rule == rule && $0.triggerKey == triggerKey } + 1)
         }
-        let taken = Set(alerts.indices.map(alertID))
+        var taken = Set<String>()
+        for i in alerts.indices { taken.insert(alertID(i)) }
         let base = "\(id)/\(rule)/\(triggerKey)"
         var occurrence: Int32 = 1
         while taken.contains(occurrence == 1 ? base : "\(base)#\(occurrence)") { occurrence += 1 }
@@ -497,7 +498,10 @@ extension CaseState {
                 case .rule(let ri):
                     let cr = defs.rules[ri]
                     guard let spec = cr.taskSpecs[ai] else { continue }
-                    let ei = cr.rule.pathway.flatMap { openEnrolment(on: $0, env) }
+                    // No closure here or below that calls a method of the case: each such call from
+                    // a closure, in this mutating method, copied the whole case first.
+                    var ei: Int?
+                    if let pathway = cr.rule.pathway { ei = openEnrolment(on: pathway, env) }
                     raise(spec, enrolment: ei, stageIndex: nil, because: reason, dueFrom: nil)
                 }
             case .alert(let template):
@@ -532,11 +536,16 @@ extension CaseState {
                     move(ei, to: stageID, reason: .then(reason, goto: stageID), env)
                 case .rule(let ri):
                     let cr = defs.rules[ri]
-                    let target =
-                        cr.rule.pathway.flatMap { openEnrolment(on: $0, env) }
-                        ?? enrolments.indices.first {
-                            enrolments[$0].closed == nil && env.pathway(of: enrolments[$0]).stageIndex[stageID] != nil
+                    var target: Int?
+                    if let pathway = cr.rule.pathway { target = openEnrolment(on: pathway, env) }
+                    if target == nil {
+                        for ei in enrolments.indices
+                        where enrolments[ei].closed == nil && env.pathway(of: enrolments[ei]).stageIndex[stageID] != nil
+                        {
+                            target = ei
+                            break
                         }
+                    }
                     if let ei = target { move(ei, to: stageID, reason: reason, env) }
                 }
             case .set(let pairs, _):
@@ -546,7 +555,7 @@ extension CaseState {
                 case .rule(let ri): calendar = defs.rules[ri].calendar
                 }
                 for pair in pairs {
-                    let value = evaluate(pair.value, trigger, task: trigger?.task, calendar)
+                    let value = evaluateCaching(pair.value, trigger, task: trigger?.task, calendar)
                     facts = CaseState.setting(facts, path: pair.path[...], to: value)
                     scopeCache = nil
                 }

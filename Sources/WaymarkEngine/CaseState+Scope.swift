@@ -3,11 +3,6 @@ import WaymarkModel
 
 /// The FEEL view of a case: the values of `event`, `case`, `facts` and `task` (spec section 2).
 extension CaseState {
-    func evaluate(_ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo) -> FEELValue {
-        var copy = self
-        return copy.evaluateCaching(expr, t, task: task, calendar)
-    }
-
     /// Evaluates with the case's scope, building `case` at most once per handling step, and only its
     /// parts that the expression reads.
     ///

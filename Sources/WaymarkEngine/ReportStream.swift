@@ -45,11 +45,13 @@ public struct ReportStream: Sendable {
         // position was held twice at once, which set the run's peak.
         let chunks = ParallelChunks.bounds(count: cases.count, workers: engine.workers)
         let counts = ParallelChunks.map(chunks: chunks.count, workers: engine.workers) { k in
+            // Here and below, a case's fields are read where it is: `for c in cases` or `let c =
+            // cases[ci]` copied every case (a reference count for each of its fields).
             var n = (tasks: 0, alerts: 0, enrolments: 0)
-            for c in cases[chunks[k]] {
-                n.tasks += openOnly ? c.tasks.count(where: \.isOpen) : c.tasks.count
-                n.alerts += c.alerts.count
-                n.enrolments += c.enrolments.count
+            for ci in chunks[k] {
+                n.tasks += openOnly ? cases[ci].tasks.count(where: \.isOpen) : cases[ci].tasks.count
+                n.alerts += cases[ci].alerts.count
+                n.enrolments += cases[ci].enrolments.count
             }
             return n
         }
@@ -73,18 +75,19 @@ public struct ReportStream: Sendable {
                     _ = ParallelChunks.map(chunks: chunks.count, workers: engine.workers) { k in
                         var (t, a, e) = firsts[k]
                         for ci in chunks[k] {
-                            let (c, r) = (cases[ci], rank[ci])
-                            for ti in c.tasks.indices where !openOnly || c.tasks[ti].status.isOpen {
+                            let r = rank[ci]
+                            let (caseTasks, caseAlerts) = (cases[ci].tasks, cases[ci].alerts)
+                            for ti in caseTasks.indices where !openOnly || caseTasks[ti].status.isOpen {
                                 taskRefs[t] = Ref(
-                                    first: Int64(c.tasks[ti].dueDay), caseIndex: Int32(ci), index: Int32(ti), rank: r)
+                                    first: Int64(caseTasks[ti].dueDay), caseIndex: Int32(ci), index: Int32(ti), rank: r)
                                 t += 1
                             }
-                            for ai in c.alerts.indices {
-                                let at = c.alerts[ai].at.epochNanoseconds
+                            for ai in caseAlerts.indices {
+                                let at = caseAlerts[ai].at.epochNanoseconds
                                 alertRefs[a] = Ref(first: at, caseIndex: Int32(ci), index: Int32(ai), rank: r)
                                 a += 1
                             }
-                            for ei in c.enrolments.indices {
+                            for ei in cases[ci].enrolments.indices {
                                 enrolmentRefs[e] = Ref(first: 0, caseIndex: Int32(ci), index: Int32(ei), rank: r)
                                 e += 1
                             }
@@ -97,21 +100,21 @@ public struct ReportStream: Sendable {
         // The same orders as `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder`: due day (or
         // moment), then case id, from the copied keys; the rest from the cases, for ties in one case.
         Self.sort(&tasks, workers: workers) { a, b in
-            let c = cases[Int(a.caseIndex)]
-            let (x, y) = (c.tasks[Int(a.index)].template.key, c.tasks[Int(b.index)].template.key)
+            let ci = Int(a.caseIndex)
+            let (x, y) = (cases[ci].tasks[Int(a.index)].template.key, cases[ci].tasks[Int(b.index)].template.key)
             if x != y { return x < y }
-            return c.taskID(Int(a.index)) < c.taskID(Int(b.index))
+            return cases[ci].taskID(Int(a.index)) < cases[ci].taskID(Int(b.index))
         }
         Self.sort(&alerts, workers: workers) { a, b in
-            let c = cases[Int(a.caseIndex)]
-            let (x, y) = (c.alerts[Int(a.index)], c.alerts[Int(b.index)])
-            if x.rule != y.rule { return x.rule < y.rule }
-            return c.alertID(Int(a.index)) < c.alertID(Int(b.index))
+            let ci = Int(a.caseIndex)
+            let (x, y) = (cases[ci].alerts[Int(a.index)].rule, cases[ci].alerts[Int(b.index)].rule)
+            if x != y { return x < y }
+            return cases[ci].alertID(Int(a.index)) < cases[ci].alertID(Int(b.index))
         }
         let definitions = engine.definitions
         Self.sort(&enrolments, workers: workers) { a, b in
-            let c = cases[Int(a.caseIndex)]
-            let (x, y) = (c.enrolments[Int(a.index)], c.enrolments[Int(b.index)])
+            let ci = Int(a.caseIndex)
+            let (x, y) = (cases[ci].enrolments[Int(a.index)], cases[ci].enrolments[Int(b.index)])
             let (px, py) = (definitions.pathway(of: x).pathway, definitions.pathway(of: y).pathway)
             if px.id != py.id { return px.id < py.id }
             if x.since != y.since { return x.since < y.since }
@@ -187,30 +190,25 @@ public struct ReportStream: Sendable {
     /// With `batch` records written between sink calls (small in tests, to cross batches cheaply).
     func writeJSON(workers: Int, batch: Int, to sink: ([UInt8]) -> Void) {
         let (engine, tasks, alerts, enrolments) = (engine, tasks, alerts, enrolments)
-        let zone = engine.timeZone
-        // The records are written from the cases in place: an element read through the array's
-        // subscript inside these closures was copied whole (a reference count for each of a case's
-        // fields, and a release for each) for every record.
-        engine.cases.withUnsafeBufferPointer { cases in
-            // Read only, and the buffer outlives the call, which returns when every record is written.
-            nonisolated(unsafe) let cases = cases
-            RunReport.writeJSON(
-                asOf: asOf, zone: zone, counts: (tasks.count, alerts.count, enrolments.count),
-                workers: workers, batch: batch,
-                task: { w, i in
-                    let ref = tasks[i]
-                    cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, zone)
-                },
-                alert: { w, i in
-                    let ref = alerts[i]
-                    cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, zone)
-                },
-                enrolment: { i in
-                    let ref = enrolments[i]
-                    return engine.record(
-                        cases[Int(ref.caseIndex)].enrolments[Int(ref.index)], cases[Int(ref.caseIndex)])
-                }, to: sink)
-        }
+        // Each record's case is copied for the call that writes it (a reference count for each of its
+        // fields): the compiler cannot prove the case unchanged during a call that takes it from an
+        // array (or a pointer) and does not inline, and the calls inside the writers need it whole.
+        RunReport.writeJSON(
+            asOf: asOf, zone: engine.timeZone, counts: (tasks.count, alerts.count, enrolments.count),
+            workers: workers, batch: batch,
+            task: { w, i in
+                let ref = tasks[i]
+                engine.cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
+            },
+            alert: { w, i in
+                let ref = alerts[i]
+                engine.cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
+            },
+            enrolment: { i in
+                let ref = enrolments[i]
+                let c = engine.cases[Int(ref.caseIndex)]
+                return engine.record(c.enrolments[Int(ref.index)], c)
+            }, to: sink)
     }
 
     /// ``writeJSON(workers:to:)`` as one string (for tests and small runs).
