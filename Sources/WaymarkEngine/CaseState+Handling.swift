@@ -210,12 +210,8 @@ extension CaseState {
 
     mutating func handle(_ t: Trigger, _ env: EngineDefinitions) {
         depth = t.depth
-        current = t
         eventCache = nil
-        defer {
-            current = nil
-            eventCache = nil
-        }
+        defer { eventCache = nil }
         scopeCache = nil
         let defs = env.newest
         // 1. Facts.
@@ -241,7 +237,7 @@ extension CaseState {
             changedParts.insert(.enrolled)
             let ei = enrolments.count - 1
             justOpened.append(ei)
-            enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, env)
+            enter(ei, stage: cp.stageIndex[cp.pathway.start] ?? 0, reason: reason, trigger: t, env)
         }
         // 3. Completions.
         // Only tasks that were open before this event: a repeat raised by a completion waits for the next one.
@@ -274,7 +270,7 @@ extension CaseState {
                 let reason = Reason.moved(
                     t.history, from: cp.pathway.stages[si].id, to: exits[k].to,
                     explainCondition(exits[k].when, t, task: nil, cp.calendar, bare: cp.bareExitExplanations[si][k]))
-                move(ei, to: exits[k].to, reason: reason, env)
+                move(ei, to: exits[k].to, reason: reason, trigger: t, env)
                 break
             }
         }
@@ -308,7 +304,9 @@ extension CaseState {
 
     // MARK: Stages
 
-    mutating func move(_ ei: Int, to stageID: String, reason: Reason, _ env: EngineDefinitions) {
+    /// Moves enrolment `ei` to stage `stageID`; `trigger` is the event being handled (none for a
+    /// timer), which the stages' hooks see as `event`.
+    mutating func move(_ ei: Int, to stageID: String, reason: Reason, trigger: Trigger?, _ env: EngineDefinitions) {
         let cp = env.pathway(of: enrolments[ei])
         guard let target = cp.stageIndex[stageID] else {
             problems.append("\(cp.pathway.id) has no stage \(stageID) (asked for by: \(words(reason)))")
@@ -322,8 +320,8 @@ extension CaseState {
         let before = tasks.count
         runActions(
             cp.pathway.stages[old].onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"),
-            trigger: current,
-            triggerKey: current.map { .event($0) } ?? .stageEntry(cp.pathway.stages[old].id, entry), reason: reason,
+            trigger: trigger,
+            triggerKey: trigger.map { .event($0) } ?? .stageEntry(cp.pathway.stages[old].id, entry), reason: reason,
             env)
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
@@ -337,10 +335,10 @@ extension CaseState {
         // The stage's deadline is over with this entry of it.
         let enrolment = Int32(ei)
         dropTimers { if case .breach(enrolment, entry) = $0 { true } else { false } }
-        enter(ei, stage: target, reason: reason, env)
+        enter(ei, stage: target, reason: reason, trigger: trigger, env)
     }
 
-    mutating func enter(_ ei: Int, stage target: Int, reason: Reason, _ env: EngineDefinitions) {
+    mutating func enter(_ ei: Int, stage target: Int, reason: Reason, trigger: Trigger?, _ env: EngineDefinitions) {
         let cp = env.pathway(of: enrolments[ei])
         enrolments[ei].stage = Int32(target)
         enrolments[ei].since = now
@@ -351,8 +349,8 @@ extension CaseState {
         let entered = Reason.entered(cp, stage: Int32(target), on: cp.calendar.zone.date(of: now), reason)
         runActions(
             cp.pathway.stages[target].onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"),
-            trigger: current,
-            triggerKey: current.map { .event($0) } ?? .stageEntry(cp.pathway.stages[target].id, entry),
+            trigger: trigger,
+            triggerKey: trigger.map { .event($0) } ?? .stageEntry(cp.pathway.stages[target].id, entry),
             reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for spec in cp.stageTasks[target] {
@@ -533,7 +531,7 @@ extension CaseState {
             case .goto(let stageID, _):
                 switch origin {
                 case .hook(let ei, _, _):
-                    move(ei, to: stageID, reason: .then(reason, goto: stageID), env)
+                    move(ei, to: stageID, reason: .then(reason, goto: stageID), trigger: trigger, env)
                 case .rule(let ri):
                     let cr = defs.rules[ri]
                     var target: Int?
@@ -546,7 +544,7 @@ extension CaseState {
                             break
                         }
                     }
-                    if let ei = target { move(ei, to: stageID, reason: reason, env) }
+                    if let ei = target { move(ei, to: stageID, reason: reason, trigger: trigger, env) }
                 }
             case .set(let pairs, _):
                 let calendar: CalendarInfo

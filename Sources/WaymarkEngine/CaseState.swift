@@ -547,10 +547,6 @@ extension CaseState {
         get { scratchBox?.state.historyValueCache }
         _modify { yield &scratch().state.historyValueCache }
     }
-    var current: Trigger? {
-        get { scratchBox?.state.current }
-        _modify { yield &scratch().state.current }
-    }
     var evaluation: EvaluationScope? {
         get { scratchBox?.state.evaluation }
         set { scratch().state.evaluation = newValue }
@@ -589,8 +585,6 @@ struct HandlingScratch: Sendable {
     /// `case.history` as FEEL values; the history only grows while a case runs, so the cache is
     /// extended rather than rebuilt.
     var historyValueCache: ListValueCache?
-    /// The event being handled, which stage hooks run for a transition see as `event`.
-    var current: Trigger?
     /// What the run's evaluations share (see ``EvaluationScope``).
     var evaluation: EvaluationScope?
     /// The midnight the daily rules last ran at in this run, so that a timer's change at that midnight

@@ -26,7 +26,7 @@ import WaymarkModel
         let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
         #expect(!c1.tasks.isEmpty)
         #expect(!c1.hasScratch)
-        #expect(c1.pending.isEmpty && c1.current == nil && c1.scopeCache == nil)
+        #expect(c1.pending.isEmpty && c1.scopeCache == nil)
     }
 
     /// A copy of a case made while its scratch is in use does not share it: a case stays a value.
