@@ -330,17 +330,17 @@ struct CaseState: Sendable {
 
     /// Inserts `event` after every event at or before its moment (arrival order among equals).
     /// Returns whether the case must be replayed because it already handled something later.
-    mutating func insert(_ event: Event) -> Bool {
+    mutating func insert(_ event: consuming Event) -> Bool {
+        let at = event.at
         var lo = 0
         var hi = events.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if events[mid].at <= event.at { lo = mid + 1 } else { hi = mid }
+            if events[mid].at <= at { lo = mid + 1 } else { hi = mid }
         }
         events.makeRoomForOneMore()
         events.insert(store(event), at: lo)
-        if lo < applied || event.at < lastHandled { return true }
-        return false
+        return lo < applied || at < lastHandled
     }
 
     /// Sets a timer, never for a moment already past: it would take the case's clock back, and what

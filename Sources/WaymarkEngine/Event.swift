@@ -20,6 +20,10 @@ public struct Event: Sendable {
         self.facts = facts
         self.data = data
     }
+
+    /// An event of empty strings and no contents, which holds nothing to release: what an event moved
+    /// out of a batch leaves behind (see ``Engine/ingest(_:)``).
+    static let placeholder = Event(id: "", caseID: "", type: "", at: .distantPast, facts: nil, data: nil)
 }
 
 /// Every problem found in a batch of events; the batch is applied only when there are none.

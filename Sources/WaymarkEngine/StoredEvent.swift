@@ -33,7 +33,7 @@ extension CaseState {
     }
 
     /// The event as the case keeps it, its facts and data loose until it is applied.
-    mutating func store(_ event: Event) -> StoredEvent {
+    mutating func store(_ event: consuming Event) -> StoredEvent {
         guard event.facts != nil || event.data != nil else {
             return StoredEvent(id: event.id, type: event.type, at: event.at, offset: 0, length: 0)
         }

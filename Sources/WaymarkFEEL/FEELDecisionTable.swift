@@ -6,7 +6,11 @@ import Foundation
 /// those inputs, and the hit policy picks or combines the outputs of the matching rules. One output
 /// column gives its value; several give a context keyed by output name. Tables are called from FEEL
 /// by name through `FEELEnvironment.functions`.
-public struct FEELDecisionTable: Sendable {
+///
+/// A class with nothing to change, so it behaves as a value: as a struct of twenty lists, a call on a
+/// table kept in a list copied the table first (a reference count for each list, and a release for
+/// each after), on every call, because the compiler cannot prove the list unchanged during the call.
+public final class FEELDecisionTable: Sendable {
     public enum Aggregation: String, Sendable {
         case sum, count, min, max
     }

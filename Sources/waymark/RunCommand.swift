@@ -83,9 +83,10 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("waymark run: malformed events; nothing was applied\n".utf8))
             throw ExitCode(2)
         }
-        for batch in batches { engine.ingest(batch) }
-        // The engine keeps what it needs (facts and data packed once applied); the decoded batches go.
-        batches = []
+        // Each batch is handed over whole, so that the engine moves its events rather than copies
+        // them; the engine keeps what it needs (facts and data packed once applied).
+        batches.reverse()
+        while let batch = batches.popLast() { engine.ingest(batch) }
         let through = asOfDate ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
         if let through { engine.advance(to: engine.endOfDay(through)) }
         for problem in engine.problems {

@@ -32,6 +32,13 @@ func cpuSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+/// The array `array` held, with `array` emptied: the caller's variable (a global, in this file)
+/// lets go of it, so the engine gets the only reference and can move the events out.
+func handOver<T>(_ array: inout [T]) -> [T] {
+    defer { array = [] }
+    return array
+}
+
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
     if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
@@ -139,9 +146,8 @@ do {
 let parsed = seconds(start)
 let peakAfterParseKiB = status("VmHWM")
 let eventCount = events.count
-engine.ingest(events)
-// As `waymark run` does: the engine keeps what it needs, and the decoded batch is let go.
-events = []
+// As `waymark run` does: the batch is handed over (the engine moves its events into their cases).
+engine.ingest(handOver(&events))
 let ingested = seconds(start)
 let peakAfterIngestKiB = status("VmHWM")
 let last = engine.lastEventMoment!
@@ -260,13 +266,13 @@ for (id, set) in quiet.ruleSets {
     quiet.ruleSets[id] = s
 }
 // Decoded again, outside the timing: the figure counts the first run's parse time instead.
-let quietEvents = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
+var quietEvents = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
 let quietStart = ContinuousClock.now
 let quietCPU = cpuSeconds()
 var quietEngine = Engine(definitions: quiet)
 quietEngine.workers = workers
 quietEngine.keepsFinishedTaskReasons = false
-quietEngine.ingest(quietEvents)
+quietEngine.ingest(handOver(&quietEvents))
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
 var quietJSONCount = 0
 quietEngine.reportStream(openOnly: true).writeJSON(workers: workers) { quietJSONCount += $0.count }
