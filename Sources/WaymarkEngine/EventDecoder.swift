@@ -5,9 +5,6 @@ import WaymarkFEEL
 /// Every line is checked even after the first bad one, so that whoever fixes the file sees every
 /// problem at once; the events are returned only when there is none.
 public enum EventDecoder {
-    /// The top-level fields an event may have; anything else is a mistake worth reporting.
-    static let knownFields: Set<String> = ["id", "case", "type", "at", "facts", "data"]
-
     /// Decodes `bytes` (JSON Lines, or a JSON array of event objects).
     ///
     /// - Parameter timeZoneID: the zone in which a bare date in `at` means 00:00.
@@ -170,18 +167,20 @@ public enum EventDecoder {
         var at: Moment?
         var facts: FEELContext?
         var data: FEELContext?
-        // The fields met so far: a handful per event, so a list beats hashing into a set.
-        var seen: [String] = []
-        seen.reserveCapacity(6)
+        // The known fields met so far, a bit each, and the unknown ones by name. A list of every
+        // name met was an allocation an event and four string comparisons a field.
+        var seen = KnownFields()
+        var unknown: [String] = []
         var mine: [EventBatchError.Problem] = []
         var currentField: String?
         do {
             try reader.objectFields { (r: inout JSONReader, key: String) throws(JSONReader.Failure) in
                 currentField = key
+                let field = KnownFields(key)
                 // `at` read from the file's bytes: made into a string first and then copied into an
                 // array to parse, it was two allocations and 1,800 instructions an event.
-                if key == "at", !seen.contains(key), let text = r.plainStringBytes() {
-                    seen.append(key)
+                if field == .at, !seen.contains(.at), let text = r.plainStringBytes() {
+                    seen.insert(.at)
                     if let m = Moment.parse(text, zone: zone) {
                         at = m
                     } else {
@@ -192,31 +191,31 @@ public enum EventDecoder {
                     return
                 }
                 let value = try r.value()
-                if seen.contains(key) {
+                if field.isEmpty ? unknown.contains(key) : seen.contains(field) {
                     mine.append(.init(line: line, field: key, message: "appears more than once"))
                     return
                 }
-                seen.append(key)
-                switch key {
-                case "id":
+                if field.isEmpty { unknown.append(key) } else { seen.insert(field) }
+                switch field {
+                case .id:
                     switch value {
                     case .string(let s) where !s.isEmpty: id = s
                     case .number(let n): id = "\(n)"
                     default: mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
                     }
-                case "case":
+                case .case:
                     switch value {
                     case .string(let s) where !s.isEmpty: caseID = s
                     case .number(let n): caseID = "\(n)"
                     default: mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
                     }
-                case "type":
+                case .type:
                     if case .string(let s) = value, !s.isEmpty {
                         type = s
                     } else {
                         mine.append(.init(line: line, field: key, message: "must be a non-empty string"))
                     }
-                case "at":
+                case .at:
                     if case .string(let s) = value {
                         if let m = Moment.parse(s, zone: zone) {
                             at = m
@@ -230,9 +229,9 @@ public enum EventDecoder {
                         mine.append(
                             .init(line: line, field: key, message: "must be an ISO 8601 date or date-time string"))
                     }
-                case "facts", "data":
+                case .facts, .data:
                     switch value {
-                    case .context(let c): if key == "facts" { facts = c } else { data = c }
+                    case .context(let c): if field == .facts { facts = c } else { data = c }
                     case .null: break
                     default: mine.append(.init(line: line, field: key, message: "must be an object"))
                     }
@@ -244,16 +243,45 @@ public enum EventDecoder {
             problems.append(.init(line: line, field: currentField, message: "invalid JSON: \(error.message)"))
             return
         }
-        for (field, present) in [("case", caseID != nil), ("type", type != nil), ("at", at != nil)]
-        where !present && !seen.contains(field) {
-            mine.append(.init(line: line, field: field, message: "is required"))
+        // The required fields, without a list of them made for every event.
+        func require(_ name: String, _ field: KnownFields, _ present: Bool) {
+            if !present && !seen.contains(field) { mine.append(.init(line: line, field: name, message: "is required")) }
         }
+        require("case", .case, caseID != nil)
+        require("type", .type, type != nil)
+        require("at", .at, at != nil)
         if !mine.isEmpty {
             problems.append(contentsOf: mine)
             return
         }
         guard let caseID, let type, let at else { return }
         events.append(Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data))
+    }
+
+    /// The top-level fields an event may have, as bits.
+    struct KnownFields: OptionSet {
+        let rawValue: UInt8
+        static let id = KnownFields(rawValue: 1)
+        static let `case` = KnownFields(rawValue: 2)
+        static let type = KnownFields(rawValue: 4)
+        static let at = KnownFields(rawValue: 8)
+        static let facts = KnownFields(rawValue: 16)
+        static let data = KnownFields(rawValue: 32)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// The field named `key`; empty for a name that is none of them.
+        init(_ key: String) {
+            switch key {
+            case "id": self = .id
+            case "case": self = .case
+            case "type": self = .type
+            case "at": self = .at
+            case "facts": self = .facts
+            case "data": self = .data
+            default: self = []
+            }
+        }
     }
 
     /// An event without an id gets one from its content (case, time and type), numbered when the same

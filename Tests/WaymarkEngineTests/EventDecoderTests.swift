@@ -132,8 +132,14 @@ import WaymarkFEEL
         let text = """
             {"id": "e-1", "case": "C1", "type": "referral.received", "at": "2025-01-06"}
             {"id": "e-2", "case": "C1", "type": "a", "type": "b", "at": "2025-01-06"}
+            {"id": "e-3", "case": "C1", "colour": "red", "type": "a", "colour": "red", "at": "2025-01-06"}
+            {"id": "e-4", "case": "C1", "at": "2025-01-06", "data": {}, "data": null}
             """
-        #expect(problems(text) == ["2:type: appears more than once"])
+        #expect(
+            problems(text) == [
+                "2:type: appears more than once", "3:colour: unknown field", "3:colour: appears more than once",
+                "4:data: appears more than once", "4:type: is required",
+            ])
     }
 
     @Test func decodesAJSONArrayWithIndexPositions() throws {
