@@ -99,9 +99,6 @@ struct JSONReader {
     mutating func object() throws(Failure) -> FEELContext {
         var entries: [(key: String, value: FEELValue)] = []
         try objectFields { (reader: inout JSONReader, key: String) throws(Failure) in
-            // Room for an event's usual facts or data at once, rather than grown by doubling
-            // (two reallocations an event); an empty object allocates nothing.
-            if entries.isEmpty { entries.reserveCapacity(4) }
             let v = try reader.value()
             if let existing = entries.firstIndex(where: { $0.key == key }) {
                 entries[existing].value = v
