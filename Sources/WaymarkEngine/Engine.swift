@@ -178,8 +178,10 @@ public struct Engine: Sendable {
             nonisolated(unsafe) let all = all
             let fired = ParallelChunks.map(chunks: chunkCount, workers: workers) { chunk in
                 var n = 0
-                for i in (due.count * chunk / chunkCount)..<(due.count * (chunk + 1) / chunkCount) {
+                var i = chunk
+                while i < due.count {
                     n += all[Int(due[i])].run(to: limit, env)
+                    i += chunkCount
                 }
                 return n
             }
