@@ -108,9 +108,6 @@ public enum EventDecoder {
         var lineStart = from
         var line = firstLine - 1
         let strings = JSONStringTable()
-        // One line's event, moved out as soon as it is made.
-        var events: [Event] = []
-        events.reserveCapacity(1)
         while lineStart < to || (last && lineStart == to) {
             line += 1
             var lineEnd = lineStart
@@ -118,12 +115,12 @@ public enum EventDecoder {
             var reader = JSONReader(buffer, from: lineStart, to: lineEnd, strings: strings)
             reader.skipWhitespace()
             if !reader.atEnd {
-                decodeOne(&reader, line: line, zone: zone, events: &events, problems: &problems)
+                let event = decodeOne(&reader, line: line, zone: zone, problems: &problems)
                 reader.skipWhitespace()
                 if !reader.atEnd, problems.last?.line != line {
                     problems.append(.init(line: line, field: nil, message: "unexpected text after the event"))
                 }
-                if let event = events.popLast() { emit(event) }
+                if let event { emit(event) }
             }
             lineStart = lineEnd + 1
         }
@@ -139,7 +136,7 @@ public enum EventDecoder {
             try reader.arrayElements { (r: inout JSONReader, index: Int) throws(JSONReader.Failure) in
                 lastIndex = index
                 let before = problems.count
-                decodeOne(&r, line: index, zone: zone, events: &events, problems: &problems)
+                if let event = decodeOne(&r, line: index, zone: zone, problems: &problems) { events.append(event) }
                 // A syntax error leaves the reader nowhere sensible: stop at the first one.
                 if problems.count > before, problems.last?.message.hasPrefix("invalid JSON") == true {
                     throw JSONReader.Failure(message: "", offset: r.index)
@@ -156,11 +153,11 @@ public enum EventDecoder {
         }
     }
 
-    /// Reads one event object at the reader's position, recording problems against `line`.
+    /// Reads one event object at the reader's position, recording problems against `line`;
+    /// the event when it has none.
     private static func decodeOne(
-        _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, events: inout [Event],
-        problems: inout [EventBatchError.Problem]
-    ) {
+        _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, problems: inout [EventBatchError.Problem]
+    ) -> Event? {
         var id: String?
         var caseID: String?
         var type: String?
@@ -241,7 +238,7 @@ public enum EventDecoder {
             }
         } catch {
             problems.append(.init(line: line, field: currentField, message: "invalid JSON: \(error.message)"))
-            return
+            return nil
         }
         // The required fields, without a list of them made for every event.
         func require(_ name: String, _ field: KnownFields, _ present: Bool) {
@@ -252,10 +249,10 @@ public enum EventDecoder {
         require("at", .at, at != nil)
         if !mine.isEmpty {
             problems.append(contentsOf: mine)
-            return
+            return nil
         }
-        guard let caseID, let type, let at else { return }
-        events.append(Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data))
+        guard let caseID, let type, let at else { return nil }
+        return Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data)
     }
 
     /// The top-level fields an event may have, as bits.
