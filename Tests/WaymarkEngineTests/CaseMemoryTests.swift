@@ -23,7 +23,7 @@ import WaymarkModel
             F.event("a2", "C1", "visit.recorded", "2025-03-04T09:00"),
         ]
         let (engine, _) = F.run(F.definitions(), events, asOf: "2025-03-10")
-        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let c1 = engine.cases[Int(try #require(engine.caseNumber("C1")))]
         #expect(!c1.tasks.isEmpty)
         #expect(!c1.hasScratch)
         #expect(c1.pending.isEmpty && c1.scopeCache == nil)
@@ -79,7 +79,7 @@ import WaymarkModel
         #expect(
             report.alerts.map(\.id).sorted() == ["C1/twice/v1", "C1/twice/v1#2", "C1/twice/v2", "C1/twice/v2#2"])
         #expect(report.alerts.map(\.severity).sorted { $0.rawValue < $1.rawValue } == [.high, .high, .low, .low])
-        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let c1 = engine.cases[Int(try #require(engine.caseNumber("C1")))]
         #expect(c1.alerts[0].site === c1.alerts[2].site)
         #expect(c1.alerts[0].site !== c1.alerts[1].site)
         let raised = HistoryItem.emitted(at: c1.alerts[3].at, subject: 3, stage: -1, .alertRaised)
@@ -117,7 +117,7 @@ import WaymarkModel
             report.alerts.map(\.message).sorted() == [
                 "Case C1 seen, again C1", "Echo: Case C1 seen, again C1", "Echo: Visit v1 for C1", "Visit v1 for C1",
             ])
-        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let c1 = engine.cases[Int(try #require(engine.caseNumber("C1")))]
         let kept = c1.alerts.filter { $0.rule == "seen" }.map(\.writtenMessage)
         #expect(kept == ["", "Visit v1 for C1"])
     }
@@ -134,7 +134,7 @@ import WaymarkModel
             var engine = Engine(definitions: F.definitions())
             engine.ingest(Array(events.prefix(count)))
             engine.advance(to: Moment(epochNanoseconds: events[count - 1].at.epochNanoseconds + 1))
-            return engine.cases[Int(try #require(engine.caseIndex["C1"]))].timers.map(\.kind)
+            return engine.cases[Int(try #require(engine.caseNumber("C1")))].timers.map(\.kind)
         }
         func describe(_ kinds: [CaseTimer.Kind]) -> [String] {
             kinds.map {
@@ -222,7 +222,7 @@ import WaymarkModel
             event("r1", "referral.received", "2025-03-03T09:00", context("school", "attendance", .number(0.85)))
         ])
         engine.advance(to: engine.endOfDay(F.date("2025-03-03")))
-        let index = Int(try #require(engine.caseIndex["C1"]))
+        let index = Int(try #require(engine.caseNumber("C1")))
         guard case .packed = engine.cases[index].factsStorage else {
             Issue.record("the facts of a case at rest are not packed")
             return
@@ -262,10 +262,10 @@ import WaymarkModel
             event("b2", "C2", "visit.recorded", "2025-03-04T09:00", facts: dated),
         ]
         var (engine, _) = F.run(F.definitions(), events, asOf: "2025-03-10")
-        let c1 = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let c1 = engine.cases[Int(try #require(engine.caseNumber("C1")))]
         #expect(c1.looseContents.isEmpty && c1.looseCount == 0)
         #expect(!c1.packedContents.isEmpty && c1.events.allSatisfy { !$0.isLoose })
-        let c2 = engine.cases[Int(try #require(engine.caseIndex["C2"]))]
+        let c2 = engine.cases[Int(try #require(engine.caseNumber("C2")))]
         #expect(c2.looseCount == 1 && c2.events.map(\.isLoose) == [false, true])
         for (c, originals) in [(c1, events[0..<2]), (c2, events[2..<4])] {
             for (stored, original) in zip(c.events, originals) {
@@ -297,7 +297,7 @@ import WaymarkModel
         let events = Self.events("C1", decision: "referral.declined") + Self.events("C2", decision: "referral.accepted")
         var (engine, report) = F.run(F.definitions(), events, asOf: "2025-03-31")
         #expect(report.cases.map(\.stage) == ["closed", "fgc"])
-        let closed = engine.cases[Int(try #require(engine.caseIndex["C1"]))]
+        let closed = engine.cases[Int(try #require(engine.caseNumber("C1")))]
         #expect(closed.history.count > 40)
         #expect(closed.history.capacity <= closed.history.count + 2 + closed.history.count / 16)
         #expect(closed.events.capacity <= closed.events.count + 2 + closed.events.count / 16)

@@ -233,6 +233,59 @@ import WaymarkModel
         #expect(engine.report(openOnly: false).tasks.count == 2)
     }
 
+    /// A batch is taken a window at a time, and each window's events go into their cases on several
+    /// threads: the outcome must be what one event at a time gives, duplicates included, whether a
+    /// duplicate's first copy is in the same window, an earlier one or an earlier batch, and whether
+    /// it names the same case or another.
+    @Test func aLargeBatchOnTwoThreadsFilesEventsAsOneAtATimeDoes() throws {
+        let count = 2 * Engine.ingestWindow + 5_000
+        var events: [Event] = []
+        var ids: [(id: String, caseID: String)] = []
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for n in 0..<count {
+            var (id, caseID) = ("e\(n)", "C\(next(700))")
+            // One in ten repeats an earlier id: from a few events back (the same window, mostly) or
+            // from anywhere before (often an earlier window); half of them name another case.
+            if n > 0, next(10) == 0 {
+                let earlier = next(2) == 0 ? max(0, n - 1 - next(50)) : next(n)
+                id = ids[earlier].id
+                if next(2) == 0 { caseID = ids[earlier].caseID }
+            }
+            ids.append((id, caseID))
+            let minute = next(60 * 24 * 30)
+            events.append(
+                Event(
+                    id: id, caseID: caseID, type: "note.recorded",
+                    at: Moment(epochNanoseconds: (1_735_689_600 + Int64(minute) * 60) * 1_000_000_000), facts: nil,
+                    data: nil))
+        }
+        var prior = Engine(definitions: F.definitions())
+        prior.ingest(Array(events[..<1_000]))
+        var batched = prior
+        batched.workers = 2
+        let result = batched.ingest(Array(events[1_000...]))
+        var single = prior
+        var accepted = 0
+        var duplicates = 0
+        for e in events[1_000...] {
+            let r = single.ingest([e])
+            accepted += r.accepted
+            duplicates += r.duplicates
+        }
+        #expect(result.accepted == accepted && result.duplicates == duplicates)
+        #expect(duplicates > count / 20)
+        #expect(batched.caseCount == single.caseCount)
+        for c in single.cases {
+            let other = batched.cases[Int(try #require(batched.caseNumber(c.id)))]
+            #expect(other.events.map(\.id) == c.events.map(\.id), "case \(c.id)")
+        }
+        #expect(batched.lastInWindow.allSatisfy { $0 == -1 })
+    }
+
     @Test func lateEventsGiveTheSameOutcomeAsInOrder() {
         let rule = F.rule("overdue-alert", on: ["task.overdue"], then: [F.alert("A task is overdue")])
         let defs = F.definitions(rules: [rule])

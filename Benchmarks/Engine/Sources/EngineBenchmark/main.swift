@@ -184,7 +184,7 @@ print(
         eventCount, total, eventsPerSecond, parsed, applied - parsed, total - applied, jsonCount))
 print(
     String(
-        format: "apply: ingest (ids, cases, order; one thread) %.2f s, run the cases to the end %.2f s",
+        format: "apply: ingest (ids and cases looked up on one thread, events filed on all) %.2f s, run the cases to the end %.2f s",
         ingested - parsed, applied - ingested))
 print(
     String(

@@ -2,27 +2,28 @@ import Testing
 
 @testable import WaymarkEngine
 
-/// The index of accepted event ids keeps only hash bits and a case number, and asks the cases to
-/// confirm a match: a wrong answer would either drop a new event or apply a duplicate.
-@Suite struct EventIDIndexTests {
+/// The engine's indexes of event ids and case ids keep only hash bits and a case number, and ask the
+/// caller to confirm a match: a wrong answer would drop a new event, apply a duplicate, or put an
+/// event in another child's case.
+@Suite struct CaseNumberIndexTests {
     /// Cases as lists of ids, standing in for the engine's cases and their events.
     struct Cases {
         var ids: [[String]] = []
 
-        mutating func add(_ id: String, to c: Int, in index: inout EventIDIndex) -> Bool {
-            let snapshot = ids
-            return index.insert(
-                id, holds: { snapshot[Int($0)].contains(id) },
-                caseIndex: {
-                    while ids.count <= c { ids.append([]) }
-                    ids[c].append(id)
-                    return Int32(c)
-                })
+        /// Files `id` under case `c` unless a case holds it already (then returns false), as the
+        /// engine files an event's id.
+        mutating func add(_ id: String, to c: Int, in index: inout CaseNumberIndex) -> Bool {
+            let bits = CaseNumberIndex.bits(id)
+            guard index.first(bits, where: { ids[Int($0)].contains(id) }) == nil else { return false }
+            while ids.count <= c { ids.append([]) }
+            ids[c].append(id)
+            index.insert(bits, Int32(c))
+            return true
         }
     }
 
     @Test func aRepeatedIdIsFoundInWhicheverCaseHoldsItAcrossGrowth() {
-        var index = EventIDIndex()
+        var index = CaseNumberIndex()
         var cases = Cases()
         for n in 0..<20_000 {
             let added = cases.add("event-\(n)", to: n % 37, in: &index)
@@ -40,29 +41,34 @@ import Testing
         #expect(added)
     }
 
-    /// Equal hash bits alone are not a match: the case must hold the id.
-    @Test func aHashMatchCountsOnlyWhenTheCaseHoldsTheId() {
-        var index = EventIDIndex()
-        let first = index.insert("a", holds: { _ in false }, caseIndex: { 0 })
-        let unconfirmed = index.insert("a", holds: { _ in false }, caseIndex: { 1 })
-        let confirmed = index.insert("a", holds: { $0 == 1 }, caseIndex: { 2 })
-        #expect(first && unconfirmed && !confirmed)
-        #expect(index.count == 2)
+    /// Equal hash bits alone are not a match: the caller must confirm it. Keys that share their bits
+    /// are each found under their own case number.
+    @Test func aHashMatchCountsOnlyWhenConfirmed() {
+        var index = CaseNumberIndex()
+        #expect(index.first(42, where: { _ in true }) == nil)
+        index.insert(42, 0)
+        index.insert(42, 1)
+        index.insert(43, 2)
+        #expect(index.first(42, where: { _ in false }) == nil)
+        #expect(index.first(42, where: { $0 == 1 }) == 1)
+        #expect(index.first(42, where: { $0 == 0 }) == 0)
+        #expect(index.first(42, where: { $0 == 2 }) == nil)
+        #expect(index.first(43, where: { _ in true }) == 2)
+        #expect(index.count == 3)
     }
 
     /// A batch gets the room it needs (three-quarters full, not the next power of two), and batches
     /// or single ids after it grow the table by doubling, not by the few slots each needs.
     @Test func aBatchIsHeldThreeQuartersFullAndLaterGrowthDoubles() {
-        var index = EventIDIndex()
+        var index = CaseNumberIndex()
         index.reserve(1_000_000)
         #expect(index.capacity == 1_333_334)
         index.reserve(1_000_001)
         #expect(index.capacity == 2_666_668)
-        var small = EventIDIndex()
+        var small = CaseNumberIndex()
         var cases = Cases()
         var sizes: Set<Int> = []
         for n in 0..<10_000 {
-            small.reserve(1)
             _ = cases.add("e\(n)", to: 0, in: &small)
             sizes.insert(small.capacity)
         }
@@ -70,7 +76,7 @@ import Testing
     }
 
     @Test func reservingMakesNoDifferenceToWhatIsFound() {
-        var index = EventIDIndex()
+        var index = CaseNumberIndex()
         index.reserve(100_000)
         var cases = Cases()
         let added = (0..<1_000).map { cases.add("id\($0)", to: $0 % 5, in: &index) }
