@@ -33,11 +33,11 @@ extension CaseState {
     /// The `because` of alert `i`, appended to `out`.
     func writeAlertBecause(_ i: Int, to out: inout [UInt8]) {
         writeWords(alerts[i].reason, to: &out)
-        out.write(". Alert defined at ")
+        out.append(". Alert defined at ")
         out.write(alerts[i].location.file)
-        out.write(":")
+        out.append(":")
         out.writeInteger(alerts[i].location.line)
-        out.write(".")
+        out.append(".")
     }
 
     /// A buffer for a `because`, with room for most.
@@ -64,25 +64,25 @@ extension CaseState {
             let e = events[Int(i)]
             let zone = scopeDefinitions?.newest.defaultCalendar.zone ?? .utc
             out.write(e.type)
-            out.write(" (event ")
+            out.append(" (event ")
             out.write(e.id)
-            out.write(" at ")
+            out.append(" at ")
             e.at.writeISO(in: zone, to: &out)
-            out.write(")")
+            out.append(")")
         case .emitted(_, _, _, let type):
             out.write(type.name)
-            out.write(" (")
+            out.append(" (")
             writeEmittedSubject(item, to: &out)
-            out.write(")")
+            out.append(")")
         }
     }
 
     /// ``taskID(_:)``'s text, appended to `out`.
     func writeTaskID(_ ti: Int, to out: inout [UInt8]) {
         out.write(id)
-        out.write("/")
+        out.append("/")
         out.write(tasks[ti].spec.idTail)
-        out.write("/")
+        out.append("/")
         out.writeInteger(Int(tasks[ti].occurrence))
     }
 
@@ -90,72 +90,72 @@ extension CaseState {
         switch reason {
         case .enrolled(let t, let cp, let e):
             writeWords(t, to: &out)
-            out.write(" enrolled the case on ")
+            out.append(" enrolled the case on ")
             out.write(cp.pathway.title)
-            out.write(" (")
+            out.append(" (")
             out.write(cp.pathway.id)
-            out.write(" v")
+            out.append(" v")
             out.writeInteger(cp.pathway.version)
-            out.write(")")
+            out.append(")")
             writeWords(e, to: &out)
         case .moved(let t, let from, let to, let e):
             writeWords(t, to: &out)
-            out.write(" moved the case from ")
+            out.append(" moved the case from ")
             out.write(from)
-            out.write(" to ")
+            out.append(" to ")
             out.write(to)
             writeWords(e, to: &out)
         case .rule(let cr, let t, let e):
-            out.write("Rule ")
+            out.append("Rule ")
             writeRuleName(cr, to: &out)
-            out.write(" fired on ")
+            out.append(" fired on ")
             writeWords(t, to: &out)
             writeWords(e, to: &out)
         case .daily(let cr, let day, let e):
-            out.write("Daily rule ")
+            out.append("Daily rule ")
             writeRuleName(cr, to: &out)
-            out.write(" became true on ")
+            out.append(" became true on ")
             day.writeISO(to: &out)
             writeWords(e, to: &out)
         case .entered(let cp, let target, let date, let cause):
             let stage = cp.stage(Int(target))
-            out.write("Raised when the case entered stage ")
+            out.append("Raised when the case entered stage ")
             out.write(stage.id)
             if let title = stage.title {
-                out.write(" (")
+                out.append(" (")
                 out.write(title)
-                out.write(")")
+                out.append(")")
             }
-            out.write(" of ")
+            out.append(" of ")
             out.write(cp.pathway.id)
-            out.write(" v")
+            out.append(" v")
             out.writeInteger(cp.pathway.version)
-            out.write(" on ")
+            out.append(" on ")
             date.writeISO(to: &out)
-            out.write(": ")
+            out.append(": ")
             writeWords(cause, to: &out)
         case .then(let cause, let stageID):
             writeWords(cause, to: &out)
-            out.write(" (then goto ")
+            out.append(" (then goto ")
             out.write(stageID)
-            out.write(")")
+            out.append(")")
         case .repeated(let ti, let doneOn, let t):
-            out.write("Next occurrence of a task that repeats every ")
+            out.append("Next occurrence of a task that repeats every ")
             out.write(tasks[Int(ti)].template.repeat?.text ?? "")
-            out.write(": ")
+            out.append(": ")
             writeTaskID(Int(ti), to: &out)
-            out.write(" was done on ")
+            out.append(" was done on ")
             doneOn.writeISO(to: &out)
-            out.write(" by ")
+            out.append(" by ")
             writeWords(t, to: &out)
-            out.write(", so this one is due one interval after its due date ")
+            out.append(", so this one is due one interval after its due date ")
             tasks[Int(ti)].due.writeISO(to: &out)
         case .words(let text):
             out.write(text)
         case .notKept:
             // Not reached through the engine, which runs a case again before a finished task's
             // words are read (see `Engine.keepsFinishedTaskReasons`).
-            out.write("Why this task was raised was not kept once it was finished")
+            out.append("Why this task was raised was not kept once it was finished")
         }
     }
 
@@ -163,9 +163,9 @@ extension CaseState {
     func writeRuleName(_ cr: CompiledRule, to out: inout [UInt8]) {
         out.write(cr.rule.id)
         if let title = cr.rule.title {
-            out.write(" (")
+            out.append(" (")
             out.write(title)
-            out.write(")")
+            out.append(")")
         }
     }
 
@@ -186,34 +186,34 @@ extension CaseState {
     /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`, the pieces of evidence separated by `; `.
     func writeWords(_ e: Explanation, to out: inout [UInt8]) {
         func place(_ out: inout [UInt8]) {
-            out.write(" [")
+            out.append(" [")
             out.write(e.location.file)
-            out.write(":")
+            out.append(":")
             out.writeInteger(e.location.line)
-            out.write("]")
+            out.append("]")
         }
         guard let source = e.source, let plan = e.plan else { return place(&out) }
-        out.write(", because `")
+        out.append(", because `")
         out.write(source)
-        out.write("` held")
+        out.append("` held")
         // The count goes in and out rather than being captured, which would check it at run time.
         var pieces = 0
         func nextPiece(_ out: inout [UInt8], _ pieces: inout Int) {
-            out.write(pieces == 0 ? " (" : "; ")
+            out.append(pieces == 0 ? " (" : "; ")
             pieces += 1
         }
         for (path, value) in zip(plan.factPaths, e.facts) {
             nextPiece(&out, &pieces)
             out.writePath(path)
-            out.write(" = ")
+            out.append(" = ")
             out.write(value.map(feelText) ?? "not recorded")
         }
         if let data = e.data {
             for (path, value) in zip(plan.dataPaths, data) {
                 nextPiece(&out, &pieces)
-                out.write("event ")
+                out.append("event ")
                 out.writePath(path)
-                out.write(" = ")
+                out.append(" = ")
                 out.write(value.map(feelText) ?? "absent")
             }
         }
@@ -229,23 +229,23 @@ extension CaseState {
             let count = earlier.count(where: named)
             if count > 0 {
                 nextPiece(&out, &pieces)
-                out.write("earlier events: ")
+                out.append("earlier events: ")
                 var seen = 0
                 for item in earlier where named(item) {
                     seen += 1
                     if seen <= count - 5 { continue }
-                    if seen > max(count - 5, 0) + 1 { out.write(", ") }
+                    if seen > max(count - 5, 0) + 1 { out.append(", ") }
                     switch item {
                     case .input(let i):
                         let event = events[Int(i)]
                         out.write(event.type)
-                        out.write(" ")
+                        out.append(" ")
                         out.write(event.id)
-                        out.write(" on ")
+                        out.append(" on ")
                         e.zone.date(of: event.at).writeISO(to: &out)
                     case .emitted(let at, _, _, let type):
                         out.write(type.name)
-                        out.write(" on ")
+                        out.append(" on ")
                         e.zone.date(of: at).writeISO(to: &out)
                     }
                 }
@@ -253,26 +253,26 @@ extension CaseState {
         }
         if let witnesses = e.witnesses, !witnesses.isEmpty {
             nextPiece(&out, &pieces)
-            out.write(witnesses.count == 1 ? "the task: " : "the tasks: ")
+            out.append(witnesses.count == 1 ? "the task: " : "the tasks: ")
             for (n, w) in witnesses.prefix(3).enumerated() {
-                if n > 0 { out.write("; ") }
+                if n > 0 { out.append("; ") }
                 let ti = Int(w.task)
-                out.write("\"")
+                out.append("\"")
                 out.write(tasks[ti].template.title)
-                out.write("\" ")
+                out.append("\" ")
                 writeTaskID(ti, to: &out)
-                out.write(", due ")
+                out.append(", due ")
                 tasks[ti].due.writeISO(to: &out)
-                out.write(", ")
+                out.append(", ")
                 out.write(w.status.rawValue)
             }
             if witnesses.count > 3 {
-                out.write(" and ")
+                out.append(" and ")
                 out.writeInteger(witnesses.count - 3)
-                out.write(" more")
+                out.append(" more")
             }
         }
-        if pieces > 0 { out.write(")") }
+        if pieces > 0 { out.append(")") }
         place(&out)
     }
 
@@ -353,6 +353,13 @@ extension [UInt8] {
     mutating func write(_ text: String) {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends literal text. Its bytes are in the program: a `String` made of it was copied, and its
+    /// storage retained and released, for each of the millions of pieces a report writes.
+    @inline(__always)
+    mutating func append(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Appends `n` in decimal.

@@ -185,7 +185,7 @@ extension CaseState {
         guard case .emitted(_, _, _, let type) = item else { return "" }
         var out: [UInt8] = []
         out.write(type.name)
-        out.write(":")
+        out.append(":")
         writeEmittedSubject(item, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -199,9 +199,9 @@ extension CaseState {
         case .alertRaised: out.write(alertID(Int(subject)))
         case .stageEntered, .stageExited, .stageBreached:
             out.write(id)
-            out.write("/")
+            out.append("/")
             out.write(pathwayID(Int(subject)))
-            out.write("/")
+            out.append("/")
             out.write(stageID(Int(subject), Int(stage)))
         }
     }

@@ -60,7 +60,7 @@ struct JSONWriter {
             case 0x09: raw("\\t")
             default:
                 let hex = String(u, radix: 16)
-                raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                raw(text: "\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             }
             start = at + 1
         }
@@ -104,7 +104,11 @@ struct JSONWriter {
         if let s { string(s) } else { raw("null") }
     }
 
-    mutating func raw(_ s: String) { bytes.write(s) }
+    /// Literal JSON text (punctuation, keys, `null`).
+    mutating func raw(_ s: StaticString) { bytes.append(s) }
+
+    /// JSON text made at run time (a number).
+    mutating func raw(text: String) { bytes.write(text) }
 
     mutating func key(_ k: String) {
         string(k)
@@ -116,7 +120,7 @@ struct JSONWriter {
         switch v {
         case .null: raw("null")
         case .boolean(let b): raw(b ? "true" : "false")
-        case .number(let n): raw(n.jsonText)
+        case .number(let n): raw(text: n.jsonText)
         case .string(let s): string(s)
         case .date(let d): date(d)
         case .list(let items):
