@@ -148,5 +148,5 @@ struct JSONWriter {
 
 extension Decimal {
     /// Plain decimal notation, as JSON and messages print numbers.
-    var jsonText: String { "\(self)" }
+    var jsonText: String { plainDescription }
 }

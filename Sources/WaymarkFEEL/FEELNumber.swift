@@ -205,12 +205,38 @@ enum FEELNumber {
         return Decimal(string: String(format: "%.17g", value), locale: posix).map(toPrecision)
     }
 
+    /// `value.description`, written here for a number whose mantissa fits 64 bits (almost every
+    /// number in rules and events). Foundation's divides the mantissa by ten a digit at a time over
+    /// all eight of its 16-bit words: about 9,600 instructions a number, 1.2% of a run that writes a
+    /// fact's value into each of its `because` texts. A test compares the two over
+    /// 90,000 numbers.
+    static func description(_ value: Decimal) -> String {
+        guard layoutKnown, !value.isNaN, let p = rawParts(value) else { return value.description }
+        if p.mantissa == 0 { return "0" }
+        var text = Array(String(p.mantissa.magnitude).utf8)
+        if p.exponent >= 0 {
+            text += repeatElement(UInt8(ascii: "0"), count: p.exponent)
+        } else if text.count > -p.exponent {
+            text.insert(UInt8(ascii: "."), at: text.count + p.exponent)
+        } else {
+            text = Array("0.".utf8) + repeatElement(UInt8(ascii: "0"), count: -p.exponent - text.count) + text
+        }
+        if p.mantissa < 0 { text.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// The plain decimal text of a number, without exponent (`1E+2` prints as `100`).
     static func format(_ value: Decimal) -> String {
-        var text = value.description
+        var text = description(value)
         if text.contains("e") || text.contains("E") {
             text = NSDecimalNumber(decimal: value).description(withLocale: posix)
         }
         return text
     }
+}
+
+extension Decimal {
+    /// The text `description` gives, made without Foundation's digit-by-digit division when the
+    /// mantissa fits 64 bits (see ``FEELNumber/description(_:)``).
+    public var plainDescription: String { FEELNumber.description(self) }
 }

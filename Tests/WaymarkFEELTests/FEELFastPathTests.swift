@@ -186,4 +186,31 @@ import WaymarkFEEL
             }
         }
     }
+
+    /// A number's text is written without Foundation's long division when its mantissa fits 64 bits:
+    /// it must be `description` exactly, for numbers as events give them, as arithmetic makes them
+    /// (trailing zeros kept in the mantissa), at every exponent, and for those it leaves to Foundation.
+    @Test func aNumbersTextIsFoundationsDescription() throws {
+        var samples: [Decimal] = [
+            0, 1, -1, 100, .nan, Decimal(string: "-0")!, Decimal(string: "0.483")!, Decimal(string: "0.483")! * 100,
+            Decimal(string: "1e40")!, Decimal(string: "1e-20")!, Decimal(string: "0.0001")!, Decimal(string: "-0.5")!,
+            Decimal(string: "10.0")!, Decimal(string: "12345678901234567890123")!, Decimal(Int64.max),
+            Decimal(Int64.min),
+        ]
+        var state: UInt64 = 1
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for _ in 0..<30_000 {
+            let m = Int64(bitPattern: next()) >> Int(next() % 63)
+            let e = Int(next() % 60) - 30
+            samples.append(Decimal(sign: m < 0 ? .minus : .plus, exponent: e, significand: Decimal(m.magnitude)))
+            let ratio = Decimal(Int(next() % 2000)) / Decimal(Int(next() % 200) + 1)
+            samples.append(ratio)
+            samples.append(ratio * Decimal(string: "0.01")!)
+        }
+        let wrong = samples.filter { $0.plainDescription != $0.description }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5).map { ($0.description, $0.plainDescription) })")
+    }
 }
