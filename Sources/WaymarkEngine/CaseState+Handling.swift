@@ -260,17 +260,22 @@ extension CaseState {
             if completes { complete(ti, by: t, env) }
         }
         // 4. The first matching transition of each open enrolment.
+        let newest = Int32(env.versions.count - 1)
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
             let si = Int(enrolments[ei].stage)
-            guard cp.mayExit(si, on: t) else { continue }
+            if case .input = t.history, enrolments[ei].version == newest {
+                guard !handlers.exits.isEmpty, handlers.exits[Int(enrolments[ei].pathway)][si] else { continue }
+            } else {
+                guard cp.mayExit(si, on: t) else { continue }
+            }
             let exits = cp.exits[si]
             for k in exits.indices {
                 guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
                 let reason = Reason.moved(
                     t.history, from: cp.pathway.stages[si].id, to: exits[k].to,
                     explainCondition(exits[k].when, t, task: nil, cp.calendar, bare: cp.bareExitExplanations[si][k]))
-                move(ei, to: exits[k].to, reason: reason, trigger: t, env)
+                move(ei, to: exits[k].to, index: cp.exitTargets[si][k], reason: reason, trigger: t, env)
                 break
             }
         }
@@ -306,9 +311,13 @@ extension CaseState {
 
     /// Moves enrolment `ei` to stage `stageID`; `trigger` is the event being handled (none for a
     /// timer), which the stages' hooks see as `event`.
-    mutating func move(_ ei: Int, to stageID: String, reason: Reason, trigger: Trigger?, _ env: EngineDefinitions) {
+    ///
+    /// - Parameter index: the index of `stageID` in the pathway, when the caller knows it.
+    mutating func move(
+        _ ei: Int, to stageID: String, index: Int? = nil, reason: Reason, trigger: Trigger?, _ env: EngineDefinitions
+    ) {
         let cp = env.pathway(of: enrolments[ei])
-        guard let target = cp.stageIndex[stageID] else {
+        guard let target = index ?? cp.stageIndex[stageID] else {
             problems.append("\(cp.pathway.id) has no stage \(stageID) (asked for by: \(words(reason)))")
             return
         }

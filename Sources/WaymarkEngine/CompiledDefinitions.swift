@@ -88,6 +88,9 @@ final class CompiledPathway: Sendable {
     /// Per stage, the event types its `exits` name: most events name none, and then no transition
     /// is looked at.
     let exitTypes: [Set<String>]
+    /// Per stage, the index of each of `exits`' target stage (nil for a stage the pathway lacks):
+    /// found once here rather than by its id for every move.
+    let exitTargets: [[Int?]]
     /// The same for the types the engine emits, per stage by `EmittedType` raw value: most events
     /// handled are emitted ones, and hashing their names for each open enrolment cost 1%.
     let exitsOnEmitted: [[Bool]]
@@ -129,6 +132,7 @@ final class CompiledPathway: Sendable {
         self.hookAlerts = hookAlerts
         exits = p.stages.map { s in s.final ? s.transitions : s.transitions + p.transitions }
         exitTypes = exits.map { Set($0.flatMap(\.on)) }
+        exitTargets = exits.map { $0.map { index[$0.to] } }
         exitsOnEmitted = exitTypes.map { types in EmittedType.allCases.map { types.contains($0.name) } }
         bareEnrolExplanation = Explanation(
             site: ConditionSite(p.enrol.when, location: p.enrol.location, zone: calendar.zone))
@@ -225,10 +229,15 @@ final class AlertSite: Sendable {
 }
 
 /// What reacts to one event type as its handling starts: the pathways it enrols on (by index, in
-/// order) and the rules on it.
+/// order), the rules on it, and the stages it can end.
 struct TypeHandlers: Sendable {
     var enrolPathways: [Int] = []
     var rules: [Int] = []
+    /// For an input type, by pathway (index) and stage, whether a transition out of the stage is on
+    /// it. Looked up here once for the event, where each open enrolment asked its stage's set of
+    /// types, hashing the type's text again (0.9% of a run's instructions). Empty for a type no
+    /// transition names, and for emitted types (``CompiledPathway/mayExit(_:on:)`` has those).
+    var exits: [[Bool]] = []
 }
 
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
@@ -336,10 +345,12 @@ final class CompiledDefinitions: Sendable {
             }
         }
         var handlers: [String: TypeHandlers] = [:]
-        for type in Set(byType.keys).union(sortedPathways.flatMap(\.enrol.on)) {
+        let exitTypes = Set(pathways.flatMap { $0.exitTypes.flatMap { $0 } })
+        for type in Set(byType.keys).union(sortedPathways.flatMap(\.enrol.on)).union(exitTypes) {
             handlers[type] = TypeHandlers(
                 enrolPathways: sortedPathways.indices.filter { sortedPathways[$0].enrol.on.contains(type) },
-                rules: byType[type] ?? [])
+                rules: byType[type] ?? [],
+                exits: exitTypes.contains(type) ? pathways.map { $0.exitTypes.map { $0.contains(type) } } : [])
         }
         handlersByType = handlers
         emittedHandlers = EmittedType.allCases.map { handlers[$0.name] ?? TypeHandlers() }
