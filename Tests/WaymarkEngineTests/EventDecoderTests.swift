@@ -236,6 +236,7 @@ import WaymarkFEEL
         #expect(FEELDate(year: 987, month: 3, day: 4).isoString == "0987-03-04")
         #expect(FEELDate(year: 12345, month: 11, day: 30).isoString == "12345-11-30")
         #expect(FEELDate(year: -44, month: 3, day: 15).isoString == "-0044-03-15")
+        #expect(FEELDate(year: -123_456_789_012, month: 1, day: 2).isoString == "-123456789012-01-02")
         var json = JSONWriter()
         json.moment(fraction, in: newYork)
         json.date(FEELDate(year: 2025, month: 1, day: 7))
