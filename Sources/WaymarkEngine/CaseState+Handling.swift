@@ -244,7 +244,7 @@ extension CaseState {
         let existing = tasks.count
         // Which task a `task.completed` event names, read once rather than for every open task.
         var named: String?
-        if t.type == "task.completed", case .string(let s)? = t.data?["task"] { named = s }
+        if case .input = t.history, t.type == "task.completed", case .string(let s)? = t.data?["task"] { named = s }
         var ti = 0
         while ti < existing {
             defer { ti += 1 }
@@ -252,7 +252,7 @@ extension CaseState {
             var completes = false
             if let named, named == taskID(ti) {
                 completes = true
-            } else if tasks[ti].template.doneOn.contains(t.type),
+            } else if tasks[ti].spec.isDone(on: t),
                 holds(tasks[ti].template.doneWhen, t, task: ti, tasks[ti].calendar)
             {
                 completes = true

@@ -51,6 +51,10 @@ final class TaskSpec: Sendable {
     let idTailHash: Int
     /// The sentence `because` ends with: what the task is, when it is due and where it is defined.
     let becauseSuffix: String
+    /// Whether `done_on` names each type the engine emits, by `EmittedType` raw value: most events
+    /// handled are emitted ones, and each was compared by its text with every `done_on` type of
+    /// every open task of its case.
+    let doneOnEmitted: [Bool]
 
     init(_ template: TaskTemplate, calendar: CalendarInfo, pathway: String?, stage: String?, rule: String?) {
         self.template = template
@@ -62,6 +66,14 @@ final class TaskSpec: Sendable {
         becauseSuffix =
             ". Task \"\(template.title)\" due \(template.due.text) (defined at "
             + "\(template.location.file):\(template.location.line))."
+        doneOnEmitted = EmittedType.allCases.map { template.doneOn.contains($0.name) }
+    }
+
+    /// Whether `done_on` names the type of `t`.
+    @inline(__always)
+    func isDone(on t: Trigger) -> Bool {
+        if case .emitted(_, _, _, let type) = t.history { return doneOnEmitted[Int(type.rawValue)] }
+        return template.doneOn.contains(t.type)
     }
 
     /// Tasks that share an id prefix: occurrences count across them.
