@@ -129,7 +129,7 @@ public struct Engine: Sendable {
     ) {
         let count = window.count
         // The hashes of each event's id (high half) and case id (low half), worked out on every thread:
-        // hashing the two strings was a third of what the one thread below did.
+        // hashing the two strings was about a fifth of what the one thread below did.
         var hashes = [UInt64](repeating: 0, count: count)
         hashes.withUnsafeMutableBufferPointer { hashes in
             // Each chunk writes only its own range, and `ParallelChunks.map` returns once all are done.
