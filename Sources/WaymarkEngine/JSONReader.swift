@@ -17,14 +17,22 @@ struct JSONReader {
     let end: Int
     /// Nesting limit, so that hostile input cannot exhaust the stack.
     var depth = 0
-    /// Strings met before in the same run of lines, handed out again instead of built anew.
-    let strings: JSONStringTable?
+    /// Strings met before in the same run of lines, handed out again instead of built anew. Not
+    /// counted as a reference: counting it for each string read was 0.6% of a run's instructions.
+    private let table: Unmanaged<JSONStringTable>
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, strings: JSONStringTable? = nil) {
+    /// A reader of `start..<end` of `bytes`; the caller keeps `strings` alive while it reads
+    /// (`withExtendedLifetime`), as it keeps `bytes`.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, strings: JSONStringTable) {
         self.bytes = bytes
         self.index = start
         self.end = end
-        self.strings = strings
+        self.table = .passUnretained(strings)
+    }
+
+    /// `bytes` as a string, from the table when it has it.
+    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        table._withUnsafeGuaranteedRef { $0.string(bytes) }
     }
 
     mutating func skipWhitespace() {
@@ -60,8 +68,14 @@ struct JSONReader {
         index += count
     }
 
-    /// Calls `body` with each key, the reader positioned at its value, which `body` must consume.
-    mutating func objectFields(_ body: (inout JSONReader, String) throws(Failure) -> Void) throws(Failure) {
+    /// Calls `body` with each key's text, the reader positioned at its value, which `body` must consume.
+    ///
+    /// The key is the input's own bytes when it has no escapes (nearly always), valid only during
+    /// the call: an event's six field names are recognised from them without a `String` each, which
+    /// was a third of the strings the decoder made.
+    mutating func objectFields(
+        _ body: (inout JSONReader, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
         skipWhitespace()
         guard index < end, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
         depth += 1
@@ -76,11 +90,17 @@ struct JSONReader {
         while true {
             skipWhitespace()
             guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a field name") }
-            let key = try string()
-            skipWhitespace()
-            guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            try body(&self, key)
+            if let key = plainStringBytes() {
+                try afterKey(key, body)
+            } else {
+                var decoded = try string()
+                // `withUTF8` on a local copy: the closure cannot throw typed errors through it.
+                var failure: Failure?
+                decoded.withUTF8 { key in
+                    do throws(Failure) { try afterKey(key, body) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            }
             skipWhitespace()
             guard index < end else { throw fail("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -96,9 +116,21 @@ struct JSONReader {
         }
     }
 
+    /// The colon after a key, then `body` at the value.
+    private mutating func afterKey(
+        _ key: UnsafeBufferPointer<UInt8>,
+        _ body: (inout JSONReader, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        index += 1
+        try body(&self, key)
+    }
+
     mutating func object() throws(Failure) -> FEELContext {
         var entries: [(key: String, value: FEELValue)] = []
-        try objectFields { (reader: inout JSONReader, key: String) throws(Failure) in
+        try objectFields { (reader: inout JSONReader, text: UnsafeBufferPointer<UInt8>) throws(Failure) in
+            let key = reader.string(text)
             let v = try reader.value()
             if let existing = entries.firstIndex(where: { $0.key == key }) {
                 entries[existing].value = v
@@ -167,8 +199,7 @@ struct JSONReader {
         case UInt8(ascii: "\""):
             let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            if let strings { return strings.string(text) }
-            return String(decoding: text, as: UTF8.self)
+            return string(text)
         case UInt8(ascii: "\\"): return try escapedString(start: start)
         default: throw fail("control character in a string")
         }
@@ -178,6 +209,14 @@ struct JSONReader {
     /// quote, a backslash, a control character, or the end of the input.
     private func plainRunEnd(from i: Int) -> Int {
         var i = i
+        // Eight bytes at a time, with the test the writer uses for bytes that need escaping (the same
+        // three kinds), which also tells which byte of the eight is the first: a byte at a time, this
+        // loop was most of the cost of reading a string.
+        while i + 8 <= end {
+            let mask = JSONWriter.escapeMask(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            if mask != 0 { return i + mask.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < end {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return i }
@@ -308,23 +347,67 @@ struct JSONReader {
     }
 }
 
-/// The longer strings of an events file, each kept once: event types and field names repeat on every
-/// line, and a string of more than 15 bytes is a heap allocation of its own (shorter ones are stored
-/// inline), so a million events would otherwise hold a million copies of `"attendance.recorded"`.
+/// The strings of an events file that repeat, handed out again instead of made anew.
 ///
-/// A small table indexed by a hash of the bytes; a slot holds the last string that hashed to it.
-/// Used by one thread (one run of lines); `String` values handed out are shared safely.
+/// Longer strings (16 to 64 bytes) are kept once: event types repeat on every line, and a string of
+/// more than 15 bytes is a heap allocation of its own, so a million events would otherwise hold a
+/// million copies of `"attendance.recorded"`. Shorter ones are stored inside the `String` value, so
+/// they share nothing, but making one still validates its bytes and builds it (about 160
+/// instructions); field names such as `attendance` and values such as `police` repeat on nearly
+/// every line, and a table hit costs a copy of at most 16 bytes and two comparisons.
+///
+/// Two small tables indexed by a hash of the bytes; a slot holds the last string that hashed to it.
+/// Used by one thread (one run of lines); `String` values handed out are shared safely. Slots are
+/// raw memory rather than arrays so that a look-up is not also a uniqueness and bounds check.
 final class JSONStringTable {
-    private var slots = [String?](repeating: nil, count: 512)
+    private static let longSlots = 512
+    private static let shortSlots = 256
+
+    private let long: UnsafeMutablePointer<String?>
+    /// A short string's bytes as two words, its length in the last byte (so `"a"` and `"a\0"` differ).
+    private let shortKeys: UnsafeMutablePointer<(UInt64, UInt64)>
+    private let short: UnsafeMutablePointer<String>
+
+    init() {
+        long = .allocate(capacity: Self.longSlots)
+        long.initialize(repeating: nil, count: Self.longSlots)
+        // Zero words match no string: every key has a length byte, and the empty string is never
+        // looked up (see `string`).
+        shortKeys = .allocate(capacity: Self.shortSlots)
+        shortKeys.initialize(repeating: (0, 0), count: Self.shortSlots)
+        short = .allocate(capacity: Self.shortSlots)
+        short.initialize(repeating: "", count: Self.shortSlots)
+    }
+
+    deinit {
+        long.deinitialize(count: Self.longSlots)
+        long.deallocate()
+        shortKeys.deallocate()
+        short.deinitialize(count: Self.shortSlots)
+        short.deallocate()
+    }
 
     func string(_ text: UnsafeBufferPointer<UInt8>) -> String {
-        guard text.count > 15, text.count <= 64 else { return String(decoding: text, as: UTF8.self) }
+        if text.count <= 15 {
+            guard !text.isEmpty else { return "" }
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(text)) }
+            words.1 |= UInt64(text.count) << 56
+            let mixed = (words.0 ^ (words.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+            let slot = Int(truncatingIfNeeded: mixed >> 56)
+            if shortKeys[slot] == words { return short[slot] }
+            let made = String(decoding: text, as: UTF8.self)
+            shortKeys[slot] = words
+            short[slot] = made
+            return made
+        }
+        guard text.count <= 64 else { return String(decoding: text, as: UTF8.self) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
         let slot = Int(truncatingIfNeeded: hash >> 55)
-        if let cached = slots[slot], Self.same(cached, text) { return cached }
+        if let cached = long[slot], Self.same(cached, text) { return cached }
         let made = String(decoding: text, as: UTF8.self)
-        slots[slot] = made
+        long[slot] = made
         return made
     }
 

@@ -68,18 +68,23 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
-    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the classic test
-    /// for a byte below a bound, `(x - n) & ~x & 0x80…`, which is exact for whether there is one (a
-    /// byte of 0x80 and above, inside a UTF-8 sequence, never counts), and for a byte equal to one
-    /// after XOR-ing it away.
+    /// Whether any of the eight bytes of `word` is a control character, `"` or `\\`.
     @inline(__always)
-    static func needsEscaping(_ word: UInt64) -> Bool {
+    static func needsEscaping(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
+
+    /// The high bit of each of the eight bytes of `word` (little-endian) that is a control character,
+    /// `"` or `\\`, by the classic test for a byte below a bound, `(x - n) & ~x & 0x80…` (and for a byte
+    /// equal to one after XOR-ing it away). A borrow can set bits above the first such byte, never
+    /// below it, so the lowest bit set is exactly the first byte that needs escaping; none is set
+    /// when no byte does (a byte of 0x80 and above, inside a UTF-8 sequence, never counts).
+    @inline(__always)
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let control = (word &- ones &* 0x20) & ~word & high
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
-        return (control | ((quote &- ones) & ~quote & high) | ((backslash &- ones) & ~backslash & high)) != 0
+        return control | ((quote &- ones) & ~quote & high) | ((backslash &- ones) & ~backslash & high)
     }
 
     /// A moment as a JSON string, written straight into the buffer (ISO digits need no escaping).

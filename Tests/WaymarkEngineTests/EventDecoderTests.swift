@@ -60,13 +60,43 @@ import WaymarkFEEL
         var texts = ["", "short", String(repeating: "x", count: 15), String(repeating: "y", count: 16)]
         texts += [String(repeating: "z", count: 64), String(repeating: "w", count: 65), "référence.reçue.é"]
         texts += (0..<3000).map { "lifelong-links.event-\($0)" }
+        // Short strings come from a table of their own, keyed by their bytes and length: a string
+        // and the same with a NUL byte after it must not be taken for each other.
+        texts += (0..<3000).map { "k\($0)" } + ["a", "a\u{0}", "a\u{0}\u{0}", "é", "ée", "\u{0}"]
         for _ in 0..<2 {
             for text in texts { #expect(read(text) == text) }
+        }
+        // Bytes that are not UTF-8 are repaired as `String(decoding:as:)` repairs them, hit or miss.
+        for bytes: [UInt8] in [[0xFF], [0x61, 0xC3], [0xC3, 0xA9, 0xFF], [0xFF], [0x61, 0xC3]] {
+            let made = bytes.withUnsafeBufferPointer { table.string($0) }
+            #expect(made == String(decoding: bytes, as: UTF8.self))
         }
         let lines = (0..<50).map { #"{"case":"C\#($0 % 3)","type":"lifelong-links.referred","at":"2025-01-06"}"# }
         let events = try EventDecoder.decode(Array(lines.joined(separator: "\n").utf8), timeZoneID: "Europe/London")
         #expect(events.count == 50)
         #expect(Set(events.map(\.type)) == ["lifelong-links.referred"])
+    }
+
+    /// Field names are recognised from the file's bytes, and through the string reader when they
+    /// hold an escape; either way an unknown or repeated name is reported by its text.
+    @Test func fieldNamesAreReadTheSameWithEscapes() throws {
+        let events = try decode(
+            #"{"i\u0064": "e-1", "c\u0061se": "C1", "type": "t", "at": "2025-01-06", "f\u0061cts": {"sc\u00f6re": 1}}"#)
+        #expect(events.first?.id == "e-1")
+        #expect(events.first?.caseID == "C1")
+        guard case .number(let score)? = events.first?.facts?["scöre"] else {
+            Issue.record("facts.scöre missing")
+            return
+        }
+        #expect(score == 1)
+        let text = """
+            {"id": "e-1", "case": "C1", "type": "t", "at": "2025-01-06", "typ\\u0065": "u"}
+            {"id": "e-2", "case": "C1", "type": "t", "at": "2025-01-06", "col\\u006fur": "red", "ids": 1}
+            """
+        #expect(
+            problems(text) == [
+                "1:type: appears more than once", "2:colour: unknown field", "2:ids: unknown field",
+            ])
     }
 
     @Test func bareDateIsMidnightInTheCalendarZone() throws {
