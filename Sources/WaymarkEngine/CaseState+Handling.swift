@@ -264,14 +264,20 @@ extension CaseState {
         for ei in enrolments.indices where enrolments[ei].closed == nil && !justOpened.contains(ei) {
             let cp = env.pathway(of: enrolments[ei])
             let si = Int(enrolments[ei].stage)
+            // Which transitions are on the event's type, a bit each, when the handlers know it.
+            var onType = CompiledPathway.allExits
             if case .input = t.history, enrolments[ei].version == newest {
-                guard !handlers.exits.isEmpty, handlers.exits[Int(enrolments[ei].pathway)][si] else { continue }
+                guard !handlers.exits.isEmpty else { continue }
+                onType = handlers.exits[Int(enrolments[ei].pathway)][si]
+                guard onType != 0 else { continue }
             } else {
                 guard cp.mayExit(si, on: t) else { continue }
             }
             let exits = cp.exits[si]
             for k in exits.indices {
-                guard exits[k].on.contains(t.type), holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
+                let isOn =
+                    onType == CompiledPathway.allExits ? exits[k].on.contains(t.type) : onType & (1 << UInt64(k)) != 0
+                guard isOn, holds(exits[k].when, t, task: nil, cp.calendar) else { continue }
                 let reason = Reason.moved(
                     t.history, from: cp.pathway.stages[si].id, to: exits[k].to,
                     explainCondition(exits[k].when, t, task: nil, cp.calendar, bare: cp.bareExitExplanations[si][k]))

@@ -113,6 +113,20 @@ final class CompiledPathway: Sendable {
     let bareExitExplanations: [[Explanation]]
 
     /// Whether stage `si` has a transition on the type of `t`.
+    /// By stage, the transitions out of it that are on `type`, a bit each (bit `k` for transition
+    /// `k`); ``allExits`` for a stage with more than 63 transitions, whose sets are then looked at.
+    func exitMasks(on type: String) -> [UInt64] {
+        exits.map { stageExits in
+            guard stageExits.count < 64 else { return Self.allExits }
+            var mask: UInt64 = 0
+            for k in stageExits.indices where stageExits[k].on.contains(type) { mask |= 1 << UInt64(k) }
+            return mask
+        }
+    }
+
+    /// The mask of a stage whose transitions are each checked against the type by its set.
+    static let allExits = UInt64.max
+
     func mayExit(_ si: Int, on t: Trigger) -> Bool {
         if case .emitted(_, _, _, let type) = t.history { return exitsOnEmitted[si][Int(type.rawValue)] }
         return exitTypes[si].contains(t.type)
@@ -245,11 +259,13 @@ final class AlertSite: Sendable {
 struct TypeHandlers: Sendable {
     var enrolPathways: [Int] = []
     var rules: [Int] = []
-    /// For an input type, by pathway (index) and stage, whether a transition out of the stage is on
-    /// it. Looked up here once for the event, where each open enrolment asked its stage's set of
-    /// types, hashing the type's text again (0.9% of a run's instructions). Empty for a type no
-    /// transition names, and for emitted types (``CompiledPathway/mayExit(_:on:)`` has those).
-    var exits: [[Bool]] = []
+    /// For an input type, by pathway (index) and stage, the transitions out of the stage that are on
+    /// it, a bit each by their order (see ``CompiledPathway/exitMasks(on:)``). Looked up here once
+    /// for the event, where each open enrolment asked its stage's set of types, and then each
+    /// transition its own, hashing the type's text again each time (1% of a run's instructions).
+    /// Empty for a type no transition names, and for emitted types
+    /// (``CompiledPathway/mayExit(_:on:)`` has those).
+    var exits: [[UInt64]] = []
 }
 
 /// Definitions indexed for handling events: by event type, by id, in a fixed order.
@@ -261,7 +277,7 @@ final class CompiledDefinitions: Sendable {
     /// Sorted by rule set id, then file order.
     let rules: [CompiledRule]
     /// What reacts to each event type as its handling starts, by type (see ``handlers(of:)``).
-    let handlersByType: [String: TypeHandlers]
+    let handlersByType: TextTable<TypeHandlers>
     /// The same for the types the engine emits, by `EmittedType` raw value.
     let emittedHandlers: [TypeHandlers]
     let dailyRules: [Int]
@@ -281,9 +297,9 @@ final class CompiledDefinitions: Sendable {
     let needs: [String: ScopeNeeds]
     /// The same by expression identity, for the expressions of these definitions: looked up for every
     /// evaluation, where hashing the whole text cost more than some of the conditions.
-    let needsByExpression: [ObjectIdentifier: ScopeNeeds]
+    let needsByExpression: IdentityTable<ScopeNeeds>
     /// For expressions that can only be made true by some of the case's tasks, which those are.
-    let taskFilters: [ObjectIdentifier: TaskFilter]
+    let taskFilters: IdentityTable<TaskFilter>
     /// Every event type something reacts to: emitted events of other types skip handling.
     let reactingTypes: Set<String>
     /// The same for the types the engine emits, by `EmittedType` raw value.
@@ -362,9 +378,9 @@ final class CompiledDefinitions: Sendable {
             handlers[type] = TypeHandlers(
                 enrolPathways: sortedPathways.indices.filter { sortedPathways[$0].enrol.on.contains(type) },
                 rules: byType[type] ?? [],
-                exits: exitTypes.contains(type) ? pathways.map { $0.exitTypes.map { $0.contains(type) } } : [])
+                exits: exitTypes.contains(type) ? pathways.map { $0.exitMasks(on: type) } : [])
         }
-        handlersByType = handlers
+        handlersByType = TextTable(handlers)
         emittedHandlers = EmittedType.allCases.map { handlers[$0.name] ?? TypeHandlers() }
         dailyRules = daily
         var sources: [String] = tableSources
@@ -408,8 +424,8 @@ final class CompiledDefinitions: Sendable {
                 filters[e.identity] = TaskFilter(requirement)
             }
         }
-        needsByExpression = byExpression
-        taskFilters = filters
+        needsByExpression = IdentityTable(byExpression)
+        taskFilters = IdentityTable(filters)
         historyEmitted = Self.historyEmitted(
             sources: sources,
             expressions: expressions + tables.flatMap { $0.inputs + $0.rules.flatMap(\.outputEntries) },
