@@ -9,29 +9,29 @@ import WaymarkModel
 extension CaseState {
     /// `because` of task `ti`: why it was raised, then what it is and where it is defined.
     func because(_ ti: Int) -> String {
-        var out = Self.wordsBuffer()
+        var out = ByteBuffer(capacity: 512)
         writeBecause(ti, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     /// Alert `i` as it is reported, with its `because` in words.
     func alertRecord(_ i: Int) -> AlertRecord {
         let a = alerts[i]
-        var because = Self.wordsBuffer()
+        var because = ByteBuffer(capacity: 512)
         writeAlertBecause(i, to: &because)
         return AlertRecord(
             id: alertID(i), caseID: id, rule: a.rule, severity: a.severity, at: a.at, message: alertMessage(i),
-            because: String(decoding: because, as: UTF8.self))
+            because: because.string)
     }
 
     /// ``because(_:)``'s text, appended to `out`.
-    func writeBecause(_ ti: Int, to out: inout [UInt8]) {
+    func writeBecause(_ ti: Int, to out: inout ByteBuffer) {
         writeWords(tasks[ti].reason, to: &out)
         out.write(tasks[ti].spec.becauseSuffix)
     }
 
     /// The `because` of alert `i`, appended to `out`.
-    func writeAlertBecause(_ i: Int, to out: inout [UInt8]) {
+    func writeAlertBecause(_ i: Int, to out: inout ByteBuffer) {
         writeWords(alerts[i].reason, to: &out)
         out.append(". Alert defined at ")
         out.write(alerts[i].location.file)
@@ -40,25 +40,17 @@ extension CaseState {
         out.append(".")
     }
 
-    /// A buffer for a `because`, with room for most.
-    ///
     /// The words are written as UTF-8 bytes into one buffer and made a string once: built as strings
     /// (interpolations joined with `+`), each piece was a string of its own, and putting the words
     /// of a million events' tasks and alerts together was a tenth of the run's instructions.
-    static func wordsBuffer() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        return out
-    }
-
     func words(_ reason: Reason) -> String {
-        var out = Self.wordsBuffer()
+        var out = ByteBuffer(capacity: 512)
         writeWords(reason, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     /// The event behind a reason: an input event with its id and moment, an emitted one with what it is about.
-    func writeWords(_ item: HistoryItem, to out: inout [UInt8]) {
+    func writeWords(_ item: HistoryItem, to out: inout ByteBuffer) {
         switch item {
         case .input(let i):
             let e = events[Int(i)]
@@ -78,7 +70,7 @@ extension CaseState {
     }
 
     /// ``taskID(_:)``'s text, appended to `out`.
-    func writeTaskID(_ ti: Int, to out: inout [UInt8]) {
+    func writeTaskID(_ ti: Int, to out: inout ByteBuffer) {
         out.write(id)
         out.append("/")
         out.write(tasks[ti].spec.idTail)
@@ -86,7 +78,7 @@ extension CaseState {
         out.writeInteger(Int(tasks[ti].occurrence))
     }
 
-    func writeWords(_ reason: Reason, to out: inout [UInt8]) {
+    func writeWords(_ reason: Reason, to out: inout ByteBuffer) {
         switch reason {
         case .enrolled(let t, let cp, let e):
             writeWords(t, to: &out)
@@ -160,7 +152,7 @@ extension CaseState {
     }
 
     /// `ID` or `ID (TITLE)`.
-    func writeRuleName(_ cr: CompiledRule, to out: inout [UInt8]) {
+    func writeRuleName(_ cr: CompiledRule, to out: inout ByteBuffer) {
         out.write(cr.rule.id)
         if let title = cr.rule.title {
             out.append(" (")
@@ -184,8 +176,8 @@ extension CaseState {
     }
 
     /// `, because `CONDITION` held (EVIDENCE) [FILE:LINE]`, the pieces of evidence separated by `; `.
-    func writeWords(_ e: Explanation, to out: inout [UInt8]) {
-        func place(_ out: inout [UInt8]) {
+    func writeWords(_ e: Explanation, to out: inout ByteBuffer) {
+        func place(_ out: inout ByteBuffer) {
             out.append(" [")
             out.write(e.location.file)
             out.append(":")
@@ -198,7 +190,7 @@ extension CaseState {
         out.append("` held")
         // The count goes in and out rather than being captured, which would check it at run time.
         var pieces = 0
-        func nextPiece(_ out: inout [UInt8], _ pieces: inout Int) {
+        func nextPiece(_ out: inout ByteBuffer, _ pieces: inout Int) {
             out.append(pieces == 0 ? " (" : "; ")
             pieces += 1
         }
@@ -342,37 +334,5 @@ extension CaseState {
             current = next
         }
         return current
-    }
-}
-
-extension [UInt8] {
-    /// Appends the UTF-8 of `text` (of a `because`).
-    ///
-    /// Copied from the string's own buffer: appending the `utf8` view as a sequence was 180
-    /// instructions a call, and the report makes millions of them for its words and ids.
-    mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: $0) }
-    }
-
-    /// Appends literal text. Its bytes are in the program: a `String` made of it was copied, and its
-    /// storage retained and released, for each of the millions of pieces a report writes.
-    @inline(__always)
-    mutating func append(_ literal: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    /// Appends `n` in decimal.
-    mutating func writeInteger(_ n: Int) {
-        guard n >= 0 else { return write(String(n)) }
-        appendDigits(n, 1, to: &self)
-    }
-
-    /// Appends `a.b.c`.
-    mutating func writePath(_ path: [String]) {
-        for (i, part) in path.enumerated() {
-            if i > 0 { append(UInt8(ascii: ".")) }
-            write(part)
-        }
     }
 }

@@ -183,16 +183,16 @@ extension CaseState {
     /// stage's Nth entry.
     func emittedID(_ item: HistoryItem) -> String {
         guard case .emitted(_, _, _, let type) = item else { return "" }
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         out.write(type.name)
         out.append(":")
         writeEmittedSubject(item, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     /// What an emitted event is about, as its id names it after the type: `TASK-ID`, `ALERT-ID` or
     /// `CASE/PATHWAY/STAGE`, appended to `out`.
-    func writeEmittedSubject(_ item: HistoryItem, to out: inout [UInt8]) {
+    func writeEmittedSubject(_ item: HistoryItem, to out: inout ByteBuffer) {
         guard case .emitted(_, let subject, let stage, let type) = item else { return }
         switch type {
         case .taskRaised, .taskDone, .taskOverdue, .taskCancelled: writeTaskID(Int(subject), to: &out)
@@ -395,9 +395,9 @@ extension CaseState {
     /// The id of task `ti`: `CASE/PATHWAY/STAGE/KEY/N` or `CASE/RULE/KEY/N` (written by
     /// ``writeTaskID(_:to:)``, the one place that says how).
     func taskID(_ ti: Int) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         writeTaskID(ti, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     mutating func raise(

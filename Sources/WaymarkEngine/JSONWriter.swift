@@ -6,13 +6,13 @@ import WaymarkFEEL
 ///
 /// Bytes rather than a `String`: appending to a string checks its storage and ASCII flags on each
 /// call, and the task list of a large cohort is hundreds of megabytes of small appends.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+struct JSONWriter: ~Copyable {
+    var bytes = ByteBuffer(capacity: 4096)
     /// Room for text composed in pieces before it is escaped (see ``string(composing:)``).
-    private var composed: [UInt8] = []
+    private var composed = ByteBuffer(capacity: 512)
 
     /// The text written so far.
-    var out: String { String(decoding: bytes, as: UTF8.self) }
+    var out: String { bytes.string }
 
     mutating func string(_ s: String) {
         var s = s
@@ -21,17 +21,16 @@ struct JSONWriter {
 
     /// A JSON string of the text `body` writes, in pieces, into a buffer the writer keeps: a task's
     /// id and `because` are escaped once as they are, without a `String` of their own.
-    mutating func string(composing body: (inout [UInt8]) -> Void) {
-        var text = composed
-        composed = []
-        text.removeAll(keepingCapacity: true)
-        body(&text)
-        text.withUnsafeBufferPointer { string(utf8: $0) }
-        composed = text
+    mutating func string(composing body: (inout ByteBuffer) -> Void) {
+        composed.removeAll()
+        body(&composed)
+        composed.withUnsafeBufferPointer { Self.appendString(utf8: $0, to: &bytes) }
     }
 
     /// A JSON string of valid UTF-8 text.
-    mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+    mutating func string(utf8: UnsafeBufferPointer<UInt8>) { Self.appendString(utf8: utf8, to: &bytes) }
+
+    private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout ByteBuffer) {
         bytes.append(0x22)
         var start = 0
         var i = 0
@@ -53,14 +52,14 @@ struct JSONWriter {
             // are scalar boundaries and the runs stay valid UTF-8.
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<at]))
             switch u {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
+            case 0x22: bytes.append("\\\"")
+            case 0x5C: bytes.append("\\\\")
+            case 0x0A: bytes.append("\\n")
+            case 0x0D: bytes.append("\\r")
+            case 0x09: bytes.append("\\t")
             default:
                 let hex = String(u, radix: 16)
-                raw(text: "\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                bytes.write("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             }
             start = at + 1
         }
@@ -68,12 +67,12 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
-    /// Whether any of the eight bytes of `word` is a control character, `"` or `\\`.
+    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`.
     @inline(__always)
     static func needsEscaping(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
 
     /// The high bit of each of the eight bytes of `word` (little-endian) that is a control character,
-    /// `"` or `\\`, by the classic test for a byte below a bound, `(x - n) & ~x & 0x80…` (and for a byte
+    /// `"` or `\`, by the classic test for a byte below a bound, `(x - n) & ~x & 0x80…` (and for a byte
     /// equal to one after XOR-ing it away). A borrow can set bits above the first such byte, never
     /// below it, so the lowest bit set is exactly the first byte that needs escaping; none is set
     /// when no byte does (a byte of 0x80 and above, inside a UTF-8 sequence, never counts).

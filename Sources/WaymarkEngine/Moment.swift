@@ -109,19 +109,17 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// ISO 8601 in `zone` with its offset: `2025-01-07T09:00:00+00:00` (fractional seconds only when
     /// there are any).
     public func formatted(in zone: ZoneOffsets) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(35)
+        var bytes = ByteBuffer(capacity: 64)
         writeISO(in: zone, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.string
     }
 
     /// Appends ``formatted(in:)``'s text to `out`.
     ///
-    /// Written digit by digit into a buffer on the stack, then appended at once: a report prints two
-    /// or three moments for each task and alert (millions in a large run). Built by string
-    /// interpolation, they were more than a quarter of the instructions spent writing the JSON;
-    /// appended a byte at a time, each byte was a look at the array's storage (2% of a run's).
-    func writeISO(in zone: ZoneOffsets, to out: inout [UInt8]) {
+    /// Written digit by digit in place: a report prints two or three moments for each task and alert
+    /// (millions in a large run). Built by string interpolation, they were more than a quarter of
+    /// the instructions spent writing the JSON.
+    func writeISO(in zone: ZoneOffsets, to out: inout ByteBuffer) {
         let seconds = epochSeconds
         let nanos = epochNanoseconds - seconds * 1_000_000_000
         let offset = zone.offset(atEpochSeconds: seconds)
@@ -129,8 +127,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
         let day = local.floorDivided(by: 86_400)
         let secondOfDay = Int(local - day * 86_400)
         // At most a date (27 bytes), 9 of time, 10 of fraction and 6 of offset.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
-            let p = buffer.baseAddress!
+        out.appendInPlace(most: 64) { p in
             var i = 0
             FEELDate(dayNumber: Int(day)).writeISO(to: p, at: &i)
             p[i] = UInt8(ascii: "T")
@@ -161,7 +158,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
             p[i] = UInt8(ascii: ":")
             i += 1
             putDigits(absOffset / 60 % 60, 2, p, &i)
-            out.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
+            return i
         }
     }
 
@@ -202,7 +199,7 @@ func putDigits(_ n: Int, _ width: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: in
 }
 
 /// Appends the decimal digits of `n` (not negative), padded with zeros to at least `width`.
-func appendDigits(_ n: Int, _ width: Int, to out: inout [UInt8]) {
+func appendDigits(_ n: Int, _ width: Int, to out: inout ByteBuffer) {
     var divisor = 1
     var digits = 1
     while divisor <= n / 10 {
@@ -221,18 +218,17 @@ func appendDigits(_ n: Int, _ width: Int, to out: inout [UInt8]) {
 extension FEELDate {
     /// `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`).
     public var isoString: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(12)
+        var bytes = ByteBuffer(capacity: 32)
         writeISO(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.string
     }
 
     /// Appends ``isoString``'s text to `out` (see ``Moment/writeISO(in:to:)`` for why by hand).
-    func writeISO(to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+    func writeISO(to out: inout ByteBuffer) {
+        out.appendInPlace(most: 32) { p in
             var i = 0
-            writeISO(to: buffer.baseAddress!, at: &i)
-            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: i))
+            writeISO(to: p, at: &i)
+            return i
         }
     }
 

@@ -132,7 +132,7 @@ public struct RunReport: Sendable {
         w.raw("{\n  \"as_of\": ")
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
-        sink(w.bytes)
+        sink(w.bytes.array)
         writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink, task)
         sink(Array((counts.tasks == 0 ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
         writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink, alert)
@@ -162,7 +162,7 @@ public struct RunReport: Sendable {
                     part.raw(i == 0 ? "\n    " : ",\n    ")
                     write(&part, i)
                 }
-                return part.bytes
+                return part.bytes.array
             }
             for part in parts { sink(part) }
             start = batch.upperBound
