@@ -216,7 +216,7 @@ extension CaseState {
         let defs = env.newest
         // 1. Facts.
         if let f = t.facts {
-            facts = CaseState.merge(facts, f)
+            facts.merge(f)
         }
         // 2. Enrolment.
         var justOpened: [Int] = []
@@ -704,19 +704,6 @@ extension CaseState {
     }
 
     // MARK: Facts
-
-    /// Deep merge: objects merge key by key, anything else replaces.
-    static func merge(_ base: FEELContext, _ incoming: FEELContext) -> FEELContext {
-        var out = base
-        for entry in incoming.entries {
-            if case .context(let old)? = out[entry.key], case .context(let new) = entry.value {
-                out[entry.key] = .context(merge(old, new))
-            } else {
-                out[entry.key] = entry.value
-            }
-        }
-        return out
-    }
 
     static func setting(_ base: FEELContext, path: ArraySlice<String>, to value: FEELValue) -> FEELContext {
         guard let head = path.first else { return base }

@@ -57,6 +57,14 @@ struct FEELKey: Sendable {
         FEELKey.find(low, high, isInline, in: entries) { $0.pointee.key == text }
     }
 
+    /// The index of the entry named by this key; nil when there is none.
+    @inline(__always)
+    func index(in entries: UnsafeBufferPointer<Entry>) -> Int? {
+        guard let value = find(in: entries) else { return nil }
+        return (UnsafeRawPointer(value) - FEELKey.valueOffset - UnsafeRawPointer(entries.baseAddress!))
+            / MemoryLayout<Entry>.stride
+    }
+
     /// `keys[k].find(in: entries)`, reading the key where it lies in `keys`, so that the loop holds
     /// no copy of it (a copy kept across the slow comparison costs a retain and a release).
     @inline(__always)

@@ -131,6 +131,32 @@ public struct FEELContext: Sendable {
 }
 
 extension FEELContext {
+    /// Merges `incoming` into this context, deeply: a context merges with a context of the same
+    /// name key by key, any other value replaces the one of its name, and a new name is added at
+    /// the end.
+    ///
+    /// In place: merged as new contexts (look up, then set through the subscript, which looks up
+    /// again), every level of an event's facts was copied, and each name compared twice as text.
+    public mutating func merge(_ incoming: FEELContext) {
+        for entry in incoming.entries {
+            let key = FEELKey(entry.key)
+            guard let index = entries.withUnsafeBufferPointer({ key.index(in: $0) }) else {
+                entries.append(entry)
+                continue
+            }
+            if case .context(let new) = entry.value, case .context(var old) = entries[index].value {
+                // Taken out first, so that the context merged into is not shared and is not copied.
+                entries[index].value = .null
+                old.merge(new)
+                entries[index].value = .context(old)
+            } else {
+                entries[index].value = entry.value
+            }
+        }
+    }
+}
+
+extension FEELContext {
     /// The value of the entry named by `key`, copied out of the context only once it is found.
     @inline(__always)
     subscript(key: FEELKey) -> FEELValue? {

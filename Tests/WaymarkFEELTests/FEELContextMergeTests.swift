@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import WaymarkFEEL
+
+@Suite struct FEELContextMergeTests {
+    func context(_ entries: [(String, FEELValue)]) -> FEELContext {
+        FEELContext(entries.map { (key: $0.0, value: $0.1) })
+    }
+
+    /// Contexts merge key by key at every depth, anything else replaces, new names go at the end, and
+    /// a copy taken before the merge keeps what it had (long names, kept on the heap, included).
+    @Test func mergesDeeplyInPlaceWithoutTouchingCopies() {
+        let long = "a name longer than fifteen bytes"
+        var facts = context([
+            ("child", .context(context([("birth_date", .string("2010-01-01")), (long, .number(1))]))),
+            ("school", .context(context([("attendance", .number(Decimal(string: "0.9")!))]))),
+            ("flag", .boolean(true)),
+        ])
+        let before = facts
+        facts.merge(
+            context([
+                (
+                    "school",
+                    .context(context([("attendance", .number(Decimal(string: "0.4")!)), ("name", .string("X"))]))
+                ),
+                ("child", .context(context([(long, .number(2))]))),
+                ("flag", .context(context([("now", .string("a context"))]))),
+                ("new", .null),
+            ]))
+        #expect(facts.entries.map(\.key) == ["child", "school", "flag", "new"])
+        guard case .context(let child)? = facts["child"], case .context(let school)? = facts["school"],
+            case .context(let flag)? = facts["flag"]
+        else {
+            Issue.record("a context was lost")
+            return
+        }
+        #expect(child.entries.map(\.key) == ["birth_date", long])
+        #expect(FEELCompare.equal(child[long] ?? .null, .number(2)) == true)
+        #expect(school.entries.map(\.key) == ["attendance", "name"])
+        #expect(FEELCompare.equal(school["attendance"] ?? .null, .number(Decimal(string: "0.4")!)) == true)
+        #expect(flag.entries.map(\.key) == ["now"])
+        guard case .context(let oldChild)? = before["child"], case .context(let oldSchool)? = before["school"] else {
+            Issue.record("the copy lost a context")
+            return
+        }
+        #expect(FEELCompare.equal(oldChild[long] ?? .null, .number(1)) == true)
+        #expect(oldSchool.entries.count == 1)
+        #expect(FEELCompare.equal(oldSchool["attendance"] ?? .null, .number(Decimal(string: "0.9")!)) == true)
+        guard case .boolean(true)? = before["flag"] else {
+            Issue.record("the copy's flag changed")
+            return
+        }
+    }
+}
