@@ -55,6 +55,39 @@ import Testing
         }
     }
 
+    /// Strings of every length up to 40, of bytes chosen to trip the word test (quotes, backslashes,
+    /// controls, and the bytes one above them, which a borrow from a byte shifted out of the last
+    /// word could mark), are written as escaping one byte at a time writes them.
+    @Test func everyLengthIsEscapedAsByteByByte() {
+        func byByte(_ text: String) -> String {
+            var out: [UInt8] = [0x22]
+            for u in text.utf8 {
+                switch u {
+                case 0x22: out += Array(#"\""#.utf8)
+                case 0x5C: out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case 0..<0x20: out += Array((#"\u00"# + (u < 0x10 ? "0" : "") + String(u, radix: 16)).utf8)
+                default: out.append(u)
+                }
+            }
+            return String(decoding: out + [0x22], as: UTF8.self)
+        }
+        let alphabet: [String] = ["a", "\"", "#", "\\", "]", "\u{1}", "\u{2}", "!", "\n", " ", "é", "\u{1F}"]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for length in 0...40 {
+            for _ in 0..<200 {
+                var text = ""
+                for _ in 0..<length {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    text += alphabet[Int(state >> 33) % alphabet.count]
+                }
+                #expect(written(text) == byByte(text))
+            }
+        }
+    }
+
     /// Text composed in pieces is escaped as the same text written whole, and the writer's buffer for
     /// it is reused without leaking one string into the next.
     @Test func composedTextIsEscapedAsTheWholeString() {
