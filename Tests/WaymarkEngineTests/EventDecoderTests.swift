@@ -99,6 +99,41 @@ import WaymarkFEEL
             ])
     }
 
+    /// Objects of any size keep their entries in order, a repeated name its first place and last
+    /// value, whether it repeats among the first eight (gathered on the stack) or after them; an
+    /// error part way through a nested object loses nothing of the lines around it.
+    @Test func objectsOfAnySizeKeepOrderAndLastValues() throws {
+        for size in [0, 1, 2, 7, 8, 9, 20] {
+            var fields = (0..<size).map { #""k\#($0)": \#($0)"# }
+            if size > 1 { fields.append(#""k0": "again""#) }
+            if size > 9 { fields.append(#""k9": {"inner": [1, {"k0": true}]}"#) }
+            let line =
+                #"{"case": "C", "type": "t", "at": "2025-01-06", "facts": {"#
+                + fields.joined(separator: ", ") + "}}"
+            let facts = try #require(try decode(line).first?.facts)
+            #expect(facts.entries.map(\.key) == (0..<size).map { "k\($0)" })
+            if size > 1 {
+                guard case .string("again")? = facts["k0"] else {
+                    Issue.record("k0 should hold its last value")
+                    continue
+                }
+            }
+            if size > 9 {
+                guard case .context(let inner)? = facts["k9"], case .list(let list)? = inner["inner"] else {
+                    Issue.record("k9 should hold the nested object")
+                    continue
+                }
+                #expect(list.count == 2)
+            }
+        }
+        let text = """
+            {"case": "C", "type": "t", "at": "2025-01-06", "facts": {"a": 1, "b": {"c": 2, "d": [1, }}}
+            {"case": "C", "type": "t", "at": "2025-01-06", "facts": {"a": 1}}
+            """
+        #expect(problems(text).count == 1)
+        #expect(problems(text).first?.hasPrefix("1:facts: invalid JSON") == true)
+    }
+
     @Test func bareDateIsMidnightInTheCalendarZone() throws {
         // 1 July is in British Summer Time: 00:00 in London is 23:00 UTC the day before.
         let events = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01"}"#)
