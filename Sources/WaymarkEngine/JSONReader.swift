@@ -127,62 +127,18 @@ struct JSONReader {
         try body(&self, key)
     }
 
-    typealias Entry = (key: String, value: FEELValue)
-
-    /// An object as a context, a repeated name keeping its first place and its last value.
-    ///
-    /// The first eight entries are gathered on the stack and moved into an array made at their
-    /// number: appended to an empty array, an object of two entries (most of an event's facts and
-    /// data) was two allocations, the first grown into the second.
     mutating func object() throws(Failure) -> FEELContext {
-        return try Self.withEntryStack { stack throws(Failure) in
-            var count = 0
-            var more: [Entry] = []
-            defer { stack.deinitialize(count: count) }
-            try objectFields { (reader: inout JSONReader, text: UnsafeBufferPointer<UInt8>) throws(Failure) in
-                let key = reader.string(text)
-                let v = try reader.value()
-                if let existing = (0..<count).first(where: { stack[$0].key == key }) {
-                    stack[existing].value = v
-                } else if let existing = more.firstIndex(where: { $0.key == key }) {
-                    more[existing].value = v
-                } else if count < Self.stackEntries {
-                    (stack + count).initialize(to: (key, v))
-                    count += 1
-                } else {
-                    more.append((key, v))
-                }
-            }
-            let entries = [Entry](unsafeUninitializedCapacity: count + more.count) { all, made in
-                all.baseAddress!.moveInitialize(from: stack, count: count)
-                made = count
-                count = 0
-                for entry in more {
-                    (all.baseAddress! + made).initialize(to: entry)
-                    made += 1
-                }
-            }
-            return FEELContext(entries)
-        }
-    }
-
-    static let stackEntries = 8
-
-    /// Room on the stack for ``stackEntries`` entries, uninitialized, for the time of `body`.
-    private static func withEntryStack<R>(
-        _ body: (UnsafeMutablePointer<Entry>) throws(Failure) -> R
-    ) throws(Failure) -> R {
-        var failure: Failure?
-        let result: R? = withUnsafeTemporaryAllocation(of: Entry.self, capacity: Self.stackEntries) { stack in
-            do throws(Failure) {
-                return try body(stack.baseAddress!)
-            } catch {
-                failure = error
-                return nil
+        var entries: [(key: String, value: FEELValue)] = []
+        try objectFields { (reader: inout JSONReader, text: UnsafeBufferPointer<UInt8>) throws(Failure) in
+            let key = reader.string(text)
+            let v = try reader.value()
+            if let existing = entries.firstIndex(where: { $0.key == key }) {
+                entries[existing].value = v
+            } else {
+                entries.append((key, v))
             }
         }
-        if let failure { throw failure }
-        return result!
+        return FEELContext(entries)
     }
 
     mutating func array() throws(Failure) -> [FEELValue] {

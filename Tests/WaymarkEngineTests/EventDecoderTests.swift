@@ -100,8 +100,8 @@ import WaymarkFEEL
     }
 
     /// Objects of any size keep their entries in order, a repeated name its first place and last
-    /// value, whether it repeats among the first eight (gathered on the stack) or after them; an
-    /// error part way through a nested object loses nothing of the lines around it.
+    /// value, whether it repeats among the first entries or after many; an error part way through a
+    /// nested object is reported on its line, and the line after it is read as usual.
     @Test func objectsOfAnySizeKeepOrderAndLastValues() throws {
         for size in [0, 1, 2, 7, 8, 9, 20] {
             var fields = (0..<size).map { #""k\#($0)": \#($0)"# }
