@@ -67,7 +67,15 @@ struct WorkingDayCount: Sendable {
             var day = a
             var weekday = FEELDate.isoWeekday(dayNumber: a)
             var left = n
+            let perWeek = workedThrough[6]
             while true {
+                // A whole week at once while more than a week's working days are left and no holiday
+                // falls in it: any seven days in a row hold each weekday once (a due date of 20
+                // working days was 28 steps, and is now 4 and a few).
+                while perWeek > 0, left > perWeek, i == workingHolidays.count || workingHolidays[i] > day + 7 {
+                    day += 7
+                    left -= perWeek
+                }
                 day += 1
                 weekday = weekday == 7 ? 1 : weekday + 1
                 guard weekdayMask & (1 << UInt8(weekday - 1)) != 0 else { continue }
