@@ -45,6 +45,15 @@ struct ByteBuffer: ~Copyable {
         count += n
     }
 
+    /// Appends the bytes of a value's memory (a `Decimal`'s words, packed).
+    @inline(__always)
+    mutating func append(raw bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if capacity - count < n { grow(n) }
+        if n > 0 { UnsafeMutableRawPointer(base + count).copyMemory(from: bytes.baseAddress!, byteCount: n) }
+        count += n
+    }
+
     /// Appends literal text. Its bytes are in the program: a `String` made of it was copied, and its
     /// storage retained and released, for each of the millions of pieces a report writes.
     @inline(__always)

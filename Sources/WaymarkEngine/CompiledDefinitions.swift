@@ -112,7 +112,6 @@ final class CompiledPathway: Sendable {
     let bareEnrolExplanation: Explanation
     let bareExitExplanations: [[Explanation]]
 
-    /// Whether stage `si` has a transition on the type of `t`.
     /// By stage, the transitions out of it that are on `type`, a bit each (bit `k` for transition
     /// `k`); ``allExits`` for a stage with more than 63 transitions, whose sets are then looked at.
     func exitMasks(on type: String) -> [UInt64] {
@@ -127,6 +126,7 @@ final class CompiledPathway: Sendable {
     /// The mask of a stage whose transitions are each checked against the type by its set.
     static let allExits = UInt64.max
 
+    /// Whether stage `si` has a transition on the type of `t`.
     func mayExit(_ si: Int, on t: Trigger) -> Bool {
         if case .emitted(_, _, _, let type) = t.history { return exitsOnEmitted[si][Int(type.rawValue)] }
         return exitTypes[si].contains(t.type)

@@ -121,9 +121,7 @@ enum PackedValues {
                 var kept = raw.count
                 while kept > 0, raw[kept - 1] == 0 { kept -= 1 }
                 out.append(UInt8(kept))
-                out.append(
-                    contentsOf: UnsafeBufferPointer(
-                        start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: kept))
+                out.append(raw: UnsafeRawBufferPointer(rebasing: raw[..<kept]))
             }
         case .string(let s):
             out.append(4)

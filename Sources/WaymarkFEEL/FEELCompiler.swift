@@ -1019,6 +1019,18 @@ struct FEELCompiler {
                 return result
             }
         }
+        // Two arguments (`working days between(t.due, today())`) as an array literal: one allocation
+        // at its size, where reserving and appending went through the array's general growth path.
+        if arranged.count == 2, let first = arranged[0], let second = arranged[1] {
+            return { f in
+                let values = [first(&f), second(&f)]
+                let result = body(values, f.environment)
+                if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
+                    f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
+                }
+                return result
+            }
+        }
         return { f in
             var values: [FEELValue] = []
             values.reserveCapacity(arranged.count)
