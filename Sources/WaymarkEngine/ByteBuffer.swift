@@ -24,7 +24,7 @@ struct ByteBuffer: ~Copyable {
     private mutating func grow(_ more: Int) {
         let wanted = Swift.max(capacity * 2, count + more)
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
-        larger.update(from: base, count: count)
+        larger.initialize(from: base, count: count)
         base.deallocate()
         base = larger
         capacity = wanted
@@ -41,7 +41,7 @@ struct ByteBuffer: ~Copyable {
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         if capacity - count < n { grow(n) }
-        if n > 0 { (base + count).update(from: bytes.baseAddress!, count: n) }
+        if n > 0 { (base + count).initialize(from: bytes.baseAddress!, count: n) }
         count += n
     }
 

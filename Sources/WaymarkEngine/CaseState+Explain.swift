@@ -40,6 +40,8 @@ extension CaseState {
         out.append(".")
     }
 
+    /// `reason` in words.
+    ///
     /// The words are written as UTF-8 bytes into one buffer and made a string once: built as strings
     /// (interpolations joined with `+`), each piece was a string of its own, and putting the words
     /// of a million events' tasks and alerts together was a tenth of the run's instructions.

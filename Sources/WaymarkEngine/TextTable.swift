@@ -7,14 +7,17 @@ import Foundation
 /// Unicode-aware hashing, about 500 instructions for a type such as `attendance.recorded` (0.8% of
 /// a run's instructions); here the UTF-8 bytes are hashed eight at a time and compared as memory.
 /// Texts with the same bytes are the same key; `String` also takes canonically equivalent texts
-/// (a precomposed and a decomposed "é") as equal, so a text that is not found by its bytes and is
-/// not ASCII is looked up in a `Dictionary` as well, and the answer is always the dictionary's.
+/// (a precomposed and a decomposed "é", or the Kelvin sign and "K") as equal, so a text not found
+/// by its bytes is looked up in a `Dictionary` as well unless it and every key are ASCII (which
+/// have no other spelling): the answer is always the dictionary's.
 struct TextTable<Value: Sendable>: Sendable {
     /// Open addressing, a power of two long: an entry's index plus one, 0 for none.
     private let slots: [Int32]
     private let keys: [[UInt8]]
     private let values: [Value]
     private let byText: [String: Value]
+    /// Whether any key has a byte outside ASCII.
+    private let hasOtherKeys: Bool
 
     init(_ pairs: [String: Value]) {
         // Sorted so that the table is the same whatever order the dictionary gives its pairs.
@@ -22,6 +25,7 @@ struct TextTable<Value: Sendable>: Sendable {
         keys = sorted.map { Array($0.key.utf8) }
         values = sorted.map(\.value)
         byText = pairs
+        hasOtherKeys = keys.contains { $0.contains { $0 >= 0x80 } }
         var size = 8
         while size < sorted.count * 2 { size *= 2 }
         var slots = [Int32](repeating: 0, count: size)
@@ -46,8 +50,8 @@ struct TextTable<Value: Sendable>: Sendable {
                 if same { return .some(values[entry - 1]) }
                 slot = (slot + 1) & (slots.count - 1)
             }
-            // Not found by its bytes: an ASCII text has no other spelling, so it is not there.
-            return bytes.allSatisfy { $0 < 0x80 } ? .some(nil) : nil
+            // Not found by its bytes: when it and every key are ASCII, no other spelling is there.
+            return !hasOtherKeys && bytes.allSatisfy { $0 < 0x80 } ? .some(nil) : nil
         }
         if let found { return found }
         return byText[text]

@@ -140,11 +140,12 @@ extension FEELContext {
     public mutating func merge(_ incoming: FEELContext) {
         for entry in incoming.entries {
             let key = FEELKey(entry.key)
-            // A short name is found by its bytes; one that is not ASCII is also looked for as text, so
-            // that canonically equivalent spellings are one name here as they are for `String`.
+            // A short name is found by its bytes; one not found so is looked for as text too (only a new
+            // name gets that far), so that canonically equivalent spellings are one name here as they
+            // are for `String`.
             guard
                 let index = entries.withUnsafeBufferPointer({ key.index(in: $0) })
-                    ?? (entry.key.utf8.allSatisfy { $0 < 0x80 } ? nil : entries.firstIndex { $0.key == entry.key })
+                    ?? entries.firstIndex(where: { $0.key == entry.key })
             else {
                 entries.append(entry)
                 continue

@@ -26,6 +26,9 @@ import Testing
         let table = TextTable(["r\u{E9}f\u{E9}rence.re\u{E7}ue": 7])
         #expect(table["re\u{301}fe\u{301}rence.rec\u{327}ue"] == 7)
         #expect(table["reference.recue"] == nil)
+        // An ASCII text can be equivalent to a key that is not ASCII: the Kelvin sign is "K".
+        let kelvin = TextTable(["\u{212A}.recorded": 3])
+        #expect(kelvin["K.recorded"] == 3)
     }
 }
 

@@ -54,11 +54,15 @@ import Testing
     }
 
     /// A name spelt with a precomposed "é" and one with a decomposed "é" are the same name, as they
-    /// are for `String`: merging one into a context that has the other replaces its value.
+    /// are for `String` (and so are the Kelvin sign and "K"): merging one into a context that has the
+    /// other replaces its value.
     @Test func canonicallyEquivalentNamesAreOneName() {
         var facts = context([("caf\u{E9}", .number(1))])
         facts.merge(context([("cafe\u{301}", .number(2))]))
         #expect(facts.entries.count == 1)
         #expect(FEELCompare.equal(facts.entries[0].value, .number(2)) == true)
+        var units = context([("\u{212A}", .number(1))])  // the Kelvin sign, equivalent to "K"
+        units.merge(context([("K", .number(2))]))
+        #expect(units.entries.count == 1)
     }
 }
