@@ -79,7 +79,12 @@ struct ByteBuffer: ~Copyable {
     /// Appends `n` in decimal.
     mutating func writeInteger(_ n: Int) {
         guard n >= 0 else { return write(String(n)) }
-        appendDigits(n, 1, to: &self)
+        // At most 19 digits: written in place, as dates and times are.
+        appendInPlace(most: 20) { p in
+            var i = 0
+            putDigits(n, 1, p, &i)
+            return i
+        }
     }
 
     /// Appends `a.b.c`.

@@ -169,7 +169,7 @@ public struct Engine: Sendable {
             }
             let caseID = window[k].caseID
             let ci: Int32
-            if let existing = caseNumbers.first(caseBits, where: { cases[Int($0)].id == caseID }) {
+            if let existing = caseNumber(caseID, bits: caseBits) {
                 ci = existing
             } else {
                 ci = Int32(cases.count)
@@ -348,9 +348,10 @@ public struct Engine: Sendable {
             since: e.since, closed: e.closed)
     }
 
-    /// The number of the case with id `caseID` in `cases`, if any event has named it.
-    func caseNumber(_ caseID: String) -> Int32? {
-        caseNumbers.first(CaseNumberIndex.bits(caseID)) { cases[Int($0)].id == caseID }
+    /// The number of the case with id `caseID` in `cases`, if any event has named it; `bits`, its
+    /// hash when already worked out (ingest works them out on every thread).
+    func caseNumber(_ caseID: String, bits: UInt32? = nil) -> Int32? {
+        caseNumbers.first(bits ?? CaseNumberIndex.bits(caseID)) { cases[Int($0)].id == caseID }
     }
 
     /// One case in detail; nil if no event ever named it.

@@ -402,9 +402,7 @@ final class JSONStringTable {
             return made
         }
         guard text.count <= 64 else { return String(decoding: text, as: UTF8.self) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let slot = Int(truncatingIfNeeded: hash >> 55)
+        let slot = bytesHash(text) & (Self.longSlots - 1)
         if let cached = long[slot], Self.same(cached, text) { return cached }
         let made = String(decoding: text, as: UTF8.self)
         long[slot] = made

@@ -198,23 +198,6 @@ func putDigits(_ n: Int, _ width: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: in
     i = end
 }
 
-/// Appends the decimal digits of `n` (not negative), padded with zeros to at least `width`.
-func appendDigits(_ n: Int, _ width: Int, to out: inout ByteBuffer) {
-    var divisor = 1
-    var digits = 1
-    while divisor <= n / 10 {
-        divisor *= 10
-        digits += 1
-    }
-    for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
-    var value = n
-    while divisor > 0 {
-        out.append(UInt8(ascii: "0") + UInt8(value / divisor))
-        value %= divisor
-        divisor /= 10
-    }
-}
-
 extension FEELDate {
     /// `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`).
     public var isoString: String {

@@ -30,7 +30,7 @@ struct TextTable<Value: Sendable>: Sendable {
         while size < sorted.count * 2 { size *= 2 }
         var slots = [Int32](repeating: 0, count: size)
         for (i, key) in keys.enumerated() {
-            var slot = key.withUnsafeBufferPointer { Self.hash($0) } & (size - 1)
+            var slot = key.withUnsafeBufferPointer { bytesHash($0) } & (size - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = Int32(i + 1)
         }
@@ -40,7 +40,7 @@ struct TextTable<Value: Sendable>: Sendable {
     subscript(text: String) -> Value? {
         var text = text
         let found: Value?? = text.withUTF8 { bytes in
-            var slot = Self.hash(bytes) & (slots.count - 1)
+            var slot = bytesHash(bytes) & (slots.count - 1)
             while case let entry = Int(slots[slot]), entry != 0 {
                 let key = keys[entry - 1]
                 let same = key.withUnsafeBufferPointer {
@@ -56,24 +56,25 @@ struct TextTable<Value: Sendable>: Sendable {
         if let found { return found }
         return byText[text]
     }
+}
 
-    /// FNV-1a over the bytes taken eight at a time (the last word padded with zeros), then mixed.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-        var i = 0
-        while i + 8 <= bytes.count {
-            hash = (hash ^ UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01b3
-            hash ^= hash >> 29
-            i += 8
-        }
-        if i < bytes.count {
-            var last: UInt64 = 0
-            withUnsafeMutableBytes(of: &last) {
-                $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[i...]))
-            }
-            hash = (hash ^ last) &* 0x100_0000_01b3
-        }
-        hash = (hash ^ (hash >> 32)) &* 0xBF58_476D_1CE4_E5B9
-        return Int(truncatingIfNeeded: hash >> 1)
+/// FNV-1a over the bytes taken eight at a time (the last word padded with zeros), then mixed;
+/// the string table of the events reader files its longer strings by it too.
+func bytesHash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+    var i = 0
+    while i + 8 <= bytes.count {
+        hash = (hash ^ UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01b3
+        hash ^= hash >> 29
+        i += 8
     }
+    if i < bytes.count {
+        var last: UInt64 = 0
+        withUnsafeMutableBytes(of: &last) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[i...]))
+        }
+        hash = (hash ^ last) &* 0x100_0000_01b3
+    }
+    hash = (hash ^ (hash >> 32)) &* 0xBF58_476D_1CE4_E5B9
+    return Int(truncatingIfNeeded: hash >> 1)
 }
