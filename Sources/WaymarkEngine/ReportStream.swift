@@ -8,14 +8,17 @@ public import WaymarkFEEL
 /// of `because` each. It set the run's peak memory. Here a record is 24 bytes until its batch is
 /// written; it is then made, put into words, written and let go, on `workers` threads.
 public struct ReportStream: Sendable {
-    /// A task, alert or enrolment of a case: the engine's case number and its index in the case,
-    /// with what most comparisons need (its due day or moment, and its case's place in the order of
-    /// case ids) copied in, so that sorting reads the cases only to break ties.
+    /// A task, alert or enrolment of a case: its case's place in the order of case ids and its index
+    /// in the case, with what most comparisons need first (its due day or moment) copied in, so that
+    /// sorting reads the cases only to break ties.
+    ///
+    /// The case is found from its place (``caseAt``) rather than kept beside it: 16 bytes a
+    /// position instead of 24, and the positions (with the buffer they are merged through) are what
+    /// the output adds to the run's peak memory.
     struct Ref: Sendable {
         var first: Int64
-        var caseIndex: Int32
-        var index: Int32
         var rank: Int32
+        var index: Int32
     }
 
     /// The engine as it was when the stream was made (a value: later events do not change it).
@@ -23,6 +26,8 @@ public struct ReportStream: Sendable {
     let tasks: [Ref]
     let alerts: [Ref]
     let enrolments: [Ref]
+    /// The engine's case number of each place in the order of case ids (a ``Ref``'s `rank`).
+    let caseAt: [Int32]
     /// The date printed as `as_of`.
     public var asOf: FEELDate
 
@@ -34,11 +39,10 @@ public struct ReportStream: Sendable {
         self.engine = engine
         asOf = engine.asOf
         let cases = engine.cases
-        // Each case's place in the order of case ids.
+        // Each case's place in the order of case ids, and the case at each place.
+        let byID = cases.indices.sorted { cases[$0].id < cases[$1].id }.map { Int32($0) }
         var ranks = [Int32](repeating: 0, count: cases.count)
-        for (r, ci) in cases.indices.sorted(by: { cases[$0].id < cases[$1].id }).enumerated() {
-            ranks[ci] = Int32(r)
-        }
+        for (r, ci) in byID.enumerated() { ranks[Int(ci)] = Int32(r) }
         let rank = ranks
         // Each chunk of cases counts its records first, then writes their positions straight into
         // its own range of one list per kind: gathered in lists per chunk and joined after, every
@@ -62,7 +66,7 @@ public struct ReportStream: Sendable {
             total = (total.tasks + n.tasks, total.alerts + n.alerts, total.enrolments + n.enrolments)
         }
         let firsts = starts
-        let none = Ref(first: 0, caseIndex: 0, index: 0, rank: 0)
+        let none = Ref(first: 0, rank: 0, index: 0)
         var tasks = [Ref](repeating: none, count: total.tasks)
         var alerts = [Ref](repeating: none, count: total.alerts)
         var enrolments = [Ref](repeating: none, count: total.enrolments)
@@ -78,17 +82,16 @@ public struct ReportStream: Sendable {
                             let r = rank[ci]
                             let (caseTasks, caseAlerts) = (cases[ci].tasks, cases[ci].alerts)
                             for ti in caseTasks.indices where !openOnly || caseTasks[ti].status.isOpen {
-                                taskRefs[t] = Ref(
-                                    first: Int64(caseTasks[ti].dueDay), caseIndex: Int32(ci), index: Int32(ti), rank: r)
+                                taskRefs[t] = Ref(first: Int64(caseTasks[ti].dueDay), rank: r, index: Int32(ti))
                                 t += 1
                             }
                             for ai in caseAlerts.indices {
                                 let at = caseAlerts[ai].at.epochNanoseconds
-                                alertRefs[a] = Ref(first: at, caseIndex: Int32(ci), index: Int32(ai), rank: r)
+                                alertRefs[a] = Ref(first: at, rank: r, index: Int32(ai))
                                 a += 1
                             }
                             for ei in cases[ci].enrolments.indices {
-                                enrolmentRefs[e] = Ref(first: 0, caseIndex: Int32(ci), index: Int32(ei), rank: r)
+                                enrolmentRefs[e] = Ref(first: 0, rank: r, index: Int32(ei))
                                 e += 1
                             }
                         }
@@ -100,27 +103,27 @@ public struct ReportStream: Sendable {
         // The same orders as `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder`: due day (or
         // moment), then case id, from the copied keys; the rest from the cases, for ties in one case.
         Self.sort(&tasks, workers: workers) { a, b in
-            let ci = Int(a.caseIndex)
+            let ci = Int(byID[Int(a.rank)])
             let (x, y) = (cases[ci].tasks[Int(a.index)].template.key, cases[ci].tasks[Int(b.index)].template.key)
             if x != y { return x < y }
             return cases[ci].taskID(Int(a.index)) < cases[ci].taskID(Int(b.index))
         }
         Self.sort(&alerts, workers: workers) { a, b in
-            let ci = Int(a.caseIndex)
+            let ci = Int(byID[Int(a.rank)])
             let (x, y) = (cases[ci].alerts[Int(a.index)].rule, cases[ci].alerts[Int(b.index)].rule)
             if x != y { return x < y }
             return cases[ci].alertID(Int(a.index)) < cases[ci].alertID(Int(b.index))
         }
         let definitions = engine.definitions
         Self.sort(&enrolments, workers: workers) { a, b in
-            let ci = Int(a.caseIndex)
+            let ci = Int(byID[Int(a.rank)])
             let (x, y) = (cases[ci].enrolments[Int(a.index)], cases[ci].enrolments[Int(b.index)])
             let (px, py) = (definitions.pathway(of: x).pathway, definitions.pathway(of: y).pathway)
             if px.id != py.id { return px.id < py.id }
             if x.since != y.since { return x.since < y.since }
             return px.version < py.version
         }
-        (self.tasks, self.alerts, self.enrolments) = (tasks, alerts, enrolments)
+        (self.tasks, self.alerts, self.enrolments, caseAt) = (tasks, alerts, enrolments, byID)
     }
 
     /// Sorts by the copied keys, then by `tie` (called only for two records of one case with equal
@@ -128,10 +131,10 @@ public struct ReportStream: Sendable {
     /// of the same size, the left run first among equals (the order ``RunReport/sorted(_:workers:by:)``
     /// gives).
     ///
-    /// A position is 24 bytes with nothing to reference-count, so moving positions costs less than
+    /// A position is 16 bytes with nothing to reference-count, so moving positions costs less than
     /// sorting indices to them and copying after, and the list and one buffer are all the room it
-    /// takes. With the gathering above, the positions of a million-event run take 21 MB above what
-    /// the engine holds instead of 33.
+    /// takes. With the gathering above, the positions of a million-event run took 21 MB above what
+    /// the engine holds instead of 33, at 24 bytes a position.
     static func sort(_ refs: inout [Ref], workers: Int, tie: @escaping @Sendable (Ref, Ref) -> Bool) {
         let less: @Sendable (Ref, Ref) -> Bool = { a, b in
             if a.first != b.first { return a.first < b.first }
@@ -150,7 +153,7 @@ public struct ReportStream: Sendable {
             }
         }
         guard runs.count > 1 else { return }
-        var other = [Ref](repeating: Ref(first: 0, caseIndex: 0, index: 0, rank: 0), count: refs.count)
+        var other = [Ref](repeating: Ref(first: 0, rank: 0, index: 0), count: refs.count)
         while runs.count > 1 {
             var merged: [Range<Int>] = []
             for k in stride(from: 0, to: runs.count, by: 2) {
@@ -189,7 +192,7 @@ public struct ReportStream: Sendable {
 
     /// With `batch` records written between sink calls (small in tests, to cross batches cheaply).
     func writeJSON(workers: Int, batch: Int, to sink: ([UInt8]) -> Void) {
-        let (engine, tasks, alerts, enrolments) = (engine, tasks, alerts, enrolments)
+        let (engine, tasks, alerts, enrolments, caseAt) = (engine, tasks, alerts, enrolments, caseAt)
         // Each record's case is copied for the call that writes it (a reference count for each of its
         // fields): the compiler cannot prove the case unchanged during a call that takes it from an
         // array (or a pointer) and does not inline, and the calls inside the writers need it whole.
@@ -198,15 +201,15 @@ public struct ReportStream: Sendable {
             workers: workers, batch: batch,
             task: { w, i in
                 let ref = tasks[i]
-                engine.cases[Int(ref.caseIndex)].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
+                engine.cases[Int(caseAt[Int(ref.rank)])].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
             },
             alert: { w, i in
                 let ref = alerts[i]
-                engine.cases[Int(ref.caseIndex)].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
+                engine.cases[Int(caseAt[Int(ref.rank)])].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
             },
             enrolment: { i in
                 let ref = enrolments[i]
-                let c = engine.cases[Int(ref.caseIndex)]
+                let c = engine.cases[Int(caseAt[Int(ref.rank)])]
                 return engine.record(c.enrolments[Int(ref.index)], c)
             }, to: sink)
     }

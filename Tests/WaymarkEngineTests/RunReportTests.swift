@@ -190,10 +190,10 @@ import WaymarkModel
         var refs: [ReportStream.Ref] = []
         for i in 0..<20_000 {
             let n = Int32(i)
-            refs.append(ReportStream.Ref(first: Int64(n % 40), caseIndex: n % 13, index: n, rank: n % 17))
+            refs.append(ReportStream.Ref(first: Int64(n % 40), rank: n % 17, index: n))
         }
         refs.shuffle(using: &generator)
-        let tie: @Sendable (ReportStream.Ref, ReportStream.Ref) -> Bool = { $0.caseIndex < $1.caseIndex }
+        let tie: @Sendable (ReportStream.Ref, ReportStream.Ref) -> Bool = { $0.index % 13 < $1.index % 13 }
         let once: [ReportStream.Ref] = RunReport.sorted(refs, workers: 1) {
             (r: UnsafeBufferPointer<ReportStream.Ref>, i: Int, j: Int) -> Bool in
             let (a, b) = (r[i], r[j])
