@@ -127,14 +127,18 @@ extension CaseState {
     /// While no rule or trigger key holds `/` or `#`, an id names its rule, key and number and no
     /// other, so counting the alerts of the same rule and key is enough; otherwise (`a/b` + `c` and
     /// `a` + `b/c` make the same id) the ids are made and compared.
-    func alertOccurrence(rule: String, triggerKey: String) -> Int32 {
-        func plain(_ s: String) -> Bool { !s.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "#") } }
-        if plain(rule) && plain(triggerKey) && alerts.allSatisfy({ plain($0.rule) && plain($0.triggerKey) }) {
-            return Int32(alerts.count { $0.rule == rule && $0.triggerKey == triggerKey } + 1)
+    ///
+    /// Whether each alert's id is plain is kept with it (``AlertState/idIsPlain``): scanned again
+    /// for each new alert, the rule ids and keys of the case's alerts cost about 5,000 instructions
+    /// an alert raised.
+    func alertOccurrence(_ site: AlertSite, triggerKey: String, keyIsPlain: Bool) -> Int32 {
+        if site.ruleIsPlain && keyIsPlain && alerts.allSatisfy(\.idIsPlain) {
+            let rule = site.rule
+            return Int32(alerts.count { ($0.site === site || $0.rule == rule) && $0.triggerKey == triggerKey } + 1)
         }
         var taken = Set<String>()
         for i in alerts.indices { taken.insert(alertID(i)) }
-        let base = "\(id)/\(rule)/\(triggerKey)"
+        let base = "\(id)/\(site.rule)/\(triggerKey)"
         var occurrence: Int32 = 1
         while taken.contains(occurrence == 1 ? base : "\(base)#\(occurrence)") { occurrence += 1 }
         return occurrence
@@ -534,11 +538,12 @@ extension CaseState {
                 let message =
                     site.textAroundCaseID == nil ? render(template.message, trigger, task: trigger?.task, calendar) : ""
                 let key = text(of: triggerKey)
-                let occurrence = alertOccurrence(rule: site.rule, triggerKey: key)
+                let keyIsPlain = AlertSite.isPlain(key)
+                let occurrence = alertOccurrence(site, triggerKey: key, keyIsPlain: keyIsPlain)
                 alerts.append(
                     AlertState(
                         site: site, at: now, writtenMessage: message, reason: reason, triggerKey: key,
-                        occurrence: occurrence))
+                        occurrence: occurrence, idIsPlain: site.ruleIsPlain && keyIsPlain))
                 scopeCache = nil
                 emit(
                     .alertRaised, subject: alerts.count - 1, stage: -1,

@@ -131,6 +131,9 @@ struct AlertState: Sendable {
     var triggerKey: String
     /// 1 for the first alert of its site and trigger key, 2 and up for more (written `#2`).
     var occurrence: Int32
+    /// Neither its rule's id nor its trigger key holds `/` or `#` (see
+    /// ``CaseState/alertOccurrence(_:triggerKey:keyIsPlain:)``); in room that was padding.
+    var idIsPlain: Bool
 
     var rule: String { site.rule }
     var severity: AlertSeverity { site.severity }

@@ -224,9 +224,12 @@ final class AlertSite: Sendable {
     /// read (see ``CaseState/alertMessage(_:)``). Most shipped messages are of this kind
     /// ("Review for {{ case.id }} overdue"), and their copies were 12 MB in a run of a million events.
     let textAroundCaseID: [String]?
+    /// Whether the rule's id holds neither `/` nor `#` (see ``CaseState/alertOccurrence(_:triggerKey:keyIsPlain:)``).
+    let ruleIsPlain: Bool
 
     init(rule: String, severity: AlertSeverity, location: SourceLocation, message: MessageTemplate) {
         self.rule = rule
+        ruleIsPlain = Self.isPlain(rule)
         self.severity = severity
         self.location = location
         var pieces = [""]
@@ -243,6 +246,11 @@ final class AlertSite: Sendable {
             }
         }
         textAroundCaseID = pieces
+    }
+
+    /// Whether `text` holds neither `/` nor `#`, the separators of an alert's id.
+    static func isPlain(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "#") }
     }
 
     /// A site per action of `actions` (nil for those that are not alerts).
