@@ -36,7 +36,7 @@ extension CaseState {
             }
         }
         let taskInScope: FEELValue =
-            needs.contains(.task) ? task.map { taskValue($0, calendar, parts: needs) } ?? .null : .null
+            needs.contains(.task) ? task.map { taskValueCaching($0, calendar, parts: needs) } ?? .null : .null
         let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables))
         // Kept until the next evaluation, as the caches above keep the same values. Moved in, not
         // copied: a copy is a retain now and a release when the local goes.
@@ -162,10 +162,35 @@ extension CaseState {
         return cp.pathway.stages[stage].id
     }
 
+    /// `task` for an evaluation: kept until a task changes, as the same task is read by each rule
+    /// on the event about it (five rules on `task.overdue` ask for the key and pathway of one task)
+    /// and by `done_when` and message templates.
+    mutating func taskValueCaching(_ ti: Int, _ calendar: CalendarInfo, parts: ScopeNeeds) -> FEELValue {
+        let needed = parts.intersection([.entryIDs, .entryTimes])
+        let zone = calendar.calendar.timeZoneID
+        if let cached = taskScopeCache, cached.task == ti, cached.parts.isSuperset(of: needed), cached.zone == zone {
+            return cached.value
+        }
+        let value = taskValue(ti, calendar, parts: needed)
+        taskScopeCache = (ti, needed, zone, value)
+        return value
+    }
+
     /// A task as FEEL sees it; `parts` leaves out the costly fields an expression does not name.
     func taskValue(_ ti: Int, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {
         // Fields read in place: a copy of the task would count a reference to its reason and spec.
         let spec = tasks[ti].spec
+        if !parts.contains(.entryIDs) && !parts.contains(.entryTimes) {
+            // The usual case, as an array literal (made at its size; reserving and appending went
+            // through the array's general growth path).
+            return .context(
+                FEELContext([
+                    ("key", .string(spec.template.key)), ("title", .string(spec.template.title)),
+                    ("role", .string(spec.template.role)), ("pathway", spec.pathway.map { .string($0) } ?? .null),
+                    ("stage", spec.stage.map { .string($0) } ?? .null), ("due", .date(tasks[ti].due)),
+                    ("status", .string(tasks[ti].status.rawValue)),
+                ]))
+        }
         var entries: [(key: String, value: FEELValue)] = []
         entries.reserveCapacity(10)
         if parts.contains(.entryIDs) { entries.append(("id", .string(taskID(ti)))) }

@@ -281,10 +281,11 @@ struct CaseState: Sendable {
     var tasks: [TaskState] = [] {
         didSet {
             if scratchBox != nil {
-                // One look at the scratch for both (each accessor looks on its own).
+                // One look at the scratch for the three (each accessor looks on its own).
                 let scratch = scratch()
                 scratch.state.tasksValueCache = nil
                 scratch.state.filteredTasksCache = nil
+                scratch.state.taskScopeCache = nil
             }
             changedParts.insert(.tasks)
         }
@@ -546,6 +547,10 @@ extension CaseState {
         get { scratchBox?.state.filteredTasksCache }
         set { scratch().state.filteredTasksCache = newValue }
     }
+    var taskScopeCache: (task: Int, parts: ScopeNeeds, zone: String, value: FEELValue)? {
+        get { scratchBox?.state.taskScopeCache }
+        set { scratch().state.taskScopeCache = newValue }
+    }
     var historyValueCache: ListValueCache? {
         get { scratchBox?.state.historyValueCache }
         _modify { yield &scratch().state.historyValueCache }
@@ -585,6 +590,9 @@ struct HandlingScratch: Sendable {
     var tasksValueCache: ListValueCache?
     /// The task list of one expression with a ``TaskFilter`` (by identity), kept until a task changes.
     var filteredTasksCache: (expression: ObjectIdentifier, list: ListValueCache)?
+    /// `task` of the last evaluation that read it, kept until a task changes (see
+    /// ``CaseState/taskValueCaching(_:_:parts:)``).
+    var taskScopeCache: (task: Int, parts: ScopeNeeds, zone: String, value: FEELValue)?
     /// `case.history` as FEEL values; the history only grows while a case runs, so the cache is
     /// extended rather than rebuilt.
     var historyValueCache: ListValueCache?

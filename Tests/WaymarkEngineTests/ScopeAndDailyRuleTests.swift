@@ -85,6 +85,39 @@ import WaymarkModel
         )
     }
 
+    /// `task` is kept between the evaluations that read it until a task changes: a rule on the
+    /// task being done must see it done, though a rule on its being raised read it open earlier in
+    /// the same run, and a message must see the task as it is when the alert is raised.
+    @Test func theTaskInScopeIsReadAgainOnceItChanges() throws {
+        // No expression names `done`, `raised` or an id, so that each reads the same fields of the
+        // task and a kept value would serve them all.
+        let defs = try Self.definitions(
+            rules: """
+                  - id: on-raised
+                    on: task.raised
+                    when: task.key = "decide"
+                    then:
+                      - alert: { severity: low, message: "{{ task.status }}" }
+                  - id: on-finished
+                    on: task.done
+                    when: task.key = "decide"
+                    then:
+                      - alert: { severity: low, message: "{{ task.status }}" }
+                  - id: still-open
+                    on: task.done
+                    when: task.status = "open"
+                    then:
+                      - alert: { severity: low, message: "still open" }
+                """)
+        // Both events in one run, so that nothing made for the first is let go before the second.
+        let events = [
+            Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
+            Self.event("e2", "referral.decided", "2025-01-06T15:00:00Z"),
+        ]
+        let report = F.run(defs, events, asOf: "2025-01-06").1
+        #expect(report.alerts.map { "\($0.rule): \($0.message)" }.sorted() == ["on-finished: done", "on-raised: open"])
+    }
+
     @Test func aClockRuleIsEvaluatedOnDaysWhenNothingHappens() throws {
         let defs = try Self.definitions(
             rules: """
