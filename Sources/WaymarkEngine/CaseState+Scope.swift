@@ -112,16 +112,27 @@ extension CaseState {
         } else {
             data = .null
         }
-        var entries: [(key: String, value: FEELValue)] = []
-        entries.reserveCapacity(6)
-        if parts.contains(.entryIDs) { entries.append(("id", .string(triggerID(t)))) }
-        entries.append(("type", .string(t.type)))
-        if parts.contains(.entryTimes) {
-            entries.append(("at", .dateTime(t.at.feelDateTime(in: calendar.zone))))
-            entries.append(("date", .date(calendar.zone.date(of: t.at))))
+        let type: FEELValue = .string(t.type)
+        let facts: FEELValue = t.facts.map { .context($0) } ?? .null
+        // Each shape as an array literal, made at its size: reserving and appending went through the
+        // array's general growth path, for every event a condition reads.
+        let entries: [(key: String, value: FEELValue)]
+        switch (parts.contains(.entryIDs), parts.contains(.entryTimes)) {
+        case (false, false):
+            entries = [("type", type), ("data", data), ("facts", facts)]
+        case (true, false):
+            entries = [("id", .string(triggerID(t))), ("type", type), ("data", data), ("facts", facts)]
+        case (false, true):
+            entries = [
+                ("type", type), ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
+                ("date", .date(calendar.zone.date(of: t.at))), ("data", data), ("facts", facts),
+            ]
+        case (true, true):
+            entries = [
+                ("id", .string(triggerID(t))), ("type", type), ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
+                ("date", .date(calendar.zone.date(of: t.at))), ("data", data), ("facts", facts),
+            ]
         }
-        entries.append(("data", data))
-        entries.append(("facts", t.facts.map { .context($0) } ?? .null))
         return .context(FEELContext(entries))
     }
 
