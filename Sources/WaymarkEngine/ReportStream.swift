@@ -196,16 +196,20 @@ public struct ReportStream: Sendable {
         // Each record's case is copied for the call that writes it (a reference count for each of its
         // fields): the compiler cannot prove the case unchanged during a call that takes it from an
         // array (or a pointer) and does not inline, and the calls inside the writers need it whole.
+        // The case's number is read into a local first: with `caseAt`'s subscript inside the cases'
+        // subscript, the case was also copied whole with `memcpy`, 300 instructions a record.
         RunReport.writeJSON(
             asOf: asOf, zone: engine.timeZone, counts: (tasks.count, alerts.count, enrolments.count),
             workers: workers, batch: batch,
             task: { w, i in
                 let ref = tasks[i]
-                engine.cases[Int(caseAt[Int(ref.rank)])].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
+                let ci = Int(caseAt[Int(ref.rank)])
+                engine.cases[ci].writeTaskJSON(Int(ref.index), to: &w, engine.timeZone)
             },
             alert: { w, i in
                 let ref = alerts[i]
-                engine.cases[Int(caseAt[Int(ref.rank)])].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
+                let ci = Int(caseAt[Int(ref.rank)])
+                engine.cases[ci].writeAlertJSON(Int(ref.index), to: &w, engine.timeZone)
             },
             enrolment: { i in
                 let ref = enrolments[i]
