@@ -121,8 +121,9 @@ extension CaseState {
         history.append(item)
     }
 
-    /// The number of a new alert of `rule` and `triggerKey` among those of the case: ids are unique
-    /// in a case, so a second alert of the same rule and trigger is `#2`, and so on past any id taken.
+    /// The number of a new alert of `site`'s rule and `triggerKey` among those of the case: ids are
+    /// unique in a case, so a second alert of the same rule and trigger is `#2`, and so on past any
+    /// id taken.
     ///
     /// While no rule or trigger key holds `/` or `#`, an id names its rule, key and number and no
     /// other, so counting the alerts of the same rule and key is enough; otherwise (`a/b` + `c` and
