@@ -1,4 +1,5 @@
 import Foundation
+import WaymarkFEEL
 
 /// A growable run of bytes that text is written into: the JSON report, a `because`, an id.
 ///

@@ -177,27 +177,6 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
-/// Writes the decimal digits of `n` (not negative), padded with zeros to at least `width`, at
-/// `p + i`, moving `i` past them.
-@inline(__always)
-func putDigits(_ n: Int, _ width: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: inout Int) {
-    var digits = 1
-    var rest = n
-    while rest >= 10 {
-        rest /= 10
-        digits += 1
-    }
-    let end = i + Swift.max(width, digits)
-    var value = n
-    var k = end
-    while k > i {
-        k -= 1
-        p[k] = UInt8(ascii: "0") + UInt8(value % 10)
-        value /= 10
-    }
-    i = end
-}
-
 extension FEELDate {
     /// `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`).
     public var isoString: String {
@@ -213,22 +192,6 @@ extension FEELDate {
             writeISO(to: p, at: &i)
             return i
         }
-    }
-
-    /// Writes ``isoString``'s text at `p + i` (at most 27 bytes: a sign and 20 digits of year, then
-    /// 6 of month and day), moving `i` past it.
-    func writeISO(to p: UnsafeMutablePointer<UInt8>, at i: inout Int) {
-        if year < 0 {
-            p[i] = UInt8(ascii: "-")
-            i += 1
-        }
-        putDigits(abs(year), 4, p, &i)
-        p[i] = UInt8(ascii: "-")
-        i += 1
-        putDigits(month, 2, p, &i)
-        p[i] = UInt8(ascii: "-")
-        i += 1
-        putDigits(day, 2, p, &i)
     }
 
     /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date.

@@ -1,0 +1,41 @@
+/// Writes the decimal digits of `n` (not negative), padded with zeros to at least `width`, at
+/// `p + i`, moving `i` past them: dates, times and numbers written in place, by FEEL's `string()`
+/// and by the engine's report writers.
+// Inlinable: the engine's report writers call it a few times for each moment they write.
+@inlinable @inline(__always)
+package func putDigits(_ n: Int, _ width: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: inout Int) {
+    var digits = 1
+    var rest = n
+    while rest >= 10 {
+        rest /= 10
+        digits += 1
+    }
+    let end = i + Swift.max(width, digits)
+    var value = n
+    var k = end
+    while k > i {
+        k -= 1
+        p[k] = UInt8(ascii: "0") + UInt8(value % 10)
+        value /= 10
+    }
+    i = end
+}
+
+extension FEELDate {
+    /// Writes the date as `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`) at `p + i`, at most 27
+    /// bytes (a sign and 20 digits of year, then 6 of month and day), moving `i` past it.
+    @inlinable
+    package func writeISO(to p: UnsafeMutablePointer<UInt8>, at i: inout Int) {
+        if year < 0 {
+            p[i] = UInt8(ascii: "-")
+            i += 1
+        }
+        putDigits(abs(year), 4, p, &i)
+        p[i] = UInt8(ascii: "-")
+        i += 1
+        putDigits(month, 2, p, &i)
+        p[i] = UInt8(ascii: "-")
+        i += 1
+        putDigits(day, 2, p, &i)
+    }
+}
