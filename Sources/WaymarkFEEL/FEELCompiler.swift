@@ -1024,23 +1024,25 @@ struct FEELCompiler {
         if arranged.count == 2, let first = arranged[0], let second = arranged[1] {
             return { f in
                 let values = [first(&f), second(&f)]
-                let result = body(values, f.environment)
-                if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
-                    f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
-                }
-                return result
+                return Self.warnedIfNull(body(values, f.environment), name, values, f)
             }
         }
         return { f in
             var values: [FEELValue] = []
             values.reserveCapacity(arranged.count)
             for code in arranged { values.append(code?(&f) ?? .null) }
-            let result = body(values, f.environment)
-            if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
-                f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
-            }
-            return result
+            return Self.warnedIfNull(body(values, f.environment), name, values, f)
         }
+    }
+
+    /// `result` of calling built-in `name` with `values`, warning (when warnings are asked for) that
+    /// it is null though some argument is not.
+    @inline(__always)
+    static func warnedIfNull(_ result: FEELValue, _ name: String, _ values: [FEELValue], _ f: FEELFrame) -> FEELValue {
+        if case .null = result, f.environment.warnings != nil, values.contains(where: { !$0.isNull }) {
+            f.warn("\(name)(\(values.map(\.description).joined(separator: ", "))) is null")
+        }
+        return result
     }
 }
 

@@ -138,6 +138,12 @@ import WaymarkFEEL
         #expect(try eval("upper case(x)", ["x"], [number("5")], environment: environment).isNull)
         #expect(sink.messages.count == 2)
         #expect(sink.messages[1].contains("upper case"))
+        // Two arguments and three take their own paths through the compiler; both warn alike.
+        #expect(try eval(#"substring(x, "b")"#, ["x"], [.string("a")], environment: environment).isNull)
+        #expect(try eval(#"substring(x, "b", 1)"#, ["x"], [.string("a")], environment: environment).isNull)
+        #expect(sink.messages.count == 4)
+        #expect(sink.messages[2] == #"substring("a", "b") is null"#)
+        #expect(sink.messages[3] == #"substring("a", "b", 1) is null"#)
     }
 
     @Test func syntaxErrorsArePositioned() {
