@@ -8,18 +8,36 @@ public import WaymarkFEEL
 /// a million events; the table answers by binary search and keeps the engine free of any per-call
 /// system lookup. Zones are cached by identifier because every decoder call and engine share them.
 public struct ZoneOffsets: Sendable, Hashable {
-    public let identifier: String
-    /// Instants (seconds since the epoch) at which the offset changes, ascending.
-    private let transitions: [Int64]
-    /// `offsets[i]` holds before `transitions[i]`; the last one holds after the last transition.
-    private let offsets: [Int32]
-    /// For each span of 2^20 seconds (about 12 days) from the one holding the first transition, how
-    /// many transitions come before the span starts: a lookup goes to its span and steps over the
-    /// transitions inside it (hardly ever more than one) instead of searching all of them. Every
-    /// moment a report prints and every date the engine takes of a moment asks for an offset, and
-    /// the binary search over 600 transitions was 2% of a run's instructions.
-    private let spans: [Int32]
-    private let firstSpan: Int64
+    /// The zone's table, shared by every copy: a copy of the zone is one reference count. As four
+    /// fields (three arrays and the name) a zone was four, and the zone is copied wherever a moment
+    /// becomes a date — nine times for each event the decoder read (2.7% of a run's instructions).
+    private let table: Table
+
+    public var identifier: String { table.identifier }
+
+    /// Immutable after it is made, so shared between threads without a lock.
+    private final class Table: Sendable {
+        let identifier: String
+        /// Instants (seconds since the epoch) at which the offset changes, ascending.
+        let transitions: [Int64]
+        /// `offsets[i]` holds before `transitions[i]`; the last one holds after the last transition.
+        let offsets: [Int32]
+        /// For each span of 2^20 seconds (about 12 days) from the one holding the first transition,
+        /// how many transitions come before the span starts: a lookup goes to its span and steps
+        /// over the transitions inside it (hardly ever more than one) instead of searching all of
+        /// them. Every moment a report prints and every date the engine takes of a moment asks for
+        /// an offset, and the binary search over 600 transitions was 2% of a run's instructions.
+        let spans: [Int32]
+        let firstSpan: Int64
+
+        init(identifier: String, transitions: [Int64], offsets: [Int32]) {
+            self.identifier = identifier
+            self.transitions = transitions
+            self.offsets = offsets
+            (spans, firstSpan) = ZoneOffsets.spans(of: transitions)
+        }
+    }
+
     private static let spanShift: Int64 = 20
 
     private static let cache = Mutex<[String: ZoneOffsets]>([:])
@@ -28,13 +46,18 @@ public struct ZoneOffsets: Sendable, Hashable {
     public static let utc = ZoneOffsets(identifier: "UTC", transitions: [], offsets: [0])
 
     private init(identifier: String, transitions: [Int64], offsets: [Int32]) {
-        self.identifier = identifier
-        self.transitions = transitions
-        self.offsets = offsets
-        (spans, firstSpan) = Self.spans(of: transitions)
+        table = Table(identifier: identifier, transitions: transitions, offsets: offsets)
     }
 
-    /// ``spans`` and the span it starts at, for these transitions.
+    /// Zones are equal when they are the same zone: a zone's table is read once from the system and
+    /// cached by name, so two tables of one name hold the same transitions.
+    public static func == (a: ZoneOffsets, b: ZoneOffsets) -> Bool {
+        a.table === b.table || a.identifier == b.identifier
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
+
+    /// ``Table/spans`` and the span it starts at, for these transitions.
     private static func spans(of transitions: [Int64]) -> ([Int32], Int64) {
         guard let first = transitions.first, let last = transitions.last else { return ([], 0) }
         let firstSpan = first >> spanShift
@@ -73,7 +96,9 @@ public struct ZoneOffsets: Sendable, Hashable {
 
     /// The offset from UTC, in seconds, at `epochSeconds`.
     public func offset(atEpochSeconds epochSeconds: Int64) -> Int {
-        let span = (epochSeconds >> Self.spanShift) - firstSpan
+        let table = table
+        let (transitions, offsets, spans) = (table.transitions, table.offsets, table.spans)
+        let span = (epochSeconds >> Self.spanShift) - table.firstSpan
         if span < 0 || transitions.isEmpty { return Int(offsets[0]) }
         if span >= spans.count { return Int(offsets[transitions.count]) }
         var passed = Int(spans[Int(span)])
