@@ -377,9 +377,15 @@ struct CaseState: Sendable {
 
     /// Handles every event and timer strictly before `limit`, timers first when they tie with an event.
     /// Returns how many timers fired.
+    ///
+    /// - Parameter shared: an evaluation scope to use rather than make one, from the thread running
+    ///   a chunk of cases with the same definitions (see ``Engine/run(_:in:to:_:workers:)``). Made
+    ///   and let go by every case's run, the scope (its environment and the decision tables as
+    ///   functions) was 2.5% of a run's instructions.
     @discardableResult
-    mutating func run(to limit: Moment, _ env: EngineDefinitions) -> Int {
+    mutating func run(to limit: Moment, _ env: EngineDefinitions, sharing shared: EvaluationScope? = nil) -> Int {
         scopeDefinitions = env
+        if let shared { evaluation = shared }
         unpackFacts()
         var fired = 0
         while true {
@@ -396,6 +402,8 @@ struct CaseState: Sendable {
                 // The cached FEEL view of the case is rebuilt on the next handling anyway: kept, it
                 // would hold a copy of every task and history entry of every case in memory.
                 packFacts()
+                // A shared scope outlives the run: what it holds of this case goes now.
+                shared?.letGo()
                 scratchBox = nil
                 if !enrolments.contains(where: { $0.closed == nil }) { compact() }
                 return fired

@@ -247,7 +247,8 @@ public struct Engine: Sendable {
         // Below a few hundred cases a thread costs more than it saves.
         guard workers > 1, due.count >= 256 else {
             var fired = 0
-            for ci in due { fired += cases[Int(ci)].run(to: limit, env) }
+            let scope = EvaluationScope()
+            for ci in due { fired += cases[Int(ci)].run(to: limit, env, sharing: scope) }
             return fired
         }
         let chunkCount = min(due.count / 64, workers * 16)
@@ -259,8 +260,10 @@ public struct Engine: Sendable {
             let fired = ParallelChunks.map(chunks: chunkCount, workers: workers) { chunk in
                 var n = 0
                 var i = chunk
+                // One scope for the chunk's cases, used by one case at a time on this thread.
+                let scope = EvaluationScope()
                 while i < due.count {
-                    n += all[Int(due[i])].run(to: limit, env)
+                    n += all[Int(due[i])].run(to: limit, env, sharing: scope)
                     i += chunkCount
                 }
                 return n

@@ -12,6 +12,11 @@ import WaymarkFEEL
 /// ``bindings``, which
 /// ``CaseState/evaluateCaching(_:_:task:_:filterTasks:)`` sets before each evaluation.
 ///
+/// One scope serves every case that a thread runs in one call of the engine, one case after another
+/// (see ``CaseState/run(to:_:sharing:)``): nothing in it belongs to a case beyond the evaluation
+/// under way, since every evaluation sets all of ``bindings`` first, and the functions and
+/// environment depend only on the definitions and the calendar.
+///
 /// `@unchecked Sendable`: it is mutable, and it belongs to one case's handling scratch, which only
 /// the thread running that case reaches; a copy of the scratch for another copy of the case makes
 /// its own (see ``HandlingScratchBox``).
@@ -29,6 +34,11 @@ final class EvaluationScope: @unchecked Sendable {
     @exclusivity(unchecked) private var functions: [String: FEELExternalFunction]?
     @exclusivity(unchecked) private var environment = FEELEnvironment.empty
     @exclusivity(unchecked) private var calendar: ObjectIdentifier?
+
+    /// Lets go of the values of the last evaluation, as a case's run ends.
+    func letGo() {
+        for i in bindings.values.indices { bindings.values[i] = .null }
+    }
 
     /// The environment of evaluations at `now` in `calendar`'s zone, with the decision tables of
     /// `definitions` as functions when `tables` asks for them (most runs of a case call none). Made
