@@ -8,7 +8,8 @@ import WaymarkFEEL
 /// holidays up to `n` that fall on a worked weekday (a binary search over the few hundred holidays a
 /// calendar lists). Any two values differ by the working days between them, and `cumulative` only
 /// ever grows, which gives both the count between two dates and, by a search, the date that is `n`
-/// working days away. The loop this replaces hashed every day it stepped over.
+/// working days away. The loop this replaces hashed every day it stepped over. For the years cases
+/// live in, both answers are also kept in tables (see ``counts``).
 struct WorkingDayCount: Sendable {
     /// Bit `w - 1` is set when ISO weekday `w` (1 Monday ... 7 Sunday) is worked.
     let weekdayMask: UInt8
@@ -16,6 +17,20 @@ struct WorkingDayCount: Sendable {
     let workedThrough: [Int]
     /// Sorted, distinct day numbers of holidays that fall on a worked weekday.
     let workingHolidays: [Int]
+    /// `cumulative(window.lowerBound + i)` for each day of ``window``, counted once when the
+    /// calendar is made.
+    ///
+    /// Due dates and overdue counts fall in these years: answered by looking up two numbers, where
+    /// the count by weeks searched the holidays for each count (a due date of a few working days
+    /// walked its days), 1.8% of a run's instructions. Outside them the count by weeks answers.
+    private let counts: [Int32]
+    /// The working days of ``window`` in order: entry `k` is the day whose cumulative count is
+    /// `firstCount + k`, the answer to "the `n`th working day after".
+    private let workingDays: [Int32]
+    private let firstCount: Int
+
+    /// 1990-01-01 up to 2070-01-01: 29,220 days, 200 KB a calendar for both tables.
+    static let window = 7_305..<36_525
 
     init(workingWeekdays: Set<Int>, holidayDayNumbers: Set<Int>) {
         var mask: UInt8 = 0
@@ -28,7 +43,27 @@ struct WorkingDayCount: Sendable {
             through.append(running)
         }
         workedThrough = through
-        workingHolidays = holidayDayNumbers.filter { Self.isWorkedWeekday($0, mask) }.sorted()
+        let holidays = holidayDayNumbers.filter { Self.isWorkedWeekday($0, mask) }.sorted()
+        workingHolidays = holidays
+        // The tables, a day at a time from the count of the day before the window.
+        let window = Self.window
+        let before = Self.countedByWeeks(window.lowerBound - 1, through, holidays)
+        var count = before
+        var counts: [Int32] = []
+        var days: [Int32] = []
+        counts.reserveCapacity(window.count)
+        var h = Self.insertionPoint(window.lowerBound, holidays)
+        for day in window {
+            while h < holidays.count, holidays[h] < day { h += 1 }
+            if Self.isWorkedWeekday(day, mask), h == holidays.count || holidays[h] != day {
+                count += 1
+                days.append(Int32(day))
+            }
+            counts.append(Int32(count))
+        }
+        self.counts = counts
+        workingDays = days
+        firstCount = before + 1
     }
 
     /// Whether day `n` falls on a weekday the mask says is worked.
@@ -44,11 +79,17 @@ struct WorkingDayCount: Sendable {
 
     /// Working days from the origin up to and including day `n`.
     func cumulative(_ n: Int) -> Int {
+        if Self.window.contains(n) { return Int(counts[n - Self.window.lowerBound]) }
+        return Self.countedByWeeks(n, workedThrough, workingHolidays)
+    }
+
+    /// ``cumulative(_:)`` counted: whole weeks, the part week, less the holidays through `n`.
+    private static func countedByWeeks(_ n: Int, _ workedThrough: [Int], _ holidays: [Int]) -> Int {
         // Day 4 is a Monday; weeks are counted from it with floor division so negative days work too.
         let m = n - 4
         let weeks = m >= 0 ? m / 7 : -((-m + 6) / 7)
         let r = m - weeks * 7
-        return weeks * workedThrough[6] + workedThrough[r] - holidays(through: n)
+        return weeks * workedThrough[6] + workedThrough[r] - insertionPoint(n + 1, holidays)
     }
 
     /// The number of working days `d` with `a < d <= b`, negative when `b` is before `a`.
@@ -58,6 +99,12 @@ struct WorkingDayCount: Sendable {
     /// Requires at least one worked weekday.
     func adding(_ n: Int, to a: Int) -> Int {
         if n == 0 { return a }
+        // The answer is the working day whose cumulative count is `target` (see below).
+        if Self.window.contains(a), Self.window.contains(a - 1) {
+            let target = n > 0 ? cumulative(a) + n : cumulative(a - 1) + n + 1
+            let k = target - firstCount
+            if k >= 0, k < workingDays.count { return Int(workingDays[k]) }
+        }
         // A few days on (a due date of 1 to 10 working days, the commonest question by far): a walk
         // over the days, the weekday kept as it goes and the holidays passed in order, where the
         // search below looks the holidays up again for every count it makes. Over a run of 150,000
@@ -122,16 +169,15 @@ struct WorkingDayCount: Sendable {
         return i < workingHolidays.count && workingHolidays[i] == n
     }
 
-    /// Working-day holidays on or before day `n`.
-    private func holidays(through n: Int) -> Int { insertionPoint(n + 1) }
-
     /// The index of the first holiday on or after day `n`.
-    private func insertionPoint(_ n: Int) -> Int {
+    private func insertionPoint(_ n: Int) -> Int { Self.insertionPoint(n, workingHolidays) }
+
+    private static func insertionPoint(_ n: Int, _ holidays: [Int]) -> Int {
         var lo = 0
-        var hi = workingHolidays.count
+        var hi = holidays.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if workingHolidays[mid] < n { lo = mid + 1 } else { hi = mid }
+            if holidays[mid] < n { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }

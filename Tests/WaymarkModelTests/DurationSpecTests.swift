@@ -64,7 +64,8 @@ import WaymarkModel
 
     /// The counting by weeks and holiday search must agree with stepping day by day, the plain
     /// definition, for every kind of week (none worked, a Saturday worked, holidays at weekends and
-    /// twice over) and for dates far from the holidays and before 1970.
+    /// twice over), for dates far from the holidays and before 1970, and across both ends of the
+    /// years answered from tables (`WorkingDayCount.window`).
     @Test(arguments: [Set<Int>([1, 2, 3, 4, 5]), [1, 2, 3, 4, 5, 6], [3], [6, 7], [], [1, 2, 3, 4, 5, 6, 7]])
     func agreesWithSteppingDayByDay(weekdays: Set<Int>) {
         let dates = [
@@ -72,6 +73,7 @@ import WaymarkModel
             FEELDate(year: 2025, month: 12, day: 27), FEELDate(year: 2026, month: 1, day: 1),
             FEELDate(year: 2026, month: 4, day: 3), FEELDate(year: 2026, month: 4, day: 6),
             FEELDate(year: 1969, month: 12, day: 31), FEELDate(year: 2026, month: 1, day: 1),
+            FEELDate(year: 1990, month: 1, day: 1), FEELDate(year: 2069, month: 12, day: 31),
         ]
         let calendar = WorkingCalendar(
             id: "t", timeZoneID: "UTC", workingWeekdays: weekdays, holidays: dates.map { .init(date: $0, name: "h") })
@@ -99,9 +101,10 @@ import WaymarkModel
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
-        let around = [-1, 20_447, 20_447 + 500]  // 1969-12-31, 2025-12-25 and a year and a half later
-        for _ in 0..<600 {
-            let a = around[next(3)] + next(80) - 40
+        // 1969-12-31, 2025-12-25 and a year and a half later, 1990-01-01 and 2070-01-01.
+        let around = [-1, 20_447, 20_447 + 500, 7_305, 36_525]
+        for _ in 0..<1_000 {
+            let a = around[next(around.count)] + next(80) - 40
             let b = a + next(900) - 450
             #expect(calendar.workingDaysBetween(FEELDate(dayNumber: a), FEELDate(dayNumber: b)) == stepped(a, b))
             guard !weekdays.isEmpty else {
