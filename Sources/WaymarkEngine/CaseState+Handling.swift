@@ -125,9 +125,13 @@ extension CaseState {
     /// unique in a case, so a second alert of the same rule and trigger is `#2`, and so on past any
     /// id taken.
     ///
-    /// While no rule or trigger key holds `/` or `#`, an id names its rule, key and number and no
-    /// other, so counting the alerts of the same rule and key is enough; otherwise (`a/b` + `c` and
-    /// `a` + `b/c` make the same id) the ids are made and compared.
+    /// While no rule id holds `/` or `#` and no trigger key holds `#`, an id names its rule, key and
+    /// number and no other (after the case id, the rule is what comes before the next `/`, and a
+    /// number is what follows the `#`), so counting the alerts of the same rule and key is enough;
+    /// otherwise (`a/b` + `c` and `a` + `b/c` make the same id) the ids are made and compared. A key
+    /// may hold `/`: the key of an alert raised on an emitted event is that event's id, which names
+    /// a task (`task.overdue:CASE/PATHWAY/STAGE/KEY/1`), and with `/` counted against it half of the
+    /// alerts took the slow way, 3,700 instructions each.
     ///
     /// Whether each alert's id is plain is kept with it (``AlertState/idIsPlain``): scanned again
     /// for each new alert, the rule ids and keys of the case's alerts cost about 5,000 instructions
@@ -221,7 +225,7 @@ extension CaseState {
         let defs = env.newest
         // 1. Facts.
         if let f = t.facts {
-            facts.merge(f)
+            updateFacts { $0.merge(f) }
         }
         // 2. Enrolment.
         var justOpened: [Int] = []
@@ -539,7 +543,7 @@ extension CaseState {
                 let message =
                     site.textAroundCaseID == nil ? render(template.message, trigger, task: trigger?.task, calendar) : ""
                 let key = text(of: triggerKey)
-                let keyIsPlain = AlertSite.isPlain(key)
+                let keyIsPlain = !key.utf8.contains(UInt8(ascii: "#"))
                 let occurrence = alertOccurrence(site, triggerKey: key, keyIsPlain: keyIsPlain)
                 alerts.append(
                     AlertState(
@@ -575,7 +579,7 @@ extension CaseState {
                 }
                 for pair in pairs {
                     let value = evaluateCaching(pair.value, trigger, task: trigger?.task, calendar)
-                    facts = CaseState.setting(facts, path: pair.path[...], to: value)
+                    updateFacts { $0.set(value, at: pair.path[...]) }
                     scopeCache = nil
                 }
             }
@@ -707,20 +711,5 @@ extension CaseState {
             if holdsOn(mid) { trueDays = mid } else { falseDays = mid }
         }
         return zone.startOfDay(day.addingDays(trueDays))
-    }
-
-    // MARK: Facts
-
-    static func setting(_ base: FEELContext, path: ArraySlice<String>, to value: FEELValue) -> FEELContext {
-        guard let head = path.first else { return base }
-        var out = base
-        if path.count == 1 {
-            out[head] = value
-        } else {
-            var inner = FEELContext()
-            if case .context(let c)? = out[head] { inner = c }
-            out[head] = .context(setting(inner, path: path.dropFirst(), to: value))
-        }
-        return out
     }
 }

@@ -131,7 +131,7 @@ struct AlertState: Sendable {
     var triggerKey: String
     /// 1 for the first alert of its site and trigger key, 2 and up for more (written `#2`).
     var occurrence: Int32
-    /// Neither its rule's id nor its trigger key holds `/` or `#` (see
+    /// Its rule's id holds neither `/` nor `#`, and its trigger key no `#` (see
     /// ``CaseState/alertOccurrence(_:triggerKey:keyIsPlain:)``); in room that was padding.
     var idIsPlain: Bool
 
@@ -266,6 +266,14 @@ struct CaseState: Sendable {
             if scratchBox != nil { restingFacts = nil }
             changedParts.insert(.facts)
         }
+    }
+    /// Changes the facts in place: through ``facts``, a change copies them first, as the case still
+    /// holds them while the copy is changed.
+    mutating func updateFacts(_ change: (inout FEELContext) -> Void) {
+        var context = factsStorage.context
+        factsStorage = .values(FEELContext())
+        change(&context)
+        facts = context
     }
     /// The facts as FEEL values while the case runs, packed while it rests (see ``packFacts()``).
     private(set) var factsStorage = StoredFacts.values(FEELContext())

@@ -131,6 +131,31 @@ public struct FEELContext: Sendable {
 }
 
 extension FEELContext {
+    /// Sets the value at `path` (`["school", "attendance"]`), making the contexts on the way that are
+    /// missing, or are not contexts; a new name is added at the end. Nothing for an empty path.
+    ///
+    /// In place: made as new contexts, a level at a time, every level was copied from the one it
+    /// replaced (1,800 instructions for each `set` action of a run).
+    public mutating func set(_ value: FEELValue, at path: ArraySlice<String>) {
+        guard let head = path.first else { return }
+        if path.count == 1 {
+            self[head] = value
+            return
+        }
+        guard let index = entries.firstIndex(where: { $0.key == head }) else {
+            var inner = FEELContext()
+            inner.set(value, at: path.dropFirst())
+            entries.append((head, .context(inner)))
+            return
+        }
+        var inner = FEELContext()
+        if case .context(let c) = entries[index].value { inner = c }
+        // Taken out first, so that the context set into is not shared and is not copied.
+        entries[index].value = .null
+        inner.set(value, at: path.dropFirst())
+        entries[index].value = .context(inner)
+    }
+
     /// Merges `incoming` into this context, deeply: a context merges with a context of the same
     /// name key by key, any other value replaces the one of its name, and a new name is added at
     /// the end.

@@ -168,6 +168,27 @@ import WaymarkModel
             ])
     }
 
+    /// A rule id holding `/` can make the id of another rule's alert (`a/b` on event `c`, `a` on event
+    /// `b/c`): the second is numbered `#2`. Trigger keys that hold `/` with plain rule ids (an alert
+    /// on an emitted event, whose id names a task) are counted by rule and key, and number the same.
+    @Test func alertIdsStayUniqueWhenIdsHoldSlashes() throws {
+        let events = [
+            F.event("a1", "C1", "referral.received", "2025-03-03T09:00"),
+            F.event("c", "C1", "visit.recorded", "2025-03-04T09:00"),
+            F.event("b/c", "C1", "visit.recorded", "2025-03-05T09:00"),
+        ]
+        let slashed = [
+            F.rule("a/b", on: ["visit.recorded"], then: [F.alert("x")]),
+            F.rule("a", on: ["visit.recorded"], then: [F.alert("y")]),
+        ]
+        let (_, report) = F.run(F.definitions(rules: slashed), events, asOf: "2025-03-06")
+        #expect(report.alerts.map(\.id).sorted() == ["C1/a/b/b/c", "C1/a/b/c", "C1/a/b/c#2", "C1/a/c"])
+        let onTasks = F.rule("raised", on: ["task.raised"], then: [F.alert("First"), F.alert("Second")])
+        let (_, tasks) = F.run(F.definitions(rules: [onTasks]), Array(events.prefix(1)), asOf: "2025-03-04")
+        let key = "task.raised:C1/right-balance/referral/decide-referral/1"
+        #expect(tasks.alerts.map(\.id).sorted() == ["C1/raised/\(key)", "C1/raised/\(key)#2"])
+    }
+
     /// A case's lists grow by a quarter, not by doubling: never more than a quarter (or 4) empty.
     @Test func listsGrowByAQuarter() {
         var list: [Int] = []

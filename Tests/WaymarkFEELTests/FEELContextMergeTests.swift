@@ -65,4 +65,36 @@ import Testing
         units.merge(context([("K", .number(2))]))
         #expect(units.entries.count == 1)
     }
+
+    /// `set` replaces the value at a path, keeps the other names and their order, makes the contexts
+    /// a path needs (replacing a value on the way that is not one), and leaves a copy taken before as
+    /// it was.
+    @Test func setsAtAPathInPlaceWithoutTouchingCopies() {
+        var facts = context([
+            ("school", .context(context([("attendance", .number(1)), ("name", .string("X"))]))),
+            ("flag", .boolean(true)),
+        ])
+        let before = facts
+        facts.set(.number(2), at: ["school", "attendance"])
+        facts.set(.string("deep"), at: ["plan", "review", "status"])
+        facts.set(.string("now a context"), at: ["flag", "why"])
+        facts.set(.null, at: [])
+        #expect(facts.entries.map(\.key) == ["school", "flag", "plan"])
+        guard case .context(let school)? = facts["school"], case .context(let plan)? = facts["plan"],
+            case .context(let review)? = plan["review"], case .context(let flag)? = facts["flag"]
+        else {
+            Issue.record("a context was not made or was lost")
+            return
+        }
+        #expect(school.entries.map(\.key) == ["attendance", "name"])
+        #expect(FEELCompare.equal(school["attendance"] ?? .null, .number(2)) == true)
+        #expect(FEELCompare.equal(review["status"] ?? .null, .string("deep")) == true)
+        #expect(flag.entries.map(\.key) == ["why"])
+        guard case .context(let oldSchool)? = before["school"], case .boolean(true)? = before["flag"] else {
+            Issue.record("the copy changed")
+            return
+        }
+        #expect(FEELCompare.equal(oldSchool["attendance"] ?? .null, .number(1)) == true)
+        #expect(before.entries.count == 2)
+    }
 }
