@@ -267,6 +267,7 @@ struct CaseState: Sendable {
             changedParts.insert(.facts)
         }
     }
+
     /// Changes the facts in place: through ``facts``, a change copies them first, as the case still
     /// holds them while the copy is changed.
     mutating func updateFacts(_ change: (inout FEELContext) -> Void) {
@@ -275,6 +276,7 @@ struct CaseState: Sendable {
         change(&context)
         facts = context
     }
+
     /// The facts as FEEL values while the case runs, packed while it rests (see ``packFacts()``).
     private(set) var factsStorage = StoredFacts.values(FEELContext())
     var opened: Moment? {
@@ -389,7 +391,7 @@ struct CaseState: Sendable {
     /// - Parameter shared: an evaluation scope to use rather than make one, from the thread running
     ///   a chunk of cases with the same definitions (see ``Engine/run(_:in:to:_:workers:)``). Made
     ///   and let go by every case's run, the scope (its environment and the decision tables as
-    ///   functions) was 2.5% of a run's instructions.
+    ///   functions) was 2% of a run's instructions.
     @discardableResult
     mutating func run(to limit: Moment, _ env: EngineDefinitions, sharing shared: EvaluationScope? = nil) -> Int {
         scopeDefinitions = env

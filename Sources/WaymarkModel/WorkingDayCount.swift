@@ -22,7 +22,7 @@ struct WorkingDayCount: Sendable {
     ///
     /// Due dates and overdue counts fall in these years: answered by looking up two numbers, where
     /// the count by weeks searched the holidays for each count (a due date of a few working days
-    /// walked its days), 1.8% of a run's instructions. Outside them the count by weeks answers.
+    /// walked its days), 1.3% of a run's instructions. Outside them the count by weeks answers.
     private let counts: [Int32]
     /// The working days of ``window`` in order: entry `k` is the day whose cumulative count is
     /// `firstCount + k`, the answer to "the `n`th working day after".
