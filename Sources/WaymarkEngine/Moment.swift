@@ -178,13 +178,6 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
 }
 
 extension FEELDate {
-    /// `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`).
-    public var isoString: String {
-        var bytes = ByteBuffer(capacity: 32)
-        writeISO(to: &bytes)
-        return bytes.string
-    }
-
     /// Appends ``isoString``'s text to `out` (see ``Moment/writeISO(in:to:)`` for why by hand).
     func writeISO(to out: inout ByteBuffer) {
         out.appendInPlace(most: 32) { p in

@@ -214,17 +214,7 @@ enum FEELTemporal {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    /// Written into the new string's storage: joined from padded pieces, each a string of its own,
-    /// a date cost about 2,600 instructions (`string(date)` runs in two pathways' `set:` actions
-    /// for every case that reaches them).
-    static func format(_ date: FEELDate) -> String {
-        // A sign and up to 20 digits of year, then `-MM-DD` (see `writeISO(to:at:)`).
-        String(unsafeUninitializedCapacity: 27) { p in
-            var i = 0
-            date.writeISO(to: p.baseAddress!, at: &i)
-            return i
-        }
-    }
+    static func format(_ date: FEELDate) -> String { date.isoString }
 
     static func fraction(_ nanos: Int) -> String {
         guard nanos != 0 else { return "" }
