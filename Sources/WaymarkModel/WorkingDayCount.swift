@@ -99,42 +99,13 @@ struct WorkingDayCount: Sendable {
     /// Requires at least one worked weekday.
     func adding(_ n: Int, to a: Int) -> Int {
         if n == 0 { return a }
-        // The answer is the working day whose cumulative count is `target` (see below).
-        if Self.window.contains(a), Self.window.contains(a - 1) {
-            let target = n > 0 ? cumulative(a) + n : cumulative(a - 1) + n + 1
-            let k = target - firstCount
-            if k >= 0, k < workingDays.count { return Int(workingDays[k]) }
-        }
-        // A few days on (a due date of 1 to 10 working days, the commonest question by far): a walk
-        // over the days, the weekday kept as it goes and the holidays passed in order, where the
-        // search below looks the holidays up again for every count it makes. Over a run of 150,000
-        // events the date arithmetic went from 348 to 206 million instructions.
-        if n > 0, n <= 32 {
-            var i = insertionPoint(a + 1)
-            var day = a
-            var weekday = FEELDate.isoWeekday(dayNumber: a)
-            var left = n
-            let perWeek = workedThrough[6]
-            while true {
-                // A whole week at once while more than a week's working days are left and no holiday
-                // falls in it: any seven days in a row hold each weekday once (a due date of 20
-                // working days was 28 steps, and is now 4 and a few).
-                while perWeek > 0, left > perWeek, i == workingHolidays.count || workingHolidays[i] > day + 7 {
-                    day += 7
-                    left -= perWeek
-                }
-                day += 1
-                weekday = weekday == 7 ? 1 : weekday + 1
-                guard weekdayMask & (1 << UInt8(weekday - 1)) != 0 else { continue }
-                while i < workingHolidays.count, workingHolidays[i] < day { i += 1 }
-                if i < workingHolidays.count, workingHolidays[i] == day { continue }
-                left -= 1
-                if left == 0 { return day }
-            }
-        }
         // The answer is the first day whose cumulative count reaches `target`: the count steps up by
         // one exactly on working days, so that day is a working day with the right number before it.
         let target = n > 0 ? cumulative(a) + n : cumulative(a - 1) + n + 1
+        // A count in the tables' years: its working day is kept (a walk over the days, which
+        // answered the commonest questions before the tables, is no longer needed).
+        let k = target - firstCount
+        if k >= 0, k < workingDays.count { return Int(workingDays[k]) }
         // Bracket it (lo below, hi at or above), then halve.
         var lo: Int
         var hi: Int
