@@ -12,6 +12,8 @@ import PackageDescription
 /// - `WaymarkEngine`: cases, stages, tasks, timers and rules (pure).
 /// - `WaymarkScenario`: scenario files (`waymark test`) read and checked against the engine (edge).
 /// - `WaymarkSimulation`: a seeded synthetic cohort of events (`waymark simulate`) (pure).
+/// - `WaymarkStore`: the durable event log and projections: SQLite embedded, or PostgreSQL (edge).
+/// - `WaymarkServer`: `waymark serve`, the daemon over HTTP (edge).
 /// - `waymark`: the command line, which only parses arguments and calls the libraries.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
@@ -42,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -78,7 +81,9 @@ let package = Package(
         .target(
             name: "WaymarkStore",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift")
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -131,6 +136,8 @@ let package = Package(
             dependencies: [
                 "WaymarkServer", "WaymarkStore", "WaymarkEngine", "WaymarkModel", "waymark",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,7 +2,7 @@
 public struct DaemonConfiguration: Sendable {
     /// Where to listen; port 0 picks a free port (tests).
     public var listen: ListenAddress
-    /// `sqlite:PATH`.
+    /// `sqlite:PATH` or `postgres://USER@HOST:PORT/DATABASE` (see `openEventStore(url:)`).
     public var storeURL: String
     /// Who may call; nil means no authentication, which is only allowed on loopback.
     public var tokens: TokenFile?

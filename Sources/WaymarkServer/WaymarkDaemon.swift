@@ -36,7 +36,7 @@ public enum WaymarkDaemon {
         case .loaded(let loaded): definitions = loaded
         case .refused(let diagnostics): throw ServeError.definitionsRefused(diagnostics)
         }
-        let store = try openEventStore(url: configuration.storeURL)
+        let store = try await openEventStore(url: configuration.storeURL)
         let host = EngineHost(definitions: definitions, store: store, clock: clock, logger: logger)
         let startup = try await host.start()
         logger.info(
@@ -86,7 +86,13 @@ public enum WaymarkDaemon {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         logger.info("stopped")
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
+
 /// Durable storage of accepted events and of the task and alert projections.
 ///
 /// The events are the truth: the engine is rebuilt from them at start-up. The projections are a
 /// convenience for readers (and, with a shared database, for other daemons) and can always be
-/// rebuilt. Kept behind a protocol so that a PostgreSQL store for several daemons can follow.
+/// rebuilt. Two stores keep it: ``SQLiteEventStore`` (embedded, the default) and ``PostgresEventStore``.
 public protocol EventStore: Sendable {
     /// The schema version of the open store (the number of migrations applied).
     var schemaVersion: Int { get async throws }
@@ -26,23 +28,46 @@ public protocol EventStore: Sendable {
 
     /// Alerts at or after a moment (nanoseconds since the epoch), sorted by time, case, rule, id.
     func alerts(sinceNanoseconds: Int64?) async throws -> [AlertRow]
+
+    /// Lets go of what the store holds on a server (connections, the writer lock) as the daemon
+    /// stops, so that a daemon started next in the same process finds it free. Unusable after.
+    func close() async
 }
 
-/// A store URL that no store understands.
+extension EventStore {
+    /// Nothing to let go of: a SQLite file closes with its last connection.
+    public func close() async {}
+}
+
+/// A store URL that no store understands, or a `postgres://` URL missing a part.
 public struct StoreURLError: Error, Sendable, CustomStringConvertible {
     public var url: String
+    public var reason: String
+
+    public init(url: String, reason: String = "expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE") {
+        self.url = url
+        self.reason = reason
+    }
+
+    /// Never the URL's password: the message is logged and printed.
     public var description: String {
-        "unsupported store '\(url)': expected sqlite:PATH (postgres:// is not supported yet)"
+        let shown = url.replacingOccurrences(of: #"(://[^:/@]*:)[^@]*@"#, with: "$1***@", options: .regularExpression)
+        return "unsupported store '\(shown)': \(reason)"
     }
 }
 
-/// Opens the store a `--store` URL names: `sqlite:PATH` (or `sqlite://PATH`).
-public func openEventStore(url: String) throws -> any EventStore {
+/// Opens the store a `--store` URL names: `sqlite:PATH` (or `sqlite://PATH`), or
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require]` (see
+/// ``PostgresStoreURL``), which takes the database's writer lock for the caller.
+public func openEventStore(url: String) async throws -> any EventStore {
     if url.hasPrefix("sqlite://") {
         return try SQLiteEventStore(path: String(url.dropFirst("sqlite://".count)))
     }
     if url.hasPrefix("sqlite:") {
         return try SQLiteEventStore(path: String(url.dropFirst("sqlite:".count)))
+    }
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        return try await PostgresEventStore.open(url: url, access: .exclusive)
     }
     throw StoreURLError(url: url)
 }

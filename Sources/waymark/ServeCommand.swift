@@ -20,7 +20,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The definitions folder (holding workflows/ and rules/).")
     var definitions: String = "."
 
-    @Option(name: .long, help: "The event store: sqlite:PATH.")
+    @Option(
+        name: .long,
+        help:
+            "The event store: sqlite:PATH, or postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|require] (password in the URL or PGPASSWORD)."
+    )
     var store: String = "sqlite:waymark.db"
 
     @Option(name: .long, help: "HOST:PORT to listen on.")
@@ -53,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as TokenFileError {
             fail("--tokens \(error.description)")
         } catch let error as StoreURLError {
+            fail("--store: \(error.description)")
+        } catch let error as PostgresStoreError {
             fail("--store: \(error.description)")
         } catch let error as StoredEventError {
             fail(error.description)

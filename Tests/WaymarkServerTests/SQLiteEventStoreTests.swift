@@ -111,7 +111,7 @@ import WaymarkStore
         #expect(try await store.alerts(sinceNanoseconds: 15).map(\.id) == ["late"])
     }
 
-    @Test func anUnknownStoreURLIsRefused() {
-        #expect(throws: StoreURLError.self) { try openEventStore(url: "mysql://x") }
+    @Test func anUnknownStoreURLIsRefused() async {
+        await #expect(throws: StoreURLError.self) { try await openEventStore(url: "mysql://x") }
     }
 }

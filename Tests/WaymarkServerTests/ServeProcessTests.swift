@@ -42,7 +42,62 @@ import WaymarkStore
 
     @Test func aKilledDaemonLosesNothingAcknowledgedAndDoublesNothing() async throws {
         let directory = try TemporaryDirectory()
-        let store = "sqlite:" + directory.path("w.db")
+        let path = directory.path("w.db")
+        try await Self.killedDaemonLosesNothing(
+            in: directory, store: "sqlite:" + path, reference: "sqlite:" + directory.path("reference.db")
+        ) { try await SQLiteEventStore(path: path).loadAll().map(\.id) }
+    }
+
+    /// The same on PostgreSQL: the acknowledged events are in the server's log, and the restarted
+    /// daemon (which takes the writer lock the killed one's connection let go of) computes the
+    /// same lists as a daemon that never crashed.
+    @Test func aKilledDaemonOnPostgreSQLLosesNothingAcknowledgedAndDoublesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        try await PostgresTestDatabase.with { url in
+            try await PostgresTestDatabase.with { reference in
+                try await Self.killedDaemonLosesNothing(in: directory, store: url, reference: reference) {
+                    let store = try await PostgresEventStore.open(url: url, access: .shared)
+                    let ids = try await store.loadAll().map(\.id)
+                    await store.close()
+                    return ids
+                }
+            }
+        }
+    }
+
+    @Test func aSecondDaemonOnOnePostgreSQLDatabaseIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        try FixtureFolder.write(to: directory.path("defs"))
+        try await PostgresTestDatabase.with { url in
+            let first = try await ServeProcess.start(["--definitions", directory.path("defs"), "--store", url])
+            let (status, stderr) = try await ServeProcess.runToEnd([
+                "--definitions", directory.path("defs"), "--store", url, "--listen", "127.0.0.1:0",
+            ])
+            #expect(status == 2)
+            #expect(
+                stderr.contains("waymark serve: --store: another waymark daemon is writing this PostgreSQL database"))
+            #expect(try await HTTP.get(first.base + "/healthz").status == 200)
+            #expect(first.terminate() == 0)
+
+            // A wrong password stops start-up with the server's words, and the password is not printed.
+            let admin = try PostgresStoreURL(PostgresTestDatabase.adminURL)
+            let wrong = "postgres://\(admin.username):Wr0ngSecret@\(admin.host):\(admin.port)/\(admin.database)"
+            let (refused, message) = try await ServeProcess.runToEnd([
+                "--definitions", directory.path("defs"), "--store", wrong, "--listen", "127.0.0.1:0",
+            ])
+            #expect(refused == 2)
+            #expect(message.contains("password authentication failed"))
+            #expect(!message.contains("Wr0ngSecret"))
+        }
+    }
+
+    /// Posts batches from four clients, kills the daemon with SIGKILL after the tenth
+    /// acknowledgement, restarts it on the same store, and checks nothing acknowledged was lost or
+    /// doubled and that its lists equal a reference daemon's on `reference`.
+    static func killedDaemonLosesNothing(
+        in directory: borrowing TemporaryDirectory, store: String, reference referenceStore: String,
+        storedIDs: () async throws -> [String]
+    ) async throws {
         let definitions = directory.path("defs")
         try FixtureFolder.write(to: definitions)
         let batches = Self.batches(count: 60)
@@ -70,7 +125,7 @@ import WaymarkStore
 
         // Restart on the same file: every acknowledged event is there, once.
         let second = try await ServeProcess.start(["--definitions", definitions, "--store", store])
-        let stored = try await SQLiteEventStore(path: directory.path("w.db")).loadAll().map(\.id)
+        let stored = try await storedIDs()
         #expect(Set(stored).count == stored.count)
         let ackedIDs = Set(acked.flatMap { batches[$0] }.compactMap(Self.eventID))
         #expect(ackedIDs.isSubset(of: Set(stored)))
@@ -90,9 +145,7 @@ import WaymarkStore
         #expect(try await HTTP.get(second.base + "/healthz").json()["events"] as? Int == total)
 
         // And the task list is the one a daemon that never crashed computes from the same events.
-        let reference = try await ServeProcess.start([
-            "--definitions", definitions, "--store", "sqlite:" + directory.path("reference.db"),
-        ])
+        let reference = try await ServeProcess.start(["--definitions", definitions, "--store", referenceStore])
         let all = batches.flatMap { $0 }.joined(separator: "\n")
         #expect(try await HTTP.post(reference.base + "/v1/events", all).status == 200)
         let survivor = try await HTTP.get(second.base + "/v1/tasks").body

@@ -18,12 +18,16 @@ struct Options {
     var cases = 100_000
     var connections = 16
     var queries = 1_000
+    /// `--store URL`: an empty PostgreSQL database (`postgres://...`) to measure instead of a new
+    /// SQLite file.
+    var store: String?
 
     init(_ arguments: [String]) {
         var index = 1
         while index + 1 < arguments.count {
             let value = Int(arguments[index + 1]) ?? 0
             switch arguments[index] {
+            case "--store": store = arguments[index + 1]
             case "--cases": cases = value
             case "--connections": connections = value
             case "--queries": queries = value
@@ -119,11 +123,14 @@ struct Daemon {
     var task: Task<Void, any Error>
     var startup: Double
 
-    static func start(store: String, definitions root: String, logLevel: Logger.Level = .warning) async throws -> Daemon {
+    static func start(store: String, definitions root: String, logLevel: Logger.Level = .warning) async throws -> Daemon
+    {
+        // A plain path is a SQLite file; a URL is used as it is.
+        let storeURL = store.contains("://") ? store : "sqlite:" + store
         var logger = Logger(label: "bench")
         logger.logLevel = logLevel
         let configuration = DaemonConfiguration(
-            listen: ListenAddress(host: "127.0.0.1", port: 0), storeURL: "sqlite:" + store, handlesSignals: false
+            listen: ListenAddress(host: "127.0.0.1", port: 0), storeURL: storeURL, handlesSignals: false
         )
         let source = DefinitionsSource(folders: []) {
             let loaded = try! DefinitionsLoader(root: root).load()
@@ -156,7 +163,7 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 try writeDefinitions(to: directory.appendingPathComponent("defs"))
-let store = directory.appendingPathComponent("waymark.db").path
+let store = options.store ?? directory.appendingPathComponent("waymark.db").path
 let definitionsRoot = directory.appendingPathComponent("defs").path
 
 let sessionConfiguration = URLSessionConfiguration.ephemeral
@@ -164,7 +171,10 @@ sessionConfiguration.httpMaximumConnectionsPerHost = options.connections
 sessionConfiguration.timeoutIntervalForRequest = 300
 let client = URLSession(configuration: sessionConfiguration)
 
-say("Waymark daemon benchmark (in-process daemon, loopback HTTP, SQLite WAL synchronous=FULL at \(store))")
+say(
+    options.store == nil
+        ? "Waymark daemon benchmark (in-process daemon, loopback HTTP, SQLite WAL synchronous=FULL at \(store))"
+        : "Waymark daemon benchmark (in-process daemon, loopback HTTP, PostgreSQL with synchronous_commit=on)")
 say("cases: \(options.cases), events: \(options.cases * 2), connections: \(options.connections)")
 
 // 1. Sustained durable ingestion.
@@ -232,8 +242,10 @@ while true {
     if String(decoding: data, as: UTF8.self).contains("waymark_open_tasks \(options.cases).0") { break }
     try await Task.sleep(for: .milliseconds(200))
 }
-say(String(format: "publisher caught up (projection tables, %d rows) %.1f s after the first query", options.cases,
-    seconds(ContinuousClock.now - settleStart)))
+say(
+    String(
+        format: "publisher caught up (projection tables, %d rows) %.1f s after the first query", options.cases,
+        seconds(ContinuousClock.now - settleStart)))
 var queryTimes: [Double] = []
 for query in 0..<options.queries {
     queryTimes.append(try await get("/v1/tasks?role=social-worker-\(query % teams)").0)
@@ -259,13 +271,15 @@ for query in 0..<options.queries {
 rawTimes.sort()
 say(
     String(
-        format: "GET /v1/tasks?role= on a raw socket (same queries, no URLSession): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        format:
+            "GET /v1/tasks?role= on a raw socket (same queries, no URLSession): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
         percentile(rawTimes, 0.5) * 1000, percentile(rawTimes, 0.99) * 1000, rawTimes.last! * 1000
     )
 )
 var caseTimes: [Double] = []
 for query in 0..<options.queries {
-    caseTimes.append(try await get("/v1/tasks?role=social-worker-\(query % teams)&case=C-\(query * 7 % options.cases)").0)
+    caseTimes.append(
+        try await get("/v1/tasks?role=social-worker-\(query % teams)&case=C-\(query * 7 % options.cases)").0)
 }
 caseTimes.sort()
 say(

@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+import WaymarkStore
+
+/// The PostgreSQL store against a real server, a database of its own for each test: the same
+/// contract as the SQLite store (idempotent atomic appends, projections queried in the spec's
+/// order), plus what sharing a server adds (the writer lock, migrations, errors that name the
+/// server and never its password).
+@Suite struct PostgresEventStoreTests {
+    private func event(_ id: String, case caseID: String = "C-1", at: Int64 = 0) -> StoredEvent {
+        StoredEvent(id: id, caseID: caseID, atNanoseconds: at, body: "{\"id\":\"\(id)\"}")
+    }
+
+    @Test func appendsAreIdempotentByEventID() async throws {
+        try await PostgresTestDatabase.with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            let first = try await store.append([event("a"), event("b"), event("a")])
+            #expect(first.acceptedIndexes == [0, 1])
+            #expect(first.duplicates == 1)
+            let second = try await store.append([event("b"), event("c")])
+            #expect(second.acceptedIndexes == [1])
+            #expect(second.duplicates == 1)
+            #expect(try await store.loadAll().map(\.id) == ["a", "b", "c"])
+            #expect(try await store.eventCount() == 3)
+            await store.close()
+        }
+    }
+
+    @Test func eventsSurviveReopeningAndMigrationsAreAppliedOnce() async throws {
+        try await PostgresTestDatabase.with { url in
+            let first = try await PostgresEventStore.open(url: url, access: .shared)
+            let body = #"{"id":"x","note":"é ✓ \"quoted\""}"#
+            _ = try await first.append([StoredEvent(id: "x", caseID: "C-9", atNanoseconds: -42, body: body)])
+            await first.close()
+            let reopened = try await PostgresEventStore.open(url: url, access: .shared)
+            #expect(
+                try await reopened.loadAll() == [StoredEvent(id: "x", caseID: "C-9", atNanoseconds: -42, body: body)])
+            #expect(try await reopened.schemaVersion == 1)
+            await reopened.close()
+        }
+    }
+
+    @Test func everyConnectionCommitsSynchronously() async throws {
+        try await PostgresTestDatabase.with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            #expect(try await store.synchronousCommit() == "on")
+            await store.close()
+        }
+    }
+
+    @Test func concurrentAppendsAreEachCountedOnce() async throws {
+        try await PostgresTestDatabase.with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            // 40 posters, each sending 25 events of which 5 overlap with the next poster's.
+            let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+                for poster in 0..<40 {
+                    group.addTask {
+                        let ids = (poster * 20..<poster * 20 + 25).map { "e-\($0)" }
+                        return try await store.append(ids.map { self.event($0) })
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let accepted = results.reduce(0) { $0 + $1.accepted }
+            let duplicates = results.reduce(0) { $0 + $1.duplicates }
+            #expect(accepted == 39 * 20 + 25)
+            #expect(duplicates == 40 * 25 - accepted)
+            let stored = try await store.loadAll().map(\.id)
+            #expect(stored.count == accepted)
+            #expect(Set(stored).count == stored.count)
+            await store.close()
+        }
+    }
+
+    @Test func projectionsAreQueriedByRoleCaseStatusAndDueDateInByteOrder() async throws {
+        try await PostgresTestDatabase.with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            func task(_ id: String, case caseID: String, role: String, due: String, status: String) -> TaskRow {
+                TaskRow(
+                    id: id, caseID: caseID, pathway: id == "t3" ? nil : "p", stage: "s", key: id, title: "T",
+                    role: role, raised: "2025-01-01T09:00:00+00:00", due: due, status: status,
+                    done: status == "done" ? "2025-01-02T09:00:00+00:00" : nil, because: "b \"quoted\"")
+            }
+            try await store.applyProjection(
+                ProjectionChange(upsertTasks: [
+                    task("t1", case: "C-2", role: "social-worker", due: "2025-01-10", status: "open"),
+                    task("t2", case: "C-1", role: "social-worker", due: "2025-01-10", status: "overdue"),
+                    task("t3", case: "C-1", role: "manager", due: "2025-01-05", status: "open"),
+                    // Byte order puts "B" before "a"; a locale's collation would not.
+                    task("t4", case: "a-1", role: "social-worker", due: "2025-01-10", status: "open"),
+                    task("t5", case: "B-1", role: "social-worker", due: "2025-01-10", status: "open"),
+                ])
+            )
+            #expect(
+                try await store.tasks(matching: TaskQuery(role: "social-worker")).map(\.id) == [
+                    "t5", "t2", "t1", "t4",
+                ])
+            #expect(try await store.tasks(matching: TaskQuery(caseID: "C-1")).map(\.id) == ["t3", "t2"])
+            #expect(try await store.tasks(matching: TaskQuery(status: "open")).map(\.id) == ["t3", "t5", "t1", "t4"])
+            #expect(try await store.tasks(matching: TaskQuery(dueBefore: "2025-01-10")).map(\.id) == ["t3"])
+            #expect(
+                try await store.tasks(matching: TaskQuery(role: "manager", caseID: "C-1", status: "open")).first
+                    == task("t3", case: "C-1", role: "manager", due: "2025-01-05", status: "open"))
+            try await store.applyProjection(
+                ProjectionChange(
+                    upsertTasks: [task("t1", case: "C-2", role: "social-worker", due: "2025-01-10", status: "done")],
+                    deleteTaskIDs: ["t2", "t4", "t5"]
+                )
+            )
+            let updated = try await store.tasks(matching: TaskQuery(role: "social-worker"))
+            #expect(updated.map(\.status) == ["done"])
+            #expect(updated.first?.done == "2025-01-02T09:00:00+00:00")
+            // The first publication of a new run replaces whatever an earlier run left.
+            try await store.applyProjection(
+                ProjectionChange(
+                    upsertTasks: [task("t9", case: "C-9", role: "manager", due: "2025-02-01", status: "open")],
+                    replacesAll: true
+                )
+            )
+            #expect(try await store.tasks(matching: TaskQuery()).map(\.id) == ["t9"])
+            await store.close()
+        }
+    }
+
+    @Test func alertsAreFilteredBySinceAndReplacedByID() async throws {
+        try await PostgresTestDatabase.with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            func alert(_ id: String, at: Int64, message: String = "m") -> AlertRow {
+                AlertRow(
+                    id: id, caseID: "C", rule: "r", severity: "high", atNanoseconds: at, at: "x", message: message,
+                    because: "b")
+            }
+            try await store.applyProjection(
+                ProjectionChange(upsertAlerts: [alert("late", at: 20), alert("early", at: 10)]))
+            #expect(try await store.alerts(sinceNanoseconds: nil).map(\.id) == ["early", "late"])
+            #expect(try await store.alerts(sinceNanoseconds: 15).map(\.id) == ["late"])
+            try await store.applyProjection(
+                ProjectionChange(upsertAlerts: [alert("late", at: 20, message: "again")], deleteAlertIDs: ["early"]))
+            #expect(try await store.alerts(sinceNanoseconds: nil) == [alert("late", at: 20, message: "again")])
+            await store.close()
+        }
+    }
+
+    @Test func oneWriterAtATime() async throws {
+        try await PostgresTestDatabase.with { url in
+            let writer = try await openEventStore(url: url)
+            await #expect(throws: PostgresStoreError.self) { try await openEventStore(url: url) }
+            do {
+                _ = try await PostgresEventStore.open(url: url, access: .exclusive)
+                Issue.record("a second writer was let in")
+            } catch let error as PostgresStoreError {
+                #expect(error.description.contains("another waymark daemon is writing this PostgreSQL database"))
+            }
+            // A reader is let in beside the writer, and the lock goes with the writer.
+            let reader = try await PostgresEventStore.open(url: url, access: .shared)
+            await reader.close()
+            await (writer as! PostgresEventStore).close()
+            let next = try await PostgresEventStore.open(url: url, access: .exclusive)
+            await next.close()
+        }
+    }
+
+    @Test func aRefusedLoginNamesTheServerButNotThePassword() async throws {
+        let admin = try PostgresStoreURL(PostgresTestDatabase.adminURL)
+        let url = "postgres://\(admin.username):not-the-password-4711@\(admin.host):\(admin.port)/\(admin.database)"
+        do {
+            _ = try await PostgresEventStore.open(url: url, access: .shared)
+            Issue.record("a wrong password was accepted")
+        } catch let error as PostgresStoreError {
+            #expect(error.description.contains("\(admin.host):\(admin.port)/\(admin.database)"))
+            #expect(error.description.contains("password authentication failed"))
+            #expect(!error.description.contains("not-the-password-4711"))
+        }
+    }
+
+    @Test func aServerThatIsDownFailsAtOnce() async throws {
+        let start = ContinuousClock.now
+        do {
+            // Port 1 on loopback: nothing listens there.
+            _ = try await PostgresEventStore.open(url: "postgres://waymark@127.0.0.1:1/none", access: .shared)
+            Issue.record("a closed port was accepted")
+        } catch let error as PostgresStoreError {
+            #expect(error.description.contains("127.0.0.1:1/none"))
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func urlsAreReadAsLibpqReadsThem() throws {
+        let local = try PostgresStoreURL("postgres://wm:s%40cret@localhost/waymark", environment: [:])
+        #expect(local.host == "localhost")
+        #expect(local.port == 5432)
+        #expect(local.username == "wm")
+        #expect(local.password == "s@cret")
+        #expect(local.database == "waymark")
+        #expect(local.tls == .disable)
+        #expect(local.redacted == "postgres://wm:***@localhost:5432/waymark?sslmode=disable")
+        // A server elsewhere gets TLS unless told otherwise; the password may come from PGPASSWORD.
+        let remote = try PostgresStoreURL(
+            "postgresql://wm@db.example.org:6543/cases", environment: ["PGPASSWORD": "from-env"])
+        #expect(remote.tls == .require)
+        #expect(remote.port == 6543)
+        #expect(remote.password == "from-env")
+        #expect(try PostgresStoreURL("postgres://wm@db.example.org/c?sslmode=disable").tls == .disable)
+        #expect(try PostgresStoreURL("postgres://wm@127.0.0.1/c?sslmode=verify-full").tls == .require)
+        #expect(throws: StoreURLError.self) { try PostgresStoreURL("postgres://wm@host/c?sslmode=prefer") }
+        #expect(throws: StoreURLError.self) { try PostgresStoreURL("postgres://wm@host/c?schema=x") }
+        #expect(throws: StoreURLError.self) { try PostgresStoreURL("postgres://host/c") }
+        #expect(throws: StoreURLError.self) { try PostgresStoreURL("postgres://wm@host") }
+        // The password never reaches an error message.
+        let error = StoreURLError(url: "postgres://wm:hunter2@host/c?sslmode=prefer", reason: "r")
+        #expect(!error.description.contains("hunter2"))
+    }
+}
