@@ -173,16 +173,17 @@ import WaymarkStore
         }
     }
 
-    @Test func aServerThatIsDownFailsAtOnce() async throws {
-        let start = ContinuousClock.now
+    /// Start-up stops with the connection's own error rather than a pool retrying in the background
+    /// (which would leave the first query waiting, and the operator guessing).
+    @Test func aServerThatIsDownIsNamedWithTheConnectionsError() async throws {
         do {
             // Port 1 on loopback: nothing listens there.
             _ = try await PostgresEventStore.open(url: "postgres://waymark@127.0.0.1:1/none", access: .shared)
             Issue.record("a closed port was accepted")
         } catch let error as PostgresStoreError {
-            #expect(error.description.contains("127.0.0.1:1/none"))
+            #expect(error.description.hasPrefix("cannot use the PostgreSQL store postgres://waymark@127.0.0.1:1/none"))
+            #expect(error.description.lowercased().contains("refused"), "\(error.description)")
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func urlsAreReadAsLibpqReadsThem() throws {
