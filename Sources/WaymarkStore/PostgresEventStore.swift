@@ -214,25 +214,59 @@ public final class PostgresEventStore: EventStore {
 
     /// Leases one connection for the store's lifetime and takes the writer lock on it; throws if
     /// another session holds it. The returned task holds the connection until it is cancelled.
+    ///
+    /// The lock lives exactly as long as its connection, so the task looks at the connection every
+    /// few seconds (`lockCheckInterval`). If the server or the network dropped it, the lock is
+    /// gone: the task leases a new connection and takes the lock again, logging that it did, or
+    /// logs a critical error if another daemon took it in between (nothing stops that daemon
+    /// then: the operator must stop one of the two).
     static func takeWriterLock(_ client: PostgresClient, logger: Logger) async throws -> Task<Void, Never> {
         let (outcome, report) = AsyncStream.makeStream(of: Result<Bool, any Error>.self)
         let holder = Task {
-            do {
-                try await client.withConnection { connection in
-                    let rows = try await connection.query(
-                        "SELECT pg_try_advisory_lock(\(writerLockKey))", logger: logger)
-                    var taken = false
-                    for try await value in rows.decode(Bool.self) { taken = value }
-                    report.yield(.success(taken))
-                    report.finish()
-                    guard taken else { return }
-                    // Held until the store closes: the lock lives as long as this connection.
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(writerLockKey))", logger: logger)
+            var reported = false
+            while !Task.isCancelled {
+                do {
+                    let held = try await client.withConnection { connection in
+                        let rows = try await connection.query(
+                            "SELECT pg_try_advisory_lock(\(writerLockKey))", logger: logger)
+                        var taken = false
+                        for try await value in rows.decode(Bool.self) { taken = value }
+                        if !reported {
+                            reported = true
+                            report.yield(.success(taken))
+                            report.finish()
+                        } else if taken {
+                            logger.warning("took the PostgreSQL writer lock again after its connection was lost")
+                        } else {
+                            logger.critical(
+                                "another waymark daemon took the PostgreSQL writer lock while its connection was lost; stop one of the two"
+                            )
+                        }
+                        guard taken else { return false }
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: lockCheckInterval)
+                            guard !Task.isCancelled else { break }
+                            // Once the connection is gone, so is the lock. Asked first: a query
+                            // on a connection the server had closed never returned (postgres-nio
+                            // 1.33), where the flag is set as the socket closes.
+                            if connection.isClosed {
+                                throw PostgresStoreError(message: "the writer lock's connection closed")
+                            }
+                            try await connection.query("SELECT 1", logger: logger)
+                        }
+                        _ = try? await connection.query("SELECT pg_advisory_unlock(\(writerLockKey))", logger: logger)
+                        return true
+                    }
+                    if !held { return }
+                } catch {
+                    guard reported else {
+                        report.yield(.failure(error))
+                        report.finish()
+                        return
+                    }
+                    logger.error("lost the PostgreSQL connection holding the writer lock; taking it again")
+                    try? await Task.sleep(for: .seconds(1))
                 }
-            } catch {
-                report.yield(.failure(error))
-                report.finish()
             }
         }
         var result: Result<Bool, any Error> = .success(false)
@@ -243,6 +277,9 @@ public final class PostgresEventStore: EventStore {
         }
         return holder
     }
+
+    /// How often the writer lock's connection is looked at (see ``takeWriterLock(_:logger:)``).
+    static let lockCheckInterval = Duration.seconds(2)
 
     // MARK: EventStore
 

@@ -160,6 +160,34 @@ import WaymarkStore
         }
     }
 
+    /// The writer lock lives as long as its connection: when the server drops that connection the
+    /// store takes the lock again on a new one, so a second daemon is still refused.
+    @Test func theWriterLockIsTakenAgainWhenItsConnectionIsLost() async throws {
+        try await PostgresTestDatabase.with { url in
+            let holders = """
+                SELECT pid::text FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """
+            let writer = try await PostgresEventStore.open(url: url, access: .exclusive)
+            let first = try await PostgresTestDatabase.texts(url, holders)
+            #expect(first.count == 1)
+            _ = try await PostgresTestDatabase.texts(url, "SELECT pg_terminate_backend(\(first[0]))::text")
+            var again: [String] = []
+            for _ in 0..<100 {
+                again = try await PostgresTestDatabase.texts(url, holders)
+                if again.count == 1 && again != first { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(again.count == 1 && again != first, "the lock was not taken again: \(again)")
+            await #expect(throws: PostgresStoreError.self) {
+                try await PostgresEventStore.open(url: url, access: .exclusive)
+            }
+            // The pool's other connections serve on.
+            #expect(try await writer.append([event("after")]).accepted == 1)
+            await writer.close()
+        }
+    }
+
     @Test func aRefusedLoginNamesTheServerButNotThePassword() async throws {
         let admin = try PostgresStoreURL(PostgresTestDatabase.adminURL)
         let url = "postgres://\(admin.username):not-the-password-4711@\(admin.host):\(admin.port)/\(admin.database)"

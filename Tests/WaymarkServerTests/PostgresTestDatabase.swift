@@ -38,6 +38,30 @@ enum PostgresTestDatabase {
         }
     }
 
+    /// The first column of every row `sql` returns on the database of `url`, as text.
+    static func texts(_ url: String, _ sql: String) async throws -> [String] {
+        let target = try PostgresStoreURL(url)
+        let logger = Logger(label: "waymark.tests.postgres")
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: target.host, port: target.port, username: target.username, password: target.password,
+                database: target.database, tls: .disable),
+            id: 2, logger: logger)
+        var values: [String] = []
+        do {
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
+                String.self)
+            {
+                values.append(value)
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return values
+    }
+
     /// One statement on the admin database, on a connection of its own.
     static func run(_ admin: PostgresStoreURL, _ sql: String) async throws {
         let connection = try await PostgresConnection.connect(
