@@ -36,7 +36,7 @@ public enum WaymarkDaemon {
         case .loaded(let loaded): definitions = loaded
         case .refused(let diagnostics): throw ServeError.definitionsRefused(diagnostics)
         }
-        let store = try await openEventStore(url: configuration.storeURL)
+        let store = try await openEventStore(url: configuration.storeURL, logger: logger)
         let host = EngineHost(definitions: definitions, store: store, clock: clock, logger: logger)
         let startup = try await host.start()
         logger.info(

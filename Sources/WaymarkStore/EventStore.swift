@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Durable storage of accepted events and of the task and alert projections.
 ///
@@ -58,8 +59,11 @@ public struct StoreURLError: Error, Sendable, CustomStringConvertible {
 
 /// Opens the store a `--store` URL names: `sqlite:PATH` (or `sqlite://PATH`), or
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require]` (see
-/// ``PostgresStoreURL``), which takes the database's writer lock for the caller.
-public func openEventStore(url: String) async throws -> any EventStore {
+/// ``PostgresStoreURL``), which takes the database's writer lock for the caller and logs through
+/// `logger` (never below debug level).
+public func openEventStore(
+    url: String, logger: Logger = Logger(label: "waymark.store")
+) async throws -> any EventStore {
     if url.hasPrefix("sqlite://") {
         return try SQLiteEventStore(path: String(url.dropFirst("sqlite://".count)))
     }
@@ -67,7 +71,7 @@ public func openEventStore(url: String) async throws -> any EventStore {
         return try SQLiteEventStore(path: String(url.dropFirst("sqlite:".count)))
     }
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-        return try await PostgresEventStore.open(url: url, access: .exclusive)
+        return try await PostgresEventStore.open(url: url, access: .exclusive, logger: logger)
     }
     throw StoreURLError(url: url)
 }

@@ -44,6 +44,11 @@ public final class PostgresEventStore: EventStore {
         url: String, access: Access = .exclusive, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "waymark.store.postgres")
     ) async throws -> PostgresEventStore {
+        // postgres-nio logs every message from the server at trace level, rows of events included:
+        // the store's logging stops at debug whatever the daemon's level, so that no child's data
+        // reaches a log.
+        var logger = logger
+        if logger.logLevel < .debug { logger.logLevel = .debug }
         let parsed = try PostgresStoreURL(url, environment: environment)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.username, password: parsed.password,
