@@ -346,8 +346,14 @@ public final class PostgresEventStore: EventStore {
     public func applyProjection(_ change: ProjectionChange) async throws {
         if change.isEmpty { return }
         let encoder = JSONEncoder()
-        let tasks = String(decoding: try encoder.encode(change.upsertTasks.map(TaskJSON.init)), as: UTF8.self)
-        let alerts = String(decoding: try encoder.encode(change.upsertAlerts.map(AlertJSON.init)), as: UTF8.self)
+        // `ON CONFLICT DO UPDATE` refuses a statement that names one row twice, where SQLite's
+        // `INSERT OR REPLACE` keeps the last: the last of each id is kept here too.
+        let tasks = String(
+            decoding: try encoder.encode(Self.lastOfEachID(change.upsertTasks, \.id).map(TaskJSON.init)),
+            as: UTF8.self)
+        let alerts = String(
+            decoding: try encoder.encode(Self.lastOfEachID(change.upsertAlerts, \.id).map(AlertJSON.init)),
+            as: UTF8.self)
         try await client.withTransaction(logger: logger) { connection in
             if change.replacesAll {
                 try await connection.query("DELETE FROM tasks", logger: logger)
@@ -389,6 +395,14 @@ public final class PostgresEventStore: EventStore {
                     logger: logger)
             }
         }
+    }
+
+    /// `rows` without the earlier rows of an id that comes again, in their order.
+    static func lastOfEachID<Row>(_ rows: [Row], _ id: (Row) -> String) -> [Row] {
+        var last: [String: Int] = [:]
+        for (i, row) in rows.enumerated() { last[id(row)] = i }
+        guard last.count < rows.count else { return rows }
+        return rows.indices.filter { last[id(rows[$0])] == $0 }.map { rows[$0] }
     }
 
     public func tasks(matching query: TaskQuery) async throws -> [TaskRow] {

@@ -137,6 +137,12 @@ import WaymarkStore
             try await store.applyProjection(
                 ProjectionChange(upsertAlerts: [alert("late", at: 20, message: "again")], deleteAlertIDs: ["early"]))
             #expect(try await store.alerts(sinceNanoseconds: nil) == [alert("late", at: 20, message: "again")])
+            // One change naming a row twice keeps the last, as SQLite's INSERT OR REPLACE does.
+            try await store.applyProjection(
+                ProjectionChange(upsertAlerts: [
+                    alert("twice", at: 30, message: "one"), alert("twice", at: 30, message: "two"),
+                ]))
+            #expect(try await store.alerts(sinceNanoseconds: 30).map(\.message) == ["two"])
             await store.close()
         }
     }
