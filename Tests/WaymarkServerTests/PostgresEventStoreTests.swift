@@ -8,20 +8,13 @@ import WaymarkStore
 /// server and never its password).
 @Suite struct PostgresEventStoreTests {
     private func event(_ id: String, case caseID: String = "C-1", at: Int64 = 0) -> StoredEvent {
-        StoredEvent(id: id, caseID: caseID, atNanoseconds: at, body: "{\"id\":\"\(id)\"}")
+        EventStoreContract.event(id, case: caseID, at: at)
     }
 
     @Test func appendsAreIdempotentByEventID() async throws {
         try await PostgresTestDatabase.with { url in
             let store = try await PostgresEventStore.open(url: url, access: .shared)
-            let first = try await store.append([event("a"), event("b"), event("a")])
-            #expect(first.acceptedIndexes == [0, 1])
-            #expect(first.duplicates == 1)
-            let second = try await store.append([event("b"), event("c")])
-            #expect(second.acceptedIndexes == [1])
-            #expect(second.duplicates == 1)
-            #expect(try await store.loadAll().map(\.id) == ["a", "b", "c"])
-            #expect(try await store.eventCount() == 3)
+            try await EventStoreContract.appendsAreIdempotentByEventID(store)
             await store.close()
         }
     }
@@ -51,23 +44,7 @@ import WaymarkStore
     @Test func concurrentAppendsAreEachCountedOnce() async throws {
         try await PostgresTestDatabase.with { url in
             let store = try await PostgresEventStore.open(url: url, access: .shared)
-            // 40 posters, each sending 25 events of which 5 overlap with the next poster's.
-            let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
-                for poster in 0..<40 {
-                    group.addTask {
-                        let ids = (poster * 20..<poster * 20 + 25).map { "e-\($0)" }
-                        return try await store.append(ids.map { self.event($0) })
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            let accepted = results.reduce(0) { $0 + $1.accepted }
-            let duplicates = results.reduce(0) { $0 + $1.duplicates }
-            #expect(accepted == 39 * 20 + 25)
-            #expect(duplicates == 40 * 25 - accepted)
-            let stored = try await store.loadAll().map(\.id)
-            #expect(stored.count == accepted)
-            #expect(Set(stored).count == stored.count)
+            try await EventStoreContract.concurrentAppendsAreEachCountedOnce(store)
             await store.close()
         }
     }

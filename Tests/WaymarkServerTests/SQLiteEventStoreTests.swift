@@ -3,19 +3,12 @@ import WaymarkStore
 
 @Suite struct SQLiteEventStoreTests {
     private func event(_ id: String, case caseID: String = "C-1", at: Int64 = 0) -> StoredEvent {
-        StoredEvent(id: id, caseID: caseID, atNanoseconds: at, body: "{\"id\":\"\(id)\"}")
+        EventStoreContract.event(id, case: caseID, at: at)
     }
 
     @Test func appendsAreIdempotentByEventID() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(path: directory.path("w.db"))
-        let first = try await store.append([event("a"), event("b"), event("a")])
-        #expect(first.acceptedIndexes == [0, 1])
-        #expect(first.duplicates == 1)
-        let second = try await store.append([event("b"), event("c")])
-        #expect(second.acceptedIndexes == [1])
-        #expect(second.duplicates == 1)
-        #expect(try await store.loadAll().map(\.id) == ["a", "b", "c"])
+        try await EventStoreContract.appendsAreIdempotentByEventID(SQLiteEventStore(path: directory.path("w.db")))
     }
 
     @Test func eventsSurviveReopeningTheFile() async throws {
@@ -40,24 +33,7 @@ import WaymarkStore
 
     @Test func concurrentAppendsAreEachCountedOnce() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(path: directory.path("w.db"))
-        // 40 posters, each sending 25 events of which 5 overlap with the next poster's.
-        let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
-            for poster in 0..<40 {
-                group.addTask {
-                    let ids = (poster * 20..<poster * 20 + 25).map { "e-\($0)" }
-                    return try await store.append(ids.map { self.event($0) })
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        let accepted = results.reduce(0) { $0 + $1.accepted }
-        let duplicates = results.reduce(0) { $0 + $1.duplicates }
-        #expect(accepted == 39 * 20 + 25)
-        #expect(duplicates == 40 * 25 - accepted)
-        let stored = try await store.loadAll().map(\.id)
-        #expect(stored.count == accepted)
-        #expect(Set(stored).count == stored.count)
+        try await EventStoreContract.concurrentAppendsAreEachCountedOnce(SQLiteEventStore(path: directory.path("w.db")))
     }
 
     @Test func projectionsAreQueriedByRoleCaseStatusAndDueDate() async throws {
