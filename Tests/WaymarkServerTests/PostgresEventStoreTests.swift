@@ -12,10 +12,8 @@ import WaymarkStore
     }
 
     @Test func appendsAreIdempotentByEventID() async throws {
-        try await PostgresTestDatabase.with { url in
-            let store = try await PostgresEventStore.open(url: url, access: .shared)
+        try await PostgresTestDatabase.withStore { store in
             try await EventStoreContract.appendsAreIdempotentByEventID(store)
-            await store.close()
         }
     }
 
@@ -34,24 +32,19 @@ import WaymarkStore
     }
 
     @Test func everyConnectionCommitsSynchronously() async throws {
-        try await PostgresTestDatabase.with { url in
-            let store = try await PostgresEventStore.open(url: url, access: .shared)
+        try await PostgresTestDatabase.withStore { store async throws in
             #expect(try await store.synchronousCommit() == "on")
-            await store.close()
         }
     }
 
     @Test func concurrentAppendsAreEachCountedOnce() async throws {
-        try await PostgresTestDatabase.with { url in
-            let store = try await PostgresEventStore.open(url: url, access: .shared)
+        try await PostgresTestDatabase.withStore { store in
             try await EventStoreContract.concurrentAppendsAreEachCountedOnce(store)
-            await store.close()
         }
     }
 
     @Test func projectionsAreQueriedByRoleCaseStatusAndDueDateInByteOrder() async throws {
-        try await PostgresTestDatabase.with { url in
-            let store = try await PostgresEventStore.open(url: url, access: .shared)
+        try await PostgresTestDatabase.withStore { store in
             func task(_ id: String, case caseID: String, role: String, due: String, status: String) -> TaskRow {
                 TaskRow(
                     id: id, caseID: caseID, pathway: id == "t3" ? nil : "p", stage: "s", key: id, title: "T",
@@ -95,13 +88,11 @@ import WaymarkStore
                 )
             )
             #expect(try await store.tasks(matching: TaskQuery()).map(\.id) == ["t9"])
-            await store.close()
         }
     }
 
     @Test func alertsAreFilteredBySinceAndReplacedByID() async throws {
-        try await PostgresTestDatabase.with { url in
-            let store = try await PostgresEventStore.open(url: url, access: .shared)
+        try await PostgresTestDatabase.withStore { store in
             func alert(_ id: String, at: Int64, message: String = "m") -> AlertRow {
                 AlertRow(
                     id: id, caseID: "C", rule: "r", severity: "high", atNanoseconds: at, at: "x", message: message,
@@ -120,7 +111,6 @@ import WaymarkStore
                     alert("twice", at: 30, message: "one"), alert("twice", at: 30, message: "two"),
                 ]))
             #expect(try await store.alerts(sinceNanoseconds: 30).map(\.message) == ["two"])
-            await store.close()
         }
     }
 

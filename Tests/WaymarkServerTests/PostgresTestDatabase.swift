@@ -38,15 +38,41 @@ enum PostgresTestDatabase {
         }
     }
 
+    /// Runs `body` with a store (``PostgresEventStore/Access/shared``) on a new, empty database,
+    /// and closes the store and drops the database after, also when `body` throws.
+    static func withStore<T>(_ body: (PostgresEventStore) async throws -> T) async throws -> T {
+        try await with { url in
+            let store = try await PostgresEventStore.open(url: url, access: .shared)
+            do {
+                let result = try await body(store)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+
     /// The first column of every row `sql` returns on the database of `url`, as text.
     static func texts(_ url: String, _ sql: String) async throws -> [String] {
-        let target = try PostgresStoreURL(url)
+        try await texts(PostgresStoreURL(url), sql)
+    }
+
+    /// One statement on the admin database, on a connection of its own.
+    static func run(_ admin: PostgresStoreURL, _ sql: String) async throws {
+        _ = try await texts(admin, sql)
+    }
+
+    /// The first column of every row `sql` returns on `target`'s database, as text, on a connection
+    /// of its own (plain TCP: the test servers are on loopback).
+    static func texts(_ target: PostgresStoreURL, _ sql: String) async throws -> [String] {
         let logger = Logger(label: "waymark.tests.postgres")
         let connection = try await PostgresConnection.connect(
             configuration: PostgresConnection.Configuration(
                 host: target.host, port: target.port, username: target.username, password: target.password,
                 database: target.database, tls: .disable),
-            id: 2, logger: logger)
+            id: 1, logger: logger)
         var values: [String] = []
         do {
             for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
@@ -60,21 +86,5 @@ enum PostgresTestDatabase {
         }
         try await connection.close()
         return values
-    }
-
-    /// One statement on the admin database, on a connection of its own.
-    static func run(_ admin: PostgresStoreURL, _ sql: String) async throws {
-        let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(
-                host: admin.host, port: admin.port, username: admin.username, password: admin.password,
-                database: admin.database, tls: .disable),
-            id: 1, logger: Logger(label: "waymark.tests.postgres"))
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "waymark.tests.postgres"))
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
     }
 }
