@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "WaymarkEngine", targets: ["WaymarkEngine"]),
         .library(name: "WaymarkScenario", targets: ["WaymarkScenario"]),
         .library(name: "WaymarkSimulation", targets: ["WaymarkSimulation"]),
+        .library(name: "WaymarkSpill", targets: ["WaymarkSpill"]),
         .library(name: "WaymarkStore", targets: ["WaymarkStore"]),
         .library(name: "WaymarkServer", targets: ["WaymarkServer"]),
     ],
@@ -78,6 +79,7 @@ let package = Package(
             dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkYAML", "WaymarkModel", "WaymarkFEEL"],
             swiftSettings: strictSettings
         ),
+        .target(name: "WaymarkSpill", dependencies: ["WaymarkEngine"], swiftSettings: strictSettings),
         .target(
             name: "WaymarkStore",
             dependencies: [
@@ -104,7 +106,7 @@ let package = Package(
             name: "waymark",
             dependencies: [
                 "WaymarkYAML", "WaymarkFEEL", "WaymarkModel", "WaymarkDefinitions", "WaymarkEngine",
-                "WaymarkScenario", "WaymarkSimulation", "WaymarkStore", "WaymarkServer",
+                "WaymarkScenario", "WaymarkSimulation", "WaymarkSpill", "WaymarkStore", "WaymarkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -123,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WaymarkEngineTests",
-            dependencies: ["WaymarkEngine", "WaymarkDefinitions"],
+            dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkSpill"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -15,6 +15,7 @@ let package = Package(
             name: "EngineBenchmark",
             dependencies: [
                 .product(name: "WaymarkEngine", package: "Waymark"),
+                .product(name: "WaymarkSpill", package: "Waymark"),
                 .product(name: "WaymarkDefinitions", package: "Waymark"),
                 .product(name: "WaymarkSimulation", package: "Waymark"),
                 .product(name: "WaymarkFEEL", package: "Waymark"),

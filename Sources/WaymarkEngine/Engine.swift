@@ -344,12 +344,7 @@ public struct Engine: Sendable {
             done: t.done, because: c.because(ti))
     }
 
-    func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
-        let cp = definitions.pathway(of: e)
-        return EnrolmentRecord(
-            caseID: c.id, pathway: cp.pathway.id, version: cp.pathway.version, stage: cp.stage(Int(e.stage)).id,
-            since: e.since, closed: e.closed)
-    }
+    func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord { definitions.record(e, c) }
 
     /// The number of the case with id `caseID` in `cases`, if any event has named it; `bits`, its
     /// hash when already worked out (ingest works them out on every thread).

@@ -24,7 +24,7 @@ public enum EventDecoder {
                 first += 1
             }
             if first < buffer.count, buffer[first] == UInt8(ascii: "[") {
-                decodeArray(buffer, start: first, zone: zone, events: &events, problems: &problems)
+                decodeArray(buffer, start: first, zone: zone, problems: &problems) { event, _ in events.append(event) }
             } else {
                 decodeLines(buffer, zone: zone, workers: workers, events: &events, problems: &problems)
             }
@@ -40,24 +40,7 @@ public enum EventDecoder {
     ) {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
-        // Runs of whole lines: each chunk boundary is moved to just after a line break.
-        var cuts = ParallelChunks.bounds(count: buffer.count - start, workers: workers).map { start + $0.lowerBound }
-        for k in cuts.indices.dropFirst() {
-            var cut = max(cuts[k], cuts[k - 1])
-            while cut < buffer.count, buffer[cut - 1] != 0x0A { cut += 1 }
-            cuts[k] = cut
-        }
-        var ranges: [(range: Range<Int>, firstLine: Int)] = []
-        var line = 1
-        for k in cuts.indices {
-            let end = k + 1 < cuts.count ? cuts[k + 1] : buffer.count
-            ranges.append((cuts[k]..<end, line))
-            var at = cuts[k]
-            while case let next = nextLineBreak(buffer, from: at, to: end), next < end {
-                line += 1
-                at = next + 1
-            }
-        }
+        let (ranges, line) = lineRuns(buffer, start..<buffer.count, firstLine: 1, workers: workers)
         // Each chunk decodes straight into the one array of events, from the slot of its first line
         // (a line makes at most one event), and the runs are closed up after. Decoded into an array
         // per chunk and joined, the events were copied once more (a reference count for each of their
@@ -84,7 +67,7 @@ public enum EventDecoder {
                 decodeLines(
                     shared, from: range.lowerBound, to: range.upperBound, last: k == chunks.count - 1,
                     firstLine: firstLine, zone: zone, problems: &problems
-                ) { event in
+                ) { event, _ in
                     precondition(count < lineCounts[k], "more events than lines")
                     (base + count).initialize(to: event)
                     count += 1
@@ -105,10 +88,38 @@ public enum EventDecoder {
         if events.isEmpty { events = decoded } else { events += decoded }
     }
 
+    /// `range` of `buffer` cut into up to `workers * 4` runs of whole lines, each with the number of
+    /// its first line, and the number of the line after the last break (`range` starts a line).
+    static func lineRuns(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstLine: Int, workers: Int
+    ) -> (runs: [(range: Range<Int>, firstLine: Int)], lastLine: Int) {
+        let start = range.lowerBound
+        // Runs of whole lines: each chunk boundary is moved to just after a line break.
+        var cuts = ParallelChunks.bounds(count: range.count, workers: workers).map { start + $0.lowerBound }
+        for k in cuts.indices.dropFirst() {
+            var cut = max(cuts[k], cuts[k - 1])
+            while cut < range.upperBound, buffer[cut - 1] != 0x0A { cut += 1 }
+            cuts[k] = cut
+        }
+        var runs: [(range: Range<Int>, firstLine: Int)] = []
+        var line = firstLine
+        for k in cuts.indices {
+            let end = k + 1 < cuts.count ? cuts[k + 1] : range.upperBound
+            runs.append((cuts[k]..<end, line))
+            var at = cuts[k]
+            while case let next = nextLineBreak(buffer, from: at, to: end), next < end {
+                line += 1
+                at = next + 1
+            }
+        }
+        return (runs, line)
+    }
+
     /// The lines that start in `from..<to` (and the empty line after a final break, if `last`).
-    private static func decodeLines(
+    /// `emit` is given each event with the bytes it was read from.
+    static func decodeLines(
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, last: Bool, firstLine: Int, zone: ZoneOffsets,
-        problems: inout [EventBatchError.Problem], emit: (consuming Event) -> Void
+        problems: inout [EventBatchError.Problem], emit: (consuming Event, Range<Int>) -> Void
     ) {
         var lineStart = from
         var line = firstLine - 1
@@ -126,7 +137,7 @@ public enum EventDecoder {
                     if !reader.atEnd, problems.last?.line != line {
                         problems.append(.init(line: line, field: nil, message: "unexpected text after the event"))
                     }
-                    if let event { emit(event) }
+                    if let event { emit(event, lineStart..<lineEnd) }
                 }
                 lineStart = lineEnd + 1
             }
@@ -135,14 +146,15 @@ public enum EventDecoder {
 
     /// The index of the first line break in `from..<to`, or `to`: found by the C library's `memchr`,
     /// which looks at many bytes at a time, where a loop over them was 1.7% of a run's instructions.
-    private static func nextLineBreak(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+    static func nextLineBreak(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
         guard from < to, let found = memchr(buffer.baseAddress! + from, 0x0A, to - from) else { return to }
         return buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
-    private static func decodeArray(
-        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, zone: ZoneOffsets, events: inout [Event],
-        problems: inout [EventBatchError.Problem]
+    /// `emit` is given each element's event with the bytes it was read from.
+    static func decodeArray(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, zone: ZoneOffsets, problems: inout [EventBatchError.Problem],
+        emit: (consuming Event, Range<Int>) -> Void
     ) {
         let strings = JSONStringTable()
         defer { withExtendedLifetime(strings) {} }
@@ -152,7 +164,11 @@ public enum EventDecoder {
             try reader.arrayElements { (r: inout JSONReader, index: Int) throws(JSONReader.Failure) in
                 lastIndex = index
                 let before = problems.count
-                if let event = decodeOne(&r, line: index, zone: zone, problems: &problems) { events.append(event) }
+                r.skipWhitespace()
+                let from = r.index
+                if let event = decodeOne(&r, line: index, zone: zone, problems: &problems) {
+                    emit(event, from..<r.index)
+                }
                 // A syntax error leaves the reader nowhere sensible: stop at the first one.
                 if problems.count > before, problems.last?.message.hasPrefix("invalid JSON") == true {
                     throw JSONReader.Failure(message: "", offset: r.index)
@@ -171,7 +187,7 @@ public enum EventDecoder {
 
     /// Reads one event object at the reader's position, recording problems against `line`;
     /// the event when it has none.
-    private static func decodeOne(
+    static func decodeOne(
         _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, problems: inout [EventBatchError.Problem]
     ) -> Event? {
         var id: String?
@@ -320,10 +336,15 @@ public enum EventDecoder {
         var counts: [String: Int] = [:]
         for i in events.indices where events[i].id.isEmpty {
             let e = events[i]
-            let base = "\(e.caseID)/\(e.type)/\(e.at.formatted(in: .utc))"
-            let n = (counts[base] ?? 0) + 1
-            counts[base] = n
-            events[i].id = n == 1 ? base : "\(base)#\(n)"
+            events[i].id = missingID(caseID: e.caseID, type: e.type, at: e.at, counts: &counts)
         }
+    }
+
+    /// The id of an event sent without one, from `counts` of the same content met before in its file.
+    static func missingID(caseID: String, type: String, at: Moment, counts: inout [String: Int]) -> String {
+        let base = "\(caseID)/\(type)/\(at.formatted(in: .utc))"
+        let n = (counts[base] ?? 0) + 1
+        counts[base] = n
+        return n == 1 ? base : "\(base)#\(n)"
     }
 }

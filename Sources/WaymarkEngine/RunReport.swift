@@ -128,20 +128,40 @@ public struct RunReport: Sendable {
         alert: @escaping @Sendable (inout JSONWriter, Int) -> Void,
         enrolment: @escaping @Sendable (Int) -> EnrolmentRecord, to sink: ([UInt8]) -> Void
     ) {
+        writeFrame(asOf: asOf, counts: counts, to: sink) { section in
+            switch section {
+            case 0: writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink, task)
+            case 1: writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink, alert)
+            default:
+                writeRecords(count: counts.cases, workers: workers, batch: batch, to: sink) { w, i in
+                    writeEnrolment(&w, enrolment(i), zone)
+                }
+            }
+        }
+    }
+
+    /// The JSON around the three lists, handed to `sink`, with `records(k)` handing it list `k` (0
+    /// tasks, 1 alerts, 2 cases), each record after ``recordSeparator(first:)``: shared by the
+    /// engine's reports and ``CaseByCaseRun``, which writes records made earlier.
+    static func writeFrame(
+        asOf: FEELDate, counts: (tasks: Int, alerts: Int, cases: Int), to sink: ([UInt8]) -> Void,
+        records: (Int) -> Void
+    ) {
         var w = JSONWriter()
         w.raw("{\n  \"as_of\": ")
         w.string(asOf.isoString)
         w.raw(",\n  \"tasks\": [")
         sink(w.bytes.array)
-        writeRecords(count: counts.tasks, workers: workers, batch: batch, to: sink, task)
+        records(0)
         sink(Array((counts.tasks == 0 ? "],\n  \"alerts\": [" : "\n  ],\n  \"alerts\": [").utf8))
-        writeRecords(count: counts.alerts, workers: workers, batch: batch, to: sink, alert)
+        records(1)
         sink(Array((counts.alerts == 0 ? "],\n  \"cases\": [" : "\n  ],\n  \"cases\": [").utf8))
-        writeRecords(count: counts.cases, workers: workers, batch: batch, to: sink) { w, i in
-            writeEnrolment(&w, enrolment(i), zone)
-        }
+        records(2)
         sink(Array((counts.cases == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8))
     }
+
+    /// What goes before a record of a list: a line of its own, after a comma but for the first.
+    static func recordSeparator(first: Bool) -> StaticString { first ? "\n    " : ",\n    " }
 
     /// Records written between sink calls: enough to keep every thread busy, few enough that the
     /// text in memory at once stays at a few megabytes (32,768 a batch added 40 MB to the peak of a
@@ -159,7 +179,7 @@ public struct RunReport: Sendable {
             let parts = ParallelChunks.map(count: batch.count, workers: workers) { range in
                 var part = JSONWriter()
                 for i in range.lowerBound + batch.lowerBound..<range.upperBound + batch.lowerBound {
-                    part.raw(i == 0 ? "\n    " : ",\n    ")
+                    part.raw(recordSeparator(first: i == 0))
                     write(&part, i)
                 }
                 return part.bytes.array

@@ -3,6 +3,8 @@ import Foundation
 import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
+import WaymarkModel
+import WaymarkSpill
 
 /// `waymark run`: applies event files to the shipped (or given) definitions and prints the task list.
 struct RunCommand: ParsableCommand {
@@ -46,43 +48,32 @@ struct RunCommand: ParsableCommand {
             }
             fail("the definitions in `\(definitions)` have \(loaded.errorCount) error(s); see `waymark check`")
         }
-        var engine = Engine(definitions: loaded.definitions)
-        engine.workers = ProcessInfo.processInfo.activeProcessorCount
-        // A list of open tasks shows no finished one: their reasons can go once they are finished.
-        engine.keepsFinishedTaskReasons = !open
         var asOfDate: FEELDate?
         if let asOf {
             guard let date = FEELDate.parseISO(asOf) else { fail("--as-of: `\(asOf)` is not a date (YYYY-MM-DD)") }
             asOfDate = date
         }
         guard !events.isEmpty else { fail("no events file given") }
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        if format == .json {
+            try runCaseByCase(loaded.definitions, through: asOfDate, workers: workers)
+            return
+        }
+        var engine = Engine(definitions: loaded.definitions)
+        engine.workers = workers
+        // A list of open tasks shows no finished one: their reasons can go once they are finished.
+        engine.keepsFinishedTaskReasons = !open
         var batches: [[Event]] = []
         var bad = false
-        for path in events {
-            let bytes: [UInt8]
-            if path == "-" {
-                bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            } else {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    fail("\(path): cannot read the file")
-                }
-                bytes = [UInt8](data)
-            }
-            do {
+        for (name, bytes) in readFiles() {
+            do throws(EventBatchError) {
                 batches.append(try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: engine.workers))
             } catch {
                 bad = true
-                let name = path == "-" ? "<stdin>" : path
-                for p in error.problems {
-                    let field = p.field.map { "\($0): " } ?? ""
-                    FileHandle.standardError.write(Data("\(name):\(p.line): \(field)\(p.message)\n".utf8))
-                }
+                reportProblems(error, in: name)
             }
         }
-        if bad {
-            FileHandle.standardError.write(Data("waymark run: malformed events; nothing was applied\n".utf8))
-            throw ExitCode(2)
-        }
+        if bad { rejected() }
         // Each batch is handed over whole, so that the engine moves its events rather than copies
         // them; the engine keeps what it needs (facts and data packed once applied).
         batches.reverse()
@@ -99,14 +90,59 @@ struct RunCommand: ParsableCommand {
         }
         switch format {
         case .table: FileHandle.standardOutput.write(Data(report().table(limit: limit > 0 ? limit : nil).utf8))
-        case .json:
-            // Written a batch of records at a time, each made only for its batch: the list of a large
-            // cohort is hundreds of megabytes.
-            var stream = engine.reportStream(openOnly: open)
-            if let through { stream.asOf = through }
-            stream.writeJSON(workers: engine.workers) { FileHandle.standardOutput.write(Data($0)) }
+        case .json: break  // case by case, above
         case .csv: FileHandle.standardOutput.write(Data(report().csv().utf8))
         }
+    }
+
+    /// JSON, the format for large runs, is written by ``CaseByCaseRun``: each case runs on its own and
+    /// only its records are kept (in a temporary file) until the lists are written in order, so memory
+    /// does not grow with every case and event as an engine's does. The output is the same.
+    private func runCaseByCase(_ definitions: Definitions, through: FEELDate?, workers: Int) throws {
+        var run = CaseByCaseRun(definitions: definitions)
+        run.workers = workers
+        var bad = false
+        for (name, bytes) in readFiles() {
+            do throws(EventBatchError) {
+                try run.add(bytes)
+            } catch {
+                bad = true
+                reportProblems(error, in: name)
+            }
+        }
+        if bad { rejected() }
+        do {
+            let spill = try TemporaryFileSpill()
+            let summary = try run.writeJSON(through: through, openOnly: open, spill: spill) { bytes in
+                FileHandle.standardOutput.write(Data(bytes))
+            }
+            for problem in summary.problems {
+                FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
+            }
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Each events file's name (`<stdin>` for `-`) and bytes.
+    private func readFiles() -> [(name: String, bytes: [UInt8])] {
+        events.map { path in
+            if path == "-" { return ("<stdin>", [UInt8](FileHandle.standardInput.readDataToEndOfFile())) }
+            guard let data = FileManager.default.contents(atPath: path) else { fail("\(path): cannot read the file") }
+            return (path, [UInt8](data))
+        }
+    }
+
+    private func reportProblems(_ error: EventBatchError, in name: String) {
+        for p in error.problems {
+            let field = p.field.map { "\($0): " } ?? ""
+            FileHandle.standardError.write(Data("\(name):\(p.line): \(field)\(p.message)\n".utf8))
+        }
+    }
+
+    private func rejected() -> Never {
+        FileHandle.standardError.write(Data("waymark run: malformed events; nothing was applied\n".utf8))
+        Foundation.exit(2)
     }
 
     private func fail(_ message: String) -> Never {

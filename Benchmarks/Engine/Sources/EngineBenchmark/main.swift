@@ -4,6 +4,7 @@ import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
 import WaymarkModel
+import WaymarkSpill
 import WaymarkSimulation
 
 /// Reads a figure from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
@@ -129,50 +130,32 @@ if let f = fopen("/proc/self/clear_refs", "w") {
 let baselineKiB = status("VmRSS")
 let baselineAllocated = allocatedBytes()
 
-// End to end: parse, apply (through the last event's day), and print the open task list as JSON.
+// End to end, as `waymark run --open --format json` does it: read the events into an index, run each
+// case on its own and spill its records to a temporary file, then write the lists in order.
 let start = ContinuousClock.now
 let startCPU = cpuSeconds()
-var engine = Engine(definitions: definitions)
-engine.workers = workers
-// As `waymark run --open` does: the list shows open tasks only, so finished ones let their reasons go.
-engine.keepsFinishedTaskReasons = false
-var events: [Event]
+var run = CaseByCaseRun(definitions: definitions)
+run.workers = workers
 do {
-    events = try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
+    try run.add(bytes)
 } catch {
     print("events rejected: \(error.problems.prefix(3))")
     exit(2)
 }
 let parsed = seconds(start)
 let peakAfterParseKiB = status("VmHWM")
-let eventCount = events.count
-// As `waymark run` does: the batch is handed over (the engine moves its events into their cases).
-engine.ingest(handOver(&events))
-let ingested = seconds(start)
-let peakAfterIngestKiB = status("VmHWM")
-let last = engine.lastEventMoment!
-let lastDay = engine.timeZone.date(of: last)
-engine.advance(to: engine.endOfDay(lastDay))
-let applied = seconds(start)
-let engineKiB = status("VmRSS")
-let engineAllocated = allocatedBytes() - baselineAllocated
-let peakAfterApplyKiB = status("VmHWM")
-// Written out a piece at a time, as `waymark run` does, to a sink that only counts the bytes.
+let indexKiB = status("VmRSS")
+let eventCount = run.eventCount
+let lastDay = run.timeZone.date(of: run.lastEventMoment!)
+// Written out a piece at a time to a sink that only counts the bytes.
 var jsonCount = 0
 /// `--hash-json`: FNV-1a over the JSON, printed so that two builds can be shown to write the same
 /// bytes (off by default: it would be timed with the output).
 let hashing = CommandLine.arguments.contains("--hash-json")
 var jsonHash: UInt64 = 0xcbf2_9ce4_8422_2325
-// The stream is made (its positions sorted) first, so that the peak can be read between the two;
-// in a block, so that its copy of the engine is let go before the engine moves on below.
-var peakAfterSortKiB = 0
-do {
-    let stream = engine.reportStream(openOnly: true)
-    peakAfterSortKiB = status("VmHWM")
-    stream.writeJSON(workers: workers) {
-        jsonCount += $0.count
-        if hashing { for b in $0 { jsonHash = (jsonHash ^ UInt64(b)) &* 0x100_0000_01b3 } }
-    }
+let summary = try run.writeJSON(through: lastDay, openOnly: true, spill: try TemporaryFileSpill()) {
+    jsonCount += $0.count
+    if hashing { for b in $0 { jsonHash = (jsonHash ^ UInt64(b)) &* 0x100_0000_01b3 } }
 }
 let total = seconds(start)
 let totalCPU = cpuSeconds() - startCPU
@@ -180,47 +163,58 @@ let eventsPerSecond = Double(eventCount) / total
 print(
     String(
         format:
-            "end to end: %d events in %.2f s = %.0f events/s (parse %.2f s, apply %.2f s, output %.2f s, %d bytes of JSON)",
-        eventCount, total, eventsPerSecond, parsed, applied - parsed, total - applied, jsonCount))
-print(
-    String(
-        format: "apply: ingest (ids and cases looked up on one thread, events filed on all) %.2f s, run the cases to the end %.2f s",
-        ingested - parsed, applied - ingested))
+            "end to end: %d events in %.2f s = %.0f events/s (read %.2f s; run, spill and write %.2f s; %d bytes of JSON)",
+        eventCount, total, eventsPerSecond, parsed, total - parsed, jsonCount))
 print(
     String(
         format: "end to end in CPU time: %.2f s = %.0f events per CPU second", totalCPU,
         Double(eventCount) / totalCPU))
 if hashing { print("JSON written: \(jsonCount) bytes, FNV-1a \(String(jsonHash, radix: 16))") }
 print(
-    "timers fired: \(engine.timersFired); daily conditions evaluated: \(engine.dailyChecks); engine problems: \(engine.problems.count)"
+    "timers fired: \(summary.timersFired); daily conditions evaluated: \(summary.dailyChecks); problems: \(summary.problems.count)"
 )
-let open = engine.openCaseCount
-print(
-    String(
-        format:
-            "engine state after apply (before output): %d KiB above baseline = %.0f bytes per case, %.0f per open case",
-        engineKiB - baselineKiB, Double(engineKiB - baselineKiB) * 1024 / Double(max(engine.caseCount, 1)),
-        Double(engineKiB - baselineKiB) * 1024 / Double(max(open, 1))))
-print(
-    String(
-        format: "engine state after apply, allocated (not resident): %d KiB = %.0f bytes per case, %.0f per open case",
-        engineAllocated / 1024, Double(engineAllocated) / Double(max(engine.caseCount, 1)),
-        Double(engineAllocated) / Double(max(open, 1))))
+let open = summary.openCaseCount
 let peakKiB = status("VmHWM")
-// The peak (resident, never falls) read after each phase shows which phase set it.
+print(
+    String(
+        format: "index of the events: %d KiB above baseline (%.1f bytes an event); peak after reading %d KiB",
+        indexKiB - baselineKiB, Double(indexKiB - baselineKiB) * 1024 / Double(max(eventCount, 1)),
+        peakAfterParseKiB - baselineKiB))
 print(
     String(
         format:
-            "peak above baseline after parse %d KiB, after ingest %d KiB, after apply %d KiB, after sorting the output %d KiB, after writing it %d KiB",
-        peakAfterParseKiB - baselineKiB, peakAfterIngestKiB - baselineKiB, peakAfterApplyKiB - baselineKiB,
-        peakAfterSortKiB - baselineKiB, peakKiB - baselineKiB))
-let rssKiB = status("VmRSS")
-print(
-    String(
-        format:
-            "memory: baseline %d KiB, peak %d KiB, now %d KiB; %d cases, %d open: %.0f bytes per open case (peak above baseline)",
-        baselineKiB, peakKiB, rssKiB, engine.caseCount, open,
+            "memory: baseline %d KiB (the events file is %d KiB of it), peak %d KiB; %d cases, %d open: %.0f bytes per open case (peak above baseline)",
+        baselineKiB, bytes.count / 1024, peakKiB, run.caseCount, open,
         Double(peakKiB - baselineKiB) * 1024 / Double(max(open, 1))))
+
+// The daemon's way, for comparison and for advancing the clock: an engine that keeps every case.
+if let f = fopen("/proc/self/clear_refs", "w") {
+    fputs("5", f)
+    fclose(f)
+}
+let engineBaselineKiB = status("VmRSS")
+let engineStart = ContinuousClock.now
+var engine = Engine(definitions: definitions)
+engine.workers = workers
+engine.keepsFinishedTaskReasons = false
+var events = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
+engine.ingest(handOver(&events))
+engine.advance(to: engine.endOfDay(lastDay))
+var engineJSONCount = 0
+var engineHash: UInt64 = 0xcbf2_9ce4_8422_2325
+engine.reportStream(openOnly: true).writeJSON(workers: workers) {
+    engineJSONCount += $0.count
+    if hashing { for b in $0 { engineHash = (engineHash ^ UInt64(b)) &* 0x100_0000_01b3 } }
+}
+let engineTotal = seconds(engineStart)
+let enginePeakKiB = status("VmHWM")
+print(
+    String(
+        format:
+            "through an engine that keeps every case (the daemon's way): %.2f s = %.0f events/s; peak %.0f bytes per open case above its baseline%@",
+        engineTotal, Double(eventCount) / engineTotal,
+        Double(enginePeakKiB - engineBaselineKiB) * 1024 / Double(max(engine.openCaseCount, 1)),
+        hashing ? (engineHash == jsonHash && engineJSONCount == jsonCount ? "; the same JSON" : "; DIFFERENT JSON") : ""))
 
 // Advancing the clock one day at a time over the open cases: cost against timers fired.
 for dayOffset in 1...3 {
@@ -265,28 +259,33 @@ for (id, set) in quiet.ruleSets {
     s.rules.removeAll { if case .daily = $0.trigger { true } else { false } }
     quiet.ruleSets[id] = s
 }
-// Decoded again, outside the timing: the figure counts the first run's parse time instead.
-var quietEvents = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
 let quietStart = ContinuousClock.now
 let quietCPU = cpuSeconds()
+var quietRun = CaseByCaseRun(definitions: quiet)
+quietRun.workers = workers
+try! quietRun.add(bytes)
+var quietJSONCount = 0
+let quietSummary = try quietRun.writeJSON(through: lastDay, openOnly: true, spill: try TemporaryFileSpill()) {
+    quietJSONCount += $0.count
+}
+let quietTotal = seconds(quietStart)
+let quietTotalCPU = cpuSeconds() - quietCPU
+print(
+    String(
+        format:
+            "without daily rules, end to end: %.2f s = %.0f events/s (%d timers, %d bytes)",
+        quietTotal, Double(eventCount) / quietTotal, quietSummary.timersFired, quietJSONCount))
+print(
+    String(
+        format: "without daily rules, in CPU time: %.2f s = %.0f events per CPU second",
+        quietTotalCPU, Double(eventCount) / quietTotalCPU))
+// Outside the timing, an engine for advancing the clock.
+var quietEvents = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)
 var quietEngine = Engine(definitions: quiet)
 quietEngine.workers = workers
 quietEngine.keepsFinishedTaskReasons = false
 quietEngine.ingest(handOver(&quietEvents))
 quietEngine.advance(to: quietEngine.endOfDay(lastDay))
-var quietJSONCount = 0
-quietEngine.reportStream(openOnly: true).writeJSON(workers: workers) { quietJSONCount += $0.count }
-let quietTotal = seconds(quietStart) + parsed
-let quietTotalCPU = cpuSeconds() - quietCPU + parsed
-print(
-    String(
-        format:
-            "without daily rules, end to end: %.2f s = %.0f events/s (the same parse, then apply and output; %d timers, %d bytes)",
-        quietTotal, Double(eventCount) / quietTotal, quietEngine.timersFired, quietJSONCount))
-print(
-    String(
-        format: "without daily rules, in CPU time: %.2f s = %.0f events per CPU second (parse counted at wall time)",
-        quietTotalCPU, Double(eventCount) / quietTotalCPU))
 for dayOffset in 1...3 {
     let day = lastDay.addingDays(dayOffset)
     let before = quietEngine.timersFired

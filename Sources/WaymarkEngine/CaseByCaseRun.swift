@@ -1,0 +1,343 @@
+import HeapModule
+public import WaymarkFEEL
+public import WaymarkModel
+
+/// `waymark run --format json` over files of any size: each case is run on its own from its events
+/// and let go, and only its records are kept, in a ``RecordSpill``, until the lists are written.
+///
+/// The ``Engine`` keeps every case, as the daemon must: a case's next event may come at any time.
+/// A batch run knows every event before it starts, so no case needs to be kept once it has run to
+/// the report's date. Run through the engine, a million events over 100,000 cases held about 9 KB
+/// for each case still open at the end (every event, task, alert and history entry of every case,
+/// closed ones too, and the events decoded at once before that). Here memory is what the input
+/// files take, an ``EventIndex`` of 16 bytes an event, and the cases in hand on each thread.
+///
+/// The output is byte for byte what ``Engine/reportStream(openOnly:)`` writes for the same events
+/// (a test holds the two together): every case's outcome depends only on its own events, and the
+/// lists are put in the same order. The records of each chunk of cases are sorted as they are
+/// spilled; writing merges the chunks.
+public struct CaseByCaseRun: Sendable {
+    private var index: EventIndex
+    private let definitions: EngineDefinitions
+    /// How many threads may run cases at once (the output does not depend on it).
+    public var workers = 1
+    /// Cases run one after another on a thread and spilled together: enough that the records
+    /// spilled at a time are a few megabytes, few enough that the chunks share out evenly.
+    var casesPerChunk = 512
+    /// Bytes of JSON Lines decoded at a time while reading (see ``EventIndex/window``).
+    var readWindow: Int {
+        get { index.window }
+        set { index.window = newValue }
+    }
+
+    public init(definitions: Definitions) {
+        self.definitions = EngineDefinitions(versions: [CompiledDefinitions(definitions)])
+        index = EventIndex(zone: self.definitions.newest.defaultCalendar.zone)
+    }
+
+    /// The default calendar's time zone, in which dates of moments and `as_of` are read.
+    public var timeZone: ZoneOffsets { definitions.newest.defaultCalendar.zone }
+
+    /// Reads a file of events (JSON Lines or a JSON array), all or nothing: on a problem in any
+    /// line, every problem is thrown and nothing of the file is kept. Files are read in the order
+    /// given; an event whose id an earlier one had is ignored.
+    public mutating func add(_ bytes: [UInt8]) throws(EventBatchError) {
+        try index.add(bytes, workers: workers)
+    }
+
+    /// The moment of the latest event read (the default `--as-of` is its date).
+    public var lastEventMoment: Moment? { index.lastMoment }
+    /// Events read, not counting duplicates.
+    public var eventCount: Int { index.eventCount }
+    public var duplicateCount: Int { index.duplicates }
+    public var caseCount: Int { index.caseIDs.count }
+
+    /// What a run found besides its lists.
+    public struct Summary: Sendable {
+        /// Problems met while handling any case, as ``Engine/problems`` gives them.
+        public var problems: [String] = []
+        public var taskCount = 0
+        public var alertCount = 0
+        public var enrolmentCount = 0
+        /// Cases with an open enrolment at the end.
+        public var openCaseCount = 0
+        /// Timers fired and daily conditions evaluated, for benchmarks.
+        public var timersFired = 0
+        public var dailyChecks = 0
+    }
+
+    /// Runs every case through the end of `through` (or of the latest event's day) and writes the
+    /// spec's JSON to `sink` a piece at a time: what ``Engine/reportStream(openOnly:)`` would write.
+    public func writeJSON(
+        through: FEELDate?, openOnly: Bool, spill: some RecordSpill, to sink: ([UInt8]) -> Void
+    ) throws(SpillError) -> Summary {
+        var env = definitions
+        env.keepsFinishedTaskReasons = !openOnly
+        let asOf = through ?? lastEventMoment.map { timeZone.date(of: $0) }
+        let chunks = try runChunks(through: asOf, openOnly: openOnly, env, spill)
+        var summary = Summary()
+        for chunk in chunks {
+            summary.problems += chunk.problems
+            summary.openCaseCount += chunk.openCases
+            summary.timersFired += chunk.timersFired
+            summary.dailyChecks += chunk.dailyChecks
+        }
+        let counts = (0..<3).map { list in chunks.reduce(0) { $0 + $1.lists[list].count } }
+        (summary.taskCount, summary.alertCount, summary.enrolmentCount) = (counts[0], counts[1], counts[2])
+        var failure: SpillError?
+        RunReport.writeFrame(
+            asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), counts: (counts[0], counts[1], counts[2]),
+            to: sink
+        ) { list in
+            guard failure == nil else { return }
+            do throws(SpillError) {
+                try Self.merge(chunks.map { $0.lists[list] }, spill, to: sink)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return summary
+    }
+
+    /// One chunk's records of one list, spilled in order: `bytes` bytes from `offset`.
+    struct SpilledList: Sendable {
+        var offset = 0
+        var bytes = 0
+        var count = 0
+    }
+
+    /// What one chunk of cases left once run.
+    struct Chunk: Sendable {
+        var lists = [SpilledList](repeating: SpilledList(), count: 3)
+        var problems: [String] = []
+        var openCases = 0
+        var timersFired = 0
+        var dailyChecks = 0
+    }
+
+    /// A record's place in its list: the first key of the list's order (a task's due day, an
+    /// alert's moment; 0 for cases), its case's place in the order of case ids, and its place among
+    /// its case's records with the same first key. Unique, so the merge has one order.
+    struct Key: Comparable, Sendable {
+        var first: Int64
+        var rank: Int32
+        var sequence: Int32
+
+        static func < (a: Key, b: Key) -> Bool {
+            (a.first, a.rank, a.sequence) < (b.first, b.rank, b.sequence)
+        }
+    }
+
+    /// A spilled record: its key, then its length and its JSON.
+    static let headerSize = 20
+
+    /// Runs the cases in chunks of ``casesPerChunk``, in the order of their ids, on `workers`
+    /// threads, and spills each chunk's records sorted.
+    private func runChunks(
+        through: FEELDate?, openOnly: Bool, _ env: EngineDefinitions, _ spill: some RecordSpill
+    ) throws(SpillError) -> [Chunk] {
+        let ids = index.caseIDs
+        let byID = ids.indices.sorted { ids[$0] < ids[$1] }
+        let (order, starts) = index.slotsByCase()
+        let limit = through.map { timeZone.startOfDay($0.addingDays(1)) }
+        let perChunk = max(casesPerChunk, 1)
+        let chunkCount = (ids.count + perChunk - 1) / perChunk
+        let (index, zone) = (index, timeZone)
+        let results = ParallelChunks.map(chunks: chunkCount, workers: workers) { k -> Result<Chunk, SpillError> in
+            let strings = JSONStringTable()
+            return withExtendedLifetime(strings) {
+                var chunk = Chunk()
+                var w = JSONWriter()
+                var keys: [[(key: Key, range: Range<Int>)]] = [[], [], []]
+                let scope = EvaluationScope()
+                for rank in k * perChunk..<min((k + 1) * perChunk, ids.count) {
+                    let ci = byID[rank]
+                    var c = CaseState(id: ids[ci])
+                    for s in starts[ci]..<starts[ci + 1] {
+                        _ = c.insert(index.event(Int(order[Int(s)]), strings: strings))
+                    }
+                    if let limit { chunk.timersFired += c.run(to: limit, env, sharing: scope) }
+                    chunk.problems += c.problems.map { "\(c.id): \($0)" }
+                    if c.enrolments.contains(where: { $0.closed == nil }) { chunk.openCases += 1 }
+                    chunk.dailyChecks += Int(c.dailyChecks)
+                    c.writeRecords(rank: Int32(rank), openOnly: openOnly, env, zone, to: &w, keys: &keys)
+                }
+                do throws(SpillError) {
+                    for list in 0..<3 {
+                        chunk.lists[list] = try Self.spill(keys[list], of: w, to: spill)
+                    }
+                } catch {
+                    return .failure(error)
+                }
+                return .success(chunk)
+            }
+        }
+        return try results.map { result throws(SpillError) in try result.get() }
+    }
+
+    /// Spills one list of a chunk in order of key; each record's JSON is `range` of `w`.
+    private static func spill(
+        _ records: [(key: Key, range: Range<Int>)], of w: borrowing JSONWriter, to spill: some RecordSpill
+    ) throws(SpillError) -> SpilledList {
+        guard !records.isEmpty else { return SpilledList() }
+        let sorted = records.sorted { $0.key < $1.key }
+        var out: [UInt8] = []
+        out.reserveCapacity(sorted.reduce(0) { $0 + headerSize + $1.range.count })
+        w.bytes.withUnsafeBufferPointer { text in
+            for (key, range) in sorted {
+                withUnsafeBytes(of: key.first) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: key.rank) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: key.sequence) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: Int32(range.count)) { out.append(contentsOf: $0) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[range]))
+            }
+        }
+        return SpilledList(offset: try spill.append(out), bytes: out.count, count: sorted.count)
+    }
+
+    /// Writes the records of one list from every chunk, in order of key, each after its separator.
+    private static func merge(_ lists: [SpilledList], _ spill: some RecordSpill, to sink: ([UInt8]) -> Void)
+        throws(SpillError)
+    {
+        var readers = lists.map { SpillReader(list: $0) }
+        var heap = Heap<MergeEntry>()
+        for r in readers.indices {
+            if try readers[r].advance(spill) { heap.insert(MergeEntry(key: readers[r].key, reader: r)) }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        var first = true
+        while let top = heap.popMin() {
+            let separator = RunReport.recordSeparator(first: first)
+            first = false
+            out.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+            readers[top.reader].appendRecord(to: &out)
+            if try readers[top.reader].advance(spill) {
+                heap.insert(MergeEntry(key: readers[top.reader].key, reader: top.reader))
+            }
+            if out.count >= 1 << 20 {
+                sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { sink(out) }
+    }
+
+    struct MergeEntry: Comparable {
+        var key: Key
+        var reader: Int
+
+        static func < (a: MergeEntry, b: MergeEntry) -> Bool { a.key < b.key }
+        static func == (a: MergeEntry, b: MergeEntry) -> Bool { a.key == b.key }
+    }
+
+    /// Reads one spilled list a block at a time.
+    struct SpillReader {
+        static let block = 64 << 10
+        let list: SpilledList
+        /// Bytes of the list read so far from the spill.
+        var fetched = 0
+        var buffer: [UInt8] = []
+        var position = 0
+        var key = Key(first: 0, rank: 0, sequence: 0)
+        var record = 0..<0
+        var left: Int
+
+        init(list: SpilledList) {
+            self.list = list
+            left = list.count
+        }
+
+        /// Moves to the next record; false at the end of the list.
+        mutating func advance(_ spill: some RecordSpill) throws(SpillError) -> Bool {
+            guard left > 0 else { return false }
+            left -= 1
+            try need(CaseByCaseRun.headerSize, spill)
+            let length = buffer.withUnsafeBytes { raw in
+                key = Key(
+                    first: raw.loadUnaligned(fromByteOffset: position, as: Int64.self),
+                    rank: raw.loadUnaligned(fromByteOffset: position + 8, as: Int32.self),
+                    sequence: raw.loadUnaligned(fromByteOffset: position + 12, as: Int32.self))
+                return Int(raw.loadUnaligned(fromByteOffset: position + 16, as: Int32.self))
+            }
+            position += CaseByCaseRun.headerSize
+            try need(length, spill)
+            record = position..<position + length
+            position += length
+            return true
+        }
+
+        func appendRecord(to out: inout [UInt8]) {
+            out.append(contentsOf: buffer[record])
+        }
+
+        /// Makes sure `count` bytes from `position` are in the buffer.
+        private mutating func need(_ count: Int, _ spill: some RecordSpill) throws(SpillError) {
+            guard buffer.count - position < count else { return }
+            let wanted = min(max(Self.block, count - (buffer.count - position)), list.bytes - fetched)
+            let more = try spill.read(from: list.offset + fetched, count: wanted)
+            fetched += wanted
+            buffer.removeSubrange(0..<position)
+            buffer += more
+            position = 0
+            guard buffer.count >= count else { throw SpillError("the spill ends inside a record") }
+        }
+    }
+}
+
+extension CaseState {
+    /// Writes this case's records to `w` in the order of each list within the case, noting each
+    /// record's key and bytes in `keys` (0 tasks, 1 alerts, 2 cases).
+    fileprivate func writeRecords(
+        rank: Int32, openOnly: Bool, _ env: EngineDefinitions, _ zone: ZoneOffsets, to w: inout JSONWriter,
+        keys: inout [[(key: CaseByCaseRun.Key, range: Range<Int>)]]
+    ) {
+        // The orders of `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder` within one case.
+        let taskOrder = tasks.indices.filter { !openOnly || tasks[$0].status.isOpen }.sorted { a, b in
+            if tasks[a].dueDay != tasks[b].dueDay { return tasks[a].dueDay < tasks[b].dueDay }
+            let (x, y) = (tasks[a].template.key, tasks[b].template.key)
+            if x != y { return x < y }
+            return taskID(a) < taskID(b)
+        }
+        for (n, ti) in taskOrder.enumerated() {
+            let start = w.bytes.count
+            writeTaskJSON(ti, to: &w, zone)
+            let key = CaseByCaseRun.Key(first: Int64(tasks[ti].dueDay), rank: rank, sequence: Int32(n))
+            keys[0].append((key, start..<w.bytes.count))
+        }
+        let alertOrder = alerts.indices.sorted { a, b in
+            if alerts[a].at != alerts[b].at { return alerts[a].at < alerts[b].at }
+            if alerts[a].rule != alerts[b].rule { return alerts[a].rule < alerts[b].rule }
+            return alertID(a) < alertID(b)
+        }
+        for (n, ai) in alertOrder.enumerated() {
+            let start = w.bytes.count
+            writeAlertJSON(ai, to: &w, zone)
+            let key = CaseByCaseRun.Key(first: alerts[ai].at.epochNanoseconds, rank: rank, sequence: Int32(n))
+            keys[1].append((key, start..<w.bytes.count))
+        }
+        let enrolmentOrder = enrolments.indices.sorted { a, b in
+            let (x, y) = (enrolments[a], enrolments[b])
+            let (px, py) = (env.pathway(of: x).pathway, env.pathway(of: y).pathway)
+            if px.id != py.id { return px.id < py.id }
+            if x.since != y.since { return x.since < y.since }
+            return px.version < py.version
+        }
+        for (n, ei) in enrolmentOrder.enumerated() {
+            let start = w.bytes.count
+            RunReport.writeEnrolment(&w, env.record(enrolments[ei], self), zone)
+            keys[2].append((CaseByCaseRun.Key(first: 0, rank: rank, sequence: Int32(n)), start..<w.bytes.count))
+        }
+    }
+}
+
+extension EngineDefinitions {
+    /// Enrolment `e` of case `c` as the report lists it.
+    func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
+        let cp = pathway(of: e)
+        return EnrolmentRecord(
+            caseID: c.id, pathway: cp.pathway.id, version: cp.pathway.version, stage: cp.stage(Int(e.stage)).id,
+            since: e.since, closed: e.closed)
+    }
+}

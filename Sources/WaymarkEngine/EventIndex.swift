@@ -1,0 +1,211 @@
+import WaymarkFEEL
+
+/// The events of a batch run, found again case by case: for each event, where its bytes are in its
+/// file and which case it goes to, rather than the event itself.
+///
+/// A batch run (`waymark run`) holds its input files anyway. Decoded and kept, a million events
+/// were 178 MB above those files before any case ran, and filed into their cases they stayed
+/// (packed) for the rest of the run. This index is 16 bytes an event, and ``CaseByCaseRun`` decodes a
+/// case's events again only when it runs that case.
+struct EventIndex: Sendable {
+    /// An event's bytes in its file (`start..<start + length`), and its case (-1: a duplicate).
+    struct Slot: Sendable {
+        var start: Int
+        var length: Int32
+        var caseNumber: Int32
+    }
+
+    /// The input files, in the order given.
+    private(set) var files: [[UInt8]] = []
+    /// The first slot of each file.
+    private(set) var fileStarts: [Int] = []
+    private(set) var slots: [Slot] = []
+    /// Every case named, by case number (in the order first named).
+    private(set) var caseIDs: [String] = []
+    private var caseNumbers = CaseNumberIndex()
+    /// The slot of each accepted event, by its id (see ``CaseNumberIndex``).
+    private var ids = CaseNumberIndex()
+    /// The ids made for events sent without one, by slot (see ``EventDecoder/missingID``).
+    private(set) var madeIDs: [Int32: String] = [:]
+    /// The latest moment of an accepted event.
+    private(set) var lastMoment: Moment?
+    private(set) var duplicates = 0
+    let zone: ZoneOffsets
+    /// Bytes of JSON Lines decoded at a time (small in tests, to cross windows cheaply).
+    var window = EventDecoder.scanWindow
+
+    init(zone: ZoneOffsets) { self.zone = zone }
+
+    var eventCount: Int { slots.count - duplicates }
+
+    /// Reads a file's events, all or nothing: the problems of every line are thrown, and the index is
+    /// left as it was.
+    ///
+    /// The file is decoded a window of lines at a time on `workers` threads, and each window's events
+    /// are let go once filed, so that no more than a window's events are ever held decoded.
+    mutating func add(_ bytes: [UInt8], workers: Int) throws(EventBatchError) {
+        var scanned = self
+        var problems: [EventBatchError.Problem] = []
+        let file = files.count
+        scanned.files.append(bytes)
+        scanned.fileStarts.append(slots.count)
+        var counts: [String: Int] = [:]
+        bytes.withUnsafeBufferPointer { buffer in
+            EventDecoder.scan(buffer, zone: zone, workers: workers, window: window, problems: &problems) { events in
+                for (event, range) in events { scanned.file(event, range, file: file, counts: &counts) }
+            }
+        }
+        if !problems.isEmpty { throw EventBatchError(problems: problems) }
+        self = scanned
+    }
+
+    /// Files one event: its case, or as a duplicate when an earlier event had its id.
+    private mutating func file(_ event: ScannedEvent, _ range: Range<Int>, file: Int, counts: inout [String: Int]) {
+        let slot = Int32(slots.count)
+        var id = event.id
+        if id.isEmpty {
+            id = EventDecoder.missingID(caseID: event.caseID, type: event.type, at: event.at, counts: &counts)
+            madeIDs[slot] = id
+        }
+        let idBits = CaseNumberIndex.bits(id)
+        let seen = ids.first(idBits) { earlier in self.id(of: Int(earlier)) == id }
+        guard seen == nil else {
+            slots.append(Slot(start: range.lowerBound, length: Int32(range.count), caseNumber: -1))
+            duplicates += 1
+            return
+        }
+        ids.insert(idBits, slot)
+        let caseBits = CaseNumberIndex.bits(event.caseID)
+        let ci: Int32
+        if let known = caseNumbers.first(caseBits, where: { caseIDs[Int($0)] == event.caseID }) {
+            ci = known
+        } else {
+            ci = Int32(caseIDs.count)
+            caseIDs.append(event.caseID)
+            caseNumbers.insert(caseBits, ci)
+        }
+        slots.append(Slot(start: range.lowerBound, length: Int32(range.count), caseNumber: ci))
+        if lastMoment.map({ event.at > $0 }) ?? true { lastMoment = event.at }
+    }
+
+    /// The file holding slot `slot`.
+    private func fileOf(_ slot: Int) -> Int {
+        var lo = 0
+        var hi = fileStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if fileStarts[mid] <= slot { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// The event of slot `slot`, decoded again from its file, with the id it was filed under.
+    func event(_ slot: Int, strings: JSONStringTable) -> Event {
+        let s = slots[slot]
+        var event = files[fileOf(slot)].withUnsafeBufferPointer { buffer in
+            EventDecoder.decodeAgain(buffer, s.start..<s.start + Int(s.length), zone: zone, strings: strings)
+        }
+        if event.id.isEmpty { event.id = madeIDs[Int32(slot)] ?? "" }
+        return event
+    }
+
+    /// The id of slot `slot` (read again: only to tell apart two ids with the same hash).
+    private func id(of slot: Int) -> String {
+        if let made = madeIDs[Int32(slot)] { return made }
+        let strings = JSONStringTable()
+        return withExtendedLifetime(strings) { event(slot, strings: strings).id }
+    }
+
+    /// The accepted slots of each case, in the order they were read: `order[starts[c]..<starts[c + 1]]`
+    /// for case number `c`.
+    func slotsByCase() -> (order: [Int32], starts: [Int32]) {
+        var starts = [Int32](repeating: 0, count: caseIDs.count + 1)
+        for s in slots where s.caseNumber >= 0 { starts[Int(s.caseNumber) + 1] += 1 }
+        for c in caseIDs.indices { starts[c + 1] += starts[c] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: Int(starts[caseIDs.count]))
+        for (k, s) in slots.enumerated() where s.caseNumber >= 0 {
+            order[Int(next[Int(s.caseNumber)])] = Int32(k)
+            next[Int(s.caseNumber)] += 1
+        }
+        return (order, starts)
+    }
+}
+
+/// What ``EventIndex`` reads of an event while filing it; its facts and data are not kept.
+struct ScannedEvent: Sendable {
+    var id: String
+    var caseID: String
+    var type: String
+    var at: Moment
+
+    init(_ e: borrowing Event) {
+        (id, caseID, type, at) = (e.id, e.caseID, e.type, e.at)
+    }
+}
+
+extension EventDecoder {
+    /// Bytes of JSON Lines decoded at a time by ``scan(_:zone:workers:window:problems:take:)``.
+    static let scanWindow = 8 << 20
+
+    /// Checks every event of `bytes` as ``decode(_:timeZoneID:workers:)`` does and hands them to
+    /// `take` a window at a time, in file order, each with the bytes it was read from; once a
+    /// problem is found, the rest are only checked.
+    static func scan(
+        _ buffer: UnsafeBufferPointer<UInt8>, zone: ZoneOffsets, workers: Int, window: Int = scanWindow,
+        problems: inout [EventBatchError.Problem], take: ([(ScannedEvent, Range<Int>)]) -> Void
+    ) {
+        var first = 0
+        while first < buffer.count, [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains(buffer[first]) {
+            first += 1
+        }
+        if first < buffer.count, buffer[first] == UInt8(ascii: "[") {
+            var events: [(ScannedEvent, Range<Int>)] = []
+            decodeArray(buffer, start: first, zone: zone, problems: &problems) { event, range in
+                events.append((ScannedEvent(event), range))
+            }
+            if problems.isEmpty { take(events) }
+            return
+        }
+        var start = 0
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+        var line = 1
+        repeat {
+            // A window ends just after a line break (or at the end of the file).
+            var end = min(start + max(window, 1), buffer.count)
+            if end < buffer.count {
+                end = min(nextLineBreak(buffer, from: end - 1, to: buffer.count) + 1, buffer.count)
+            }
+            let last = end == buffer.count
+            let (runs, nextLine) = lineRuns(buffer, start..<end, firstLine: line, workers: workers)
+            // Each run only reads `buffer`, which outlives `ParallelChunks.map`.
+            nonisolated(unsafe) let shared = buffer
+            let parts = ParallelChunks.map(chunks: runs.count, workers: workers) { k in
+                var found: [EventBatchError.Problem] = []
+                var events: [(ScannedEvent, Range<Int>)] = []
+                decodeLines(
+                    shared, from: runs[k].range.lowerBound, to: runs[k].range.upperBound,
+                    last: last && k == runs.count - 1, firstLine: runs[k].firstLine, zone: zone, problems: &found
+                ) { event, range in events.append((ScannedEvent(event), range)) }
+                return (events, found)
+            }
+            for (_, found) in parts { problems += found }
+            if problems.isEmpty { take(parts.flatMap(\.0)) }
+            line = nextLine
+            start = end
+        } while start < buffer.count
+    }
+
+    /// The event at `range`, which ``scan(_:zone:workers:window:problems:take:)`` has already found sound.
+    static func decodeAgain(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, zone: ZoneOffsets, strings: JSONStringTable
+    ) -> Event {
+        var reader = JSONReader(buffer, from: range.lowerBound, to: range.upperBound, strings: strings)
+        reader.skipWhitespace()
+        var problems: [EventBatchError.Problem] = []
+        guard let event = decodeOne(&reader, line: 0, zone: zone, problems: &problems) else {
+            preconditionFailure("an event that was read once could not be read again")
+        }
+        return event
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import WaymarkDefinitions
+import WaymarkFEEL
+import WaymarkModel
+import WaymarkSpill
+
+@testable import WaymarkEngine
+
+/// `waymark run --format json` runs each case on its own and spills its records; what it prints
+/// must be what the engine, which keeps every case, prints for the same files.
+@Suite struct CaseByCaseRunTests {
+    typealias F = Fixtures
+
+    static let definitions = try! DefinitionsLoader(root: HistoryKeepingTests.root).load().definitions
+    static let cohort = Array(
+        try! Data(contentsOf: URL(fileURLWithPath: HistoryKeepingTests.root + "/examples/cohort.jsonl")))
+
+    /// The engine's JSON for `files`, as `waymark run` made it before (ingest each file, advance,
+    /// stream the report).
+    static func engineJSON(_ files: [[UInt8]], through: FEELDate?, openOnly: Bool) throws -> String {
+        var engine = Engine(definitions: definitions)
+        engine.workers = 2
+        engine.keepsFinishedTaskReasons = !openOnly
+        for file in files { engine.ingest(try EventDecoder.decode(file, timeZoneID: engine.timeZoneID)) }
+        let day = through ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
+        if let day { engine.advance(to: engine.endOfDay(day)) }
+        var stream = engine.reportStream(openOnly: openOnly)
+        if let day { stream.asOf = day }
+        return stream.json(workers: 2)
+    }
+
+    static func caseByCase(
+        _ files: [[UInt8]], through: FEELDate?, openOnly: Bool, perChunk: Int = 7, window: Int = 4_096,
+        workers: Int = 2, spill: some RecordSpill = MemorySpill()
+    ) throws -> (json: String, summary: CaseByCaseRun.Summary) {
+        var run = CaseByCaseRun(definitions: definitions)
+        run.workers = workers
+        run.casesPerChunk = perChunk
+        run.readWindow = window
+        for file in files { try run.add(file) }
+        var out: [UInt8] = []
+        let summary = try run.writeJSON(through: through, openOnly: openOnly, spill: spill) { out += $0 }
+        return (String(decoding: out, as: UTF8.self), summary)
+    }
+
+    static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
+        bytes.split(separator: 0x0A).map { Array($0) + [0x0A] }
+    }
+
+    @Test(arguments: [nil, "2019-06-28", "2022-01-31"])
+    func theCohortPrintsWhatTheEnginePrints(asOf: String?) throws {
+        let through = asOf.map(F.date)
+        for openOnly in [true, false] {
+            let expected = try Self.engineJSON([Self.cohort], through: through, openOnly: openOnly)
+            #expect(expected.count > 100_000)
+            // Chunks of 7 cases and windows of 4 KB: many of each, with cases and lines cut across.
+            let (json, summary) = try Self.caseByCase([Self.cohort], through: through, openOnly: openOnly)
+            #expect(json == expected)
+            #expect(summary.taskCount > 0 && summary.alertCount > 0 && summary.enrolmentCount > 0)
+            // One thread, one chunk, the default window: the same.
+            let whole = try Self.caseByCase(
+                [Self.cohort], through: through, openOnly: openOnly, perChunk: 100_000, window: 1 << 23, workers: 1)
+            #expect(whole.json == expected)
+        }
+    }
+
+    @Test func aTemporaryFileSpillGivesTheSameAndLeavesNoFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spill = try TemporaryFileSpill(directory: folder.path)
+        let through = F.date("2019-06-28")
+        let (json, _) = try Self.caseByCase([Self.cohort], through: through, openOnly: false, spill: spill)
+        #expect(json == (try Self.engineJSON([Self.cohort], through: through, openOnly: false)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    /// Lines shuffled and split over two files, with the second repeating some of the first: the
+    /// same list as the file in order, and the repeats counted as duplicates.
+    @Test func orderFilesAndDuplicatesDoNotChangeTheList() throws {
+        var lines = Self.lines(Self.cohort)
+        var generator = SplitMix(seed: 42)
+        lines.shuffle(using: &generator)
+        let half = lines.count / 2
+        let first = Array(lines[..<half].joined())
+        let second = Array((lines[half...] + lines[..<500]).joined())
+        let through = F.date("2019-06-28")
+        let (json, summary) = try Self.caseByCase([first, second], through: through, openOnly: true)
+        #expect(json == (try Self.engineJSON([Self.cohort], through: through, openOnly: true)))
+        var run = CaseByCaseRun(definitions: Self.definitions)
+        try run.add(first)
+        try run.add(second)
+        #expect(run.duplicateCount == 500)
+        #expect(run.eventCount == lines.count)
+        #expect(summary.problems.isEmpty)
+    }
+
+    @Test func aJSONArrayReadsAsItsLines() throws {
+        let lines = Self.lines(Self.cohort).prefix(3_000).map { Array($0.dropLast()) }
+        let array = Array("[\n".utf8) + Array(lines.joined(separator: Array(",\n".utf8))) + Array("\n]\n".utf8)
+        let jsonLines = Array(lines.joined(separator: [0x0A]))
+        let (a, _) = try Self.caseByCase([array], through: nil, openOnly: false)
+        let (b, _) = try Self.caseByCase([jsonLines], through: nil, openOnly: false)
+        #expect(a == b)
+        #expect(a == (try Self.engineJSON([array], through: nil, openOnly: false)))
+    }
+
+    /// Events without ids get them from their content, numbered within their file, as the decoder
+    /// gives them: the same content twice in one file is two events, in two files one.
+    @Test func eventsWithoutIDsAreNumberedAsTheDecoderNumbersThem() throws {
+        let referral =
+            #"{"case":"C-1","type":"referral.received","at":"2019-03-04T09:00:00Z","facts":{"child":{"birth_date":"2007-05-01"}}}"#
+        let twice = Array((referral + "\n" + referral + "\n").utf8)
+        let once = Array((referral + "\n").utf8)
+        for files in [[twice], [once, once], [twice, once]] {
+            let (json, _) = try Self.caseByCase(files, through: F.date("2019-04-30"), openOnly: false)
+            #expect(json == (try Self.engineJSON(files, through: F.date("2019-04-30"), openOnly: false)))
+        }
+        var run = CaseByCaseRun(definitions: Self.definitions)
+        try run.add(twice)
+        try run.add(once)
+        #expect(run.eventCount == 2)
+        #expect(run.duplicateCount == 1)
+    }
+
+    /// A bad line anywhere (here in the fourth window of 4 KB) rejects the whole file with its line
+    /// number, and nothing of it is kept: the run prints what it printed before the file was added.
+    @Test func aBadLineRejectsItsFileWithItsLineNumber() throws {
+        var lines = Self.lines(Self.cohort).prefix(400).map { $0 }
+        let good = Array(lines.prefix(200).joined())
+        lines[350] = Array(#"{"id":"x","case":"C-9","type":"referral.received","at":"yesterday"}"#.utf8) + [0x0A]
+        lines[380] = Array(#"{"id":"y","case":"C-9","type":"referral.received","#.utf8) + [0x0A]
+        let bad = Array(lines.joined())
+        var run = CaseByCaseRun(definitions: Self.definitions)
+        run.readWindow = 4_096
+        try run.add(good)
+        let before = run.eventCount
+        #expect(throws: EventBatchError.self) { try run.add(bad) }
+        do {
+            try run.add(bad)
+        } catch {
+            #expect(error.problems.map(\.line) == [351, 381])
+            #expect(error.problems.first?.field == "at")
+        }
+        #expect(run.eventCount == before)
+        var out: [UInt8] = []
+        _ = try run.writeJSON(through: nil, openOnly: false, spill: MemorySpill()) { out += $0 }
+        #expect(String(decoding: out, as: UTF8.self) == (try Self.engineJSON([good], through: nil, openOnly: false)))
+    }
+
+    /// A spill that cannot be written stops the run with its error rather than print a short list.
+    @Test func aFailingSpillIsReported() throws {
+        final class FullDisk: RecordSpill {
+            func append(_ bytes: [UInt8]) throws(SpillError) -> Int { throw SpillError("no space left on device") }
+            func read(from offset: Int, count: Int) throws(SpillError) -> [UInt8] { [] }
+        }
+        var run = CaseByCaseRun(definitions: Self.definitions)
+        try run.add(Self.cohort)
+        var out: [UInt8] = []
+        #expect(throws: SpillError.self) {
+            _ = try run.writeJSON(through: nil, openOnly: true, spill: FullDisk()) { out += $0 }
+        }
+        #expect(out.isEmpty)
+    }
+
+    @Test func noEventsPrintsEmptyLists() throws {
+        let (json, _) = try Self.caseByCase([[]], through: nil, openOnly: false)
+        #expect(json == (try Self.engineJSON([[]], through: nil, openOnly: false)))
+        #expect(json.contains("\"tasks\": []"))
+    }
+}
