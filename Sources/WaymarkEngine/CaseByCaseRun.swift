@@ -2,7 +2,7 @@ import HeapModule
 public import WaymarkFEEL
 public import WaymarkModel
 
-/// `waymark run --format json` over files of any size: each case is run on its own from its events
+/// `waymark run --format json` (or `csv`) over files of any size: each case is run on its own from its events
 /// and let go, and only its records are kept, in a ``RecordSpill``, until the lists are written.
 ///
 /// The ``Engine`` keeps every case, as the daemon must: a case's next event may come at any time.
@@ -55,6 +55,14 @@ public struct CaseByCaseRun: Sendable {
     public var duplicateCount: Int { index.duplicates }
     public var caseCount: Int { index.caseIDs.count }
 
+    /// What ``write(_:through:openOnly:spill:to:)`` writes.
+    public enum Format: Sendable {
+        /// The spec's JSON: tasks, alerts and cases, as ``Engine/reportStream(openOnly:)`` writes it.
+        case json
+        /// The tasks as CSV, as ``RunReport/csv()`` writes them.
+        case csv
+    }
+
     /// What a run found besides its lists.
     public struct Summary: Sendable {
         /// Problems met while handling any case, as ``Engine/problems`` gives them.
@@ -69,15 +77,17 @@ public struct CaseByCaseRun: Sendable {
         public var dailyChecks = 0
     }
 
-    /// Runs every case through the end of `through` (or of the latest event's day) and writes the
-    /// spec's JSON to `sink` a piece at a time: what ``Engine/reportStream(openOnly:)`` would write.
-    public func writeJSON(
-        through: FEELDate?, openOnly: Bool, spill: some RecordSpill, to sink: ([UInt8]) -> Void
+    /// Runs every case through the end of `through` (or of the latest event's day) and writes its
+    /// lists to `sink` a piece at a time: what the engine would write for the same events
+    /// (``Engine/reportStream(openOnly:)`` for JSON, ``RunReport/csv()`` for CSV).
+    public func write(
+        _ format: Format = .json, through: FEELDate?, openOnly: Bool, spill: some RecordSpill,
+        to sink: ([UInt8]) -> Void
     ) throws(SpillError) -> Summary {
         var env = definitions
         env.keepsFinishedTaskReasons = !openOnly
         let asOf = through ?? lastEventMoment.map { timeZone.date(of: $0) }
-        let chunks = try runChunks(through: asOf, openOnly: openOnly, env, spill)
+        let chunks = try runChunks(through: asOf, openOnly: openOnly, format, env, spill)
         var summary = Summary()
         for chunk in chunks {
             summary.problems += chunk.problems
@@ -87,20 +97,33 @@ public struct CaseByCaseRun: Sendable {
         }
         let counts = (0..<3).map { list in chunks.reduce(0) { $0 + $1.lists[list].count } }
         (summary.taskCount, summary.alertCount, summary.enrolmentCount) = (counts[0], counts[1], counts[2])
-        var failure: SpillError?
-        RunReport.writeFrame(
-            asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), counts: (counts[0], counts[1], counts[2]),
-            to: sink
-        ) { list in
-            guard failure == nil else { return }
-            do throws(SpillError) {
-                try Self.merge(chunks.map { $0.lists[list] }, spill, to: sink)
-            } catch {
-                failure = error
+        switch format {
+        case .json:
+            var failure: SpillError?
+            RunReport.writeFrame(
+                asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), counts: (counts[0], counts[1], counts[2]),
+                to: sink
+            ) { list in
+                guard failure == nil else { return }
+                do throws(SpillError) {
+                    try Self.merge(chunks.map { $0.lists[list] }, spill, separated: true, to: sink)
+                } catch {
+                    failure = error
+                }
             }
+            if let failure { throw failure }
+        case .csv:
+            sink(Array(RunReport.csvHeader.utf8))
+            try Self.merge(chunks.map { $0.lists[0] }, spill, separated: false, to: sink)
         }
-        if let failure { throw failure }
         return summary
+    }
+
+    /// ``write(_:through:openOnly:spill:to:)`` in JSON.
+    public func writeJSON(
+        through: FEELDate?, openOnly: Bool, spill: some RecordSpill, to sink: ([UInt8]) -> Void
+    ) throws(SpillError) -> Summary {
+        try write(.json, through: through, openOnly: openOnly, spill: spill, to: sink)
     }
 
     /// One chunk's records of one list, spilled in order: `bytes` bytes from `offset`.
@@ -138,7 +161,7 @@ public struct CaseByCaseRun: Sendable {
     /// Runs the cases in chunks of ``casesPerChunk``, in the order of their ids, on `workers`
     /// threads, and spills each chunk's records sorted.
     private func runChunks(
-        through: FEELDate?, openOnly: Bool, _ env: EngineDefinitions, _ spill: some RecordSpill
+        through: FEELDate?, openOnly: Bool, _ format: Format, _ env: EngineDefinitions, _ spill: some RecordSpill
     ) throws(SpillError) -> [Chunk] {
         let ids = index.caseIDs
         let byID = ids.indices.sorted { ids[$0] < ids[$1] }
@@ -164,7 +187,7 @@ public struct CaseByCaseRun: Sendable {
                     chunk.problems += c.problems.map { "\(c.id): \($0)" }
                     if c.enrolments.contains(where: { $0.closed == nil }) { chunk.openCases += 1 }
                     chunk.dailyChecks += Int(c.dailyChecks)
-                    c.writeRecords(rank: Int32(rank), openOnly: openOnly, env, zone, to: &w, keys: &keys)
+                    c.writeRecords(rank: Int32(rank), openOnly: openOnly, format, env, zone, to: &w, keys: &keys)
                 }
                 do throws(SpillError) {
                     for list in 0..<3 {
@@ -199,10 +222,11 @@ public struct CaseByCaseRun: Sendable {
         return SpilledList(offset: try spill.append(out), bytes: out.count, count: sorted.count)
     }
 
-    /// Writes the records of one list from every chunk, in order of key, each after its separator.
-    private static func merge(_ lists: [SpilledList], _ spill: some RecordSpill, to sink: ([UInt8]) -> Void)
-        throws(SpillError)
-    {
+    /// Writes the records of one list from every chunk, in order of key, each after its JSON
+    /// separator if `separated`.
+    private static func merge(
+        _ lists: [SpilledList], _ spill: some RecordSpill, separated: Bool, to sink: ([UInt8]) -> Void
+    ) throws(SpillError) {
         var readers = lists.map { SpillReader(list: $0) }
         var heap = Heap<MergeEntry>()
         for r in readers.indices {
@@ -212,9 +236,12 @@ public struct CaseByCaseRun: Sendable {
         out.reserveCapacity(1 << 20)
         var first = true
         while let top = heap.popMin() {
-            let separator = RunReport.recordSeparator(first: first)
-            first = false
-            out.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+            if separated {
+                let separator = RunReport.recordSeparator(first: first)
+                first = false
+                out.append(
+                    contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+            }
             readers[top.reader].appendRecord(to: &out)
             if try readers[top.reader].advance(spill) {
                 heap.insert(MergeEntry(key: readers[top.reader].key, reader: top.reader))
@@ -291,10 +318,10 @@ public struct CaseByCaseRun: Sendable {
 
 extension CaseState {
     /// Writes this case's records to `w` in the order of each list within the case, noting each
-    /// record's key and bytes in `keys` (0 tasks, 1 alerts, 2 cases).
+    /// record's key and bytes in `keys` (0 tasks, 1 alerts, 2 cases); in CSV, its tasks only.
     fileprivate func writeRecords(
-        rank: Int32, openOnly: Bool, _ env: EngineDefinitions, _ zone: ZoneOffsets, to w: inout JSONWriter,
-        keys: inout [[(key: CaseByCaseRun.Key, range: Range<Int>)]]
+        rank: Int32, openOnly: Bool, _ format: CaseByCaseRun.Format, _ env: EngineDefinitions, _ zone: ZoneOffsets,
+        to w: inout JSONWriter, keys: inout [[(key: CaseByCaseRun.Key, range: Range<Int>)]]
     ) {
         // The orders of `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder` within one case.
         let taskOrder = tasks.indices.filter { !openOnly || tasks[$0].status.isOpen }.sorted { a, b in
@@ -305,10 +332,14 @@ extension CaseState {
         }
         for (n, ti) in taskOrder.enumerated() {
             let start = w.bytes.count
-            writeTaskJSON(ti, to: &w, zone)
+            switch format {
+            case .json: writeTaskJSON(ti, to: &w, zone)
+            case .csv: w.raw(text: RunReport.csvRow(taskRecord(ti), zone))
+            }
             let key = CaseByCaseRun.Key(first: Int64(tasks[ti].dueDay), rank: rank, sequence: Int32(n))
             keys[0].append((key, start..<w.bytes.count))
         }
+        guard format == .json else { return }
         let alertOrder = alerts.indices.sorted { a, b in
             if alerts[a].at != alerts[b].at { return alerts[a].at < alerts[b].at }
             if alerts[a].rule != alerts[b].rule { return alerts[a].rule < alerts[b].rule }

@@ -15,6 +15,15 @@ extension CaseState {
     }
 
     /// Alert `i` as it is reported, with its `because` in words.
+    /// Task `ti` as the report lists it.
+    func taskRecord(_ ti: Int) -> TaskRecord {
+        let t = tasks[ti]
+        return TaskRecord(
+            id: taskID(ti), caseID: id, pathway: t.pathway, stage: t.stage, key: t.template.key,
+            title: t.template.title, role: t.template.role, raised: t.raised, due: t.due, status: t.status,
+            done: t.done, because: because(ti))
+    }
+
     func alertRecord(_ i: Int) -> AlertRecord {
         let a = alerts[i]
         var because = ByteBuffer(capacity: 512)

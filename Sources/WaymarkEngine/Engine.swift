@@ -336,13 +336,7 @@ public struct Engine: Sendable {
             zone: timeZone, workers: workers)
     }
 
-    func record(_ ti: Int, _ c: CaseState) -> TaskRecord {
-        let t = c.tasks[ti]
-        return TaskRecord(
-            id: c.taskID(ti), caseID: c.id, pathway: t.pathway, stage: t.stage, key: t.template.key,
-            title: t.template.title, role: t.template.role, raised: t.raised, due: t.due, status: t.status,
-            done: t.done, because: c.because(ti))
-    }
+    func record(_ ti: Int, _ c: CaseState) -> TaskRecord { c.taskRecord(ti) }
 
     func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord { definitions.record(e, c) }
 

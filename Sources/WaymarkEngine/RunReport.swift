@@ -277,15 +277,20 @@ public struct RunReport: Sendable {
 
     /// The tasks as CSV (RFC 4180: CRLF line ends, fields quoted when they need it).
     public func csv() -> String {
-        var out = "id,case,pathway,stage,key,title,role,raised,due,status,done,because\r\n"
-        for t in tasks {
-            let fields = [
-                t.id, t.caseID, t.pathway ?? "", t.stage ?? "", t.key, t.title, t.role, t.raised.formatted(in: zone),
-                t.due.isoString, t.status.rawValue, t.done?.formatted(in: zone) ?? "", t.because,
-            ]
-            out += fields.map(RunReport.csvField).joined(separator: ",") + "\r\n"
-        }
+        var out = Self.csvHeader
+        for t in tasks { out += Self.csvRow(t, zone) }
         return out
+    }
+
+    static let csvHeader = "id,case,pathway,stage,key,title,role,raised,due,status,done,because\r\n"
+
+    /// One task's line of ``csv()``, with its line end.
+    static func csvRow(_ t: TaskRecord, _ zone: ZoneOffsets) -> String {
+        let fields = [
+            t.id, t.caseID, t.pathway ?? "", t.stage ?? "", t.key, t.title, t.role, t.raised.formatted(in: zone),
+            t.due.isoString, t.status.rawValue, t.done?.formatted(in: zone) ?? "", t.because,
+        ]
+        return fields.map(RunReport.csvField).joined(separator: ",") + "\r\n"
     }
 
     static func csvField(_ s: String) -> String {

@@ -55,9 +55,14 @@ struct RunCommand: ParsableCommand {
         }
         guard !events.isEmpty else { fail("no events file given") }
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        if format == .json {
-            try runCaseByCase(loaded.definitions, through: asOfDate, workers: workers)
+        switch format {
+        case .json:
+            try runCaseByCase(.json, loaded.definitions, through: asOfDate, workers: workers)
             return
+        case .csv:
+            try runCaseByCase(.csv, loaded.definitions, through: asOfDate, workers: workers)
+            return
+        case .table: break
         }
         var engine = Engine(definitions: loaded.definitions)
         engine.workers = workers
@@ -90,15 +95,17 @@ struct RunCommand: ParsableCommand {
         }
         switch format {
         case .table: FileHandle.standardOutput.write(Data(report().table(limit: limit > 0 ? limit : nil).utf8))
-        case .json: break  // case by case, above
-        case .csv: FileHandle.standardOutput.write(Data(report().csv().utf8))
+        case .json, .csv: break  // case by case, above
         }
     }
 
-    /// JSON, the format for large runs, is written by ``CaseByCaseRun``: each case runs on its own and
-    /// only its records are kept (in a temporary file) until the lists are written in order, so memory
-    /// does not grow with every case and event as an engine's does. The output is the same.
-    private func runCaseByCase(_ definitions: Definitions, through: FEELDate?, workers: Int) throws {
+    /// JSON and CSV, the formats for large runs, are written by ``CaseByCaseRun``: each case runs on
+    /// its own and only its records are kept (in a temporary file) until the lists are written in
+    /// order, so memory does not grow with every case and event as an engine's does. The output is
+    /// the same. The table, a summary for a terminal, goes through an engine.
+    private func runCaseByCase(
+        _ format: CaseByCaseRun.Format, _ definitions: Definitions, through: FEELDate?, workers: Int
+    ) throws {
         var run = CaseByCaseRun(definitions: definitions)
         run.workers = workers
         var bad = false
@@ -113,7 +120,7 @@ struct RunCommand: ParsableCommand {
         if bad { rejected() }
         do {
             let spill = try TemporaryFileSpill()
-            let summary = try run.writeJSON(through: through, openOnly: open, spill: spill) { bytes in
+            let summary = try run.write(format, through: through, openOnly: open, spill: spill) { bytes in
                 FileHandle.standardOutput.write(Data(bytes))
             }
             for problem in summary.problems {

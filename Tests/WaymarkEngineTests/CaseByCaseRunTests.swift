@@ -65,6 +65,29 @@ import WaymarkSpill
         }
     }
 
+    @Test func theCSVIsTheEnginesCSV() throws {
+        for (asOf, openOnly) in [("2019-06-28", true), ("2022-01-31", false)] {
+            var engine = Engine(definitions: Self.definitions)
+            engine.keepsFinishedTaskReasons = !openOnly
+            engine.ingest(try EventDecoder.decode(Self.cohort, timeZoneID: engine.timeZoneID))
+            engine.advance(to: engine.endOfDay(F.date(asOf)))
+            var report = engine.report(openOnly: openOnly)
+            report.asOf = F.date(asOf)
+            let expected = report.csv()
+            #expect(expected.count > 100_000)
+            var run = CaseByCaseRun(definitions: Self.definitions)
+            run.workers = 2
+            run.casesPerChunk = 7
+            try run.add(Self.cohort)
+            var out: [UInt8] = []
+            let summary = try run.write(.csv, through: F.date(asOf), openOnly: openOnly, spill: MemorySpill()) {
+                out += $0
+            }
+            #expect(String(decoding: out, as: UTF8.self) == expected)
+            #expect(summary.taskCount == report.tasks.count)
+        }
+    }
+
     @Test func aTemporaryFileSpillGivesTheSameAndLeavesNoFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
