@@ -51,10 +51,12 @@ import Testing
         return try TempDefinitions(files)
     }
 
-    func run(_ folder: TempDefinitions, _ arguments: [String], file: Int = 0) throws -> CLIRunner.Output {
+    func run(
+        _ folder: TempDefinitions, _ arguments: [String], file: Int = 0, environment: [String: String] = [:]
+    ) throws -> CLIRunner.Output {
         try CLIRunner.run(
             ["run", folder.root.appendingPathComponent("events-\(file).jsonl").path, "--definitions", folder.root.path]
-                + arguments)
+                + arguments, environment: environment)
     }
 
     @Test func aMalformedLineIsNamedWithItsLineAndFieldAndNothingIsApplied() throws {
@@ -69,6 +71,21 @@ import Testing
         #expect(result.stderr.contains("events-0.jsonl:4: at: "))
         #expect(result.stderr.contains("nothing was applied"))
         #expect(!result.stderr.contains("events-0.jsonl:1:"))
+    }
+
+    /// JSON and CSV keep the records of cases already run in a temporary file: where none can be
+    /// made, the run stops with the reason and prints nothing.
+    @Test func aTemporaryFolderThatCannotBeWrittenIsReported() throws {
+        let f = try folder(events: Self.events)
+        for format in ["json", "csv"] {
+            let result = try run(f, ["--format", format], environment: ["TMPDIR": "/nonexistent/waymark"])
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("cannot make a temporary file in /nonexistent/waymark"))
+            let fine = try run(f, ["--format", format])
+            #expect(fine.status == 0)
+            #expect(fine.stdout.contains("C-2"))
+        }
     }
 
     @Test func theSameEventsShuffledPrintIdenticalJSON() throws {
