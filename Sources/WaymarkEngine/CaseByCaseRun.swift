@@ -2,8 +2,9 @@ import HeapModule
 public import WaymarkFEEL
 public import WaymarkModel
 
-/// `waymark run --format json` (or `csv`) over files of any size: each case is run on its own from its events
-/// and let go, and only its records are kept, in a ``RecordSpill``, until the lists are written.
+/// `waymark run --format json` (or `csv`) over files of any size: each case is run on its own from
+/// its events and let go, and only its records are kept, in a ``RecordSpill``, until the lists are
+/// written.
 ///
 /// The ``Engine`` keeps every case, as the daemon must: a case's next event may come at any time.
 /// A batch run knows every event before it starts, so no case needs to be kept once it has run to

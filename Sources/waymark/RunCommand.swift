@@ -55,14 +55,9 @@ struct RunCommand: ParsableCommand {
         }
         guard !events.isEmpty else { fail("no events file given") }
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        switch format {
-        case .json:
-            try runCaseByCase(.json, loaded.definitions, through: asOfDate, workers: workers)
+        guard format == .table else {
+            runCaseByCase(format == .json ? .json : .csv, loaded.definitions, through: asOfDate, workers: workers)
             return
-        case .csv:
-            try runCaseByCase(.csv, loaded.definitions, through: asOfDate, workers: workers)
-            return
-        case .table: break
         }
         var engine = Engine(definitions: loaded.definitions)
         engine.workers = workers
@@ -88,15 +83,9 @@ struct RunCommand: ParsableCommand {
         for problem in engine.problems {
             FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
         }
-        func report() -> RunReport {
-            var report = engine.report(openOnly: open)
-            if let through { report.asOf = through }
-            return report
-        }
-        switch format {
-        case .table: FileHandle.standardOutput.write(Data(report().table(limit: limit > 0 ? limit : nil).utf8))
-        case .json, .csv: break  // case by case, above
-        }
+        var report = engine.report(openOnly: open)
+        if let through { report.asOf = through }
+        FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
     }
 
     /// JSON and CSV, the formats for large runs, are written by ``CaseByCaseRun``: each case runs on
@@ -105,7 +94,7 @@ struct RunCommand: ParsableCommand {
     /// the same. The table, a summary for a terminal, goes through an engine.
     private func runCaseByCase(
         _ format: CaseByCaseRun.Format, _ definitions: Definitions, through: FEELDate?, workers: Int
-    ) throws {
+    ) {
         var run = CaseByCaseRun(definitions: definitions)
         run.workers = workers
         var bad = false
