@@ -4,8 +4,8 @@ import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
 import WaymarkModel
-import WaymarkSpill
 import WaymarkSimulation
+import WaymarkSpill
 
 /// Reads a figure from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
 func status(_ key: String) -> Int {
@@ -214,7 +214,8 @@ print(
             "through an engine that keeps every case (the daemon's way): %.2f s = %.0f events/s; peak %.0f bytes per open case above its baseline%@",
         engineTotal, Double(eventCount) / engineTotal,
         Double(enginePeakKiB - engineBaselineKiB) * 1024 / Double(max(engine.openCaseCount, 1)),
-        hashing ? (engineHash == jsonHash && engineJSONCount == jsonCount ? "; the same JSON" : "; DIFFERENT JSON") : ""))
+        hashing ? (engineHash == jsonHash && engineJSONCount == jsonCount ? "; the same JSON" : "; DIFFERENT JSON") : ""
+    ))
 
 // Advancing the clock one day at a time over the open cases: cost against timers fired.
 for dayOffset in 1...3 {
