@@ -57,11 +57,13 @@ public struct CaseByCaseRun: Sendable {
     public var caseCount: Int { index.caseIDs.count }
 
     /// What ``write(_:through:openOnly:spill:to:)`` writes.
-    public enum Format: Sendable {
+    public enum Format: Sendable, Equatable {
         /// The spec's JSON: tasks, alerts and cases, as ``Engine/reportStream(openOnly:)`` writes it.
         case json
         /// The tasks as CSV, as ``RunReport/csv()`` writes them.
         case csv
+        /// The table for a terminal, as ``RunReport/table(limit:)`` prints it.
+        case table(limit: Int?)
     }
 
     /// What a run found besides its lists.
@@ -80,13 +82,19 @@ public struct CaseByCaseRun: Sendable {
 
     /// Runs every case through the end of `through` (or of the latest event's day) and writes its
     /// lists to `sink` a piece at a time: what the engine would write for the same events
-    /// (``Engine/reportStream(openOnly:)`` for JSON, ``RunReport/csv()`` for CSV).
+    /// (``Engine/reportStream(openOnly:)`` for JSON, ``RunReport/csv()`` for CSV,
+    /// ``RunReport/table(limit:)`` for the table, which needs no spill).
     public func write(
         _ format: Format = .json, through: FEELDate?, openOnly: Bool, spill: some RecordSpill,
         to sink: ([UInt8]) -> Void
     ) throws(SpillError) -> Summary {
         var env = definitions
-        env.keepsFinishedTaskReasons = !openOnly
+        // The table only counts finished tasks.
+        if case .table = format {
+            env.keepsFinishedTaskReasons = false
+        } else {
+            env.keepsFinishedTaskReasons = !openOnly
+        }
         let asOf = through ?? lastEventMoment.map { timeZone.date(of: $0) }
         let chunks = try runChunks(through: asOf, openOnly: openOnly, format, env, spill)
         var summary = Summary()
@@ -116,6 +124,10 @@ public struct CaseByCaseRun: Sendable {
         case .csv:
             sink(Array(RunReport.csvHeader.utf8))
             try Self.merge(chunks.map { $0.lists[0] }, spill, separated: false, to: sink)
+        case .table(let limit):
+            var table = TableSummary(asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), zone: timeZone, limit: limit)
+            for chunk in chunks { if let part = chunk.table { table.merge(part) } }
+            sink(Array(table.text().utf8))
         }
         return summary
     }
@@ -138,6 +150,8 @@ public struct CaseByCaseRun: Sendable {
     struct Chunk: Sendable {
         var lists = [SpilledList](repeating: SpilledList(), count: 3)
         var problems: [String] = []
+        /// The chunk's part of the table, for that format.
+        var table: TableSummary?
         var openCases = 0
         var timersFired = 0
         var dailyChecks = 0
@@ -175,6 +189,10 @@ public struct CaseByCaseRun: Sendable {
             let strings = JSONStringTable()
             return withExtendedLifetime(strings) {
                 var chunk = Chunk()
+                if case .table(let limit) = format {
+                    chunk.table = TableSummary(
+                        asOf: through ?? FEELDate(year: 1970, month: 1, day: 1), zone: zone, limit: limit)
+                }
                 var w = JSONWriter()
                 var keys: [[(key: Key, range: Range<Int>)]] = [[], [], []]
                 let scope = EvaluationScope()
@@ -188,7 +206,11 @@ public struct CaseByCaseRun: Sendable {
                     chunk.problems += c.problems.map { "\(c.id): \($0)" }
                     if c.enrolments.contains(where: { $0.closed == nil }) { chunk.openCases += 1 }
                     chunk.dailyChecks += Int(c.dailyChecks)
-                    c.writeRecords(rank: Int32(rank), openOnly: openOnly, format, env, zone, to: &w, keys: &keys)
+                    if chunk.table != nil {
+                        c.tally(openOnly: openOnly, into: &chunk.table!)
+                    } else {
+                        c.writeRecords(rank: Int32(rank), openOnly: openOnly, format, env, zone, to: &w, keys: &keys)
+                    }
                 }
                 do throws(SpillError) {
                     for list in 0..<3 {
@@ -333,9 +355,10 @@ extension CaseState {
         }
         for (n, ti) in taskOrder.enumerated() {
             let start = w.bytes.count
-            switch format {
-            case .json: writeTaskJSON(ti, to: &w, zone)
-            case .csv: w.raw(text: RunReport.csvRow(taskRecord(ti), zone))
+            if format == .json {
+                writeTaskJSON(ti, to: &w, zone)
+            } else {
+                w.raw(text: RunReport.csvRow(taskRecord(ti), zone))
             }
             let key = CaseByCaseRun.Key(first: Int64(tasks[ti].dueDay), rank: rank, sequence: Int32(n))
             keys[0].append((key, start..<w.bytes.count))
@@ -364,6 +387,23 @@ extension CaseState {
             RunReport.writeEnrolment(&w, env.record(enrolments[ei], self), zone)
             keys[2].append((CaseByCaseRun.Key(first: 0, rank: rank, sequence: Int32(n)), start..<w.bytes.count))
         }
+    }
+}
+
+extension CaseState {
+    /// Counts this case's tasks and alerts into the table, keeping those it may show.
+    fileprivate func tally(openOnly: Bool, into table: inout TableSummary) {
+        for ti in tasks.indices {
+            let status = tasks[ti].status
+            if status.isOpen {
+                table.add(taskRecord(ti))
+            } else if !openOnly {
+                table.countFinished(role: tasks[ti].template.role, status)
+            }
+        }
+        // A case whose every enrolment has closed: its alerts are history, not work.
+        let closed = !enrolments.isEmpty && !enrolments.contains { $0.closed == nil }
+        if !closed { for ai in alerts.indices { table.add(alertRecord(ai)) } }
     }
 }
 

@@ -55,43 +55,19 @@ struct RunCommand: ParsableCommand {
         }
         guard !events.isEmpty else { fail("no events file given") }
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        guard format == .table else {
-            runCaseByCase(format == .json ? .json : .csv, loaded.definitions, through: asOfDate, workers: workers)
-            return
-        }
-        var engine = Engine(definitions: loaded.definitions)
-        engine.workers = workers
-        // A list of open tasks shows no finished one: their reasons can go once they are finished.
-        engine.keepsFinishedTaskReasons = !open
-        var batches: [[Event]] = []
-        var bad = false
-        for (name, bytes) in readFiles() {
-            do throws(EventBatchError) {
-                batches.append(try EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: engine.workers))
-            } catch {
-                bad = true
-                reportProblems(error, in: name)
+        let written: CaseByCaseRun.Format =
+            switch format {
+            case .json: .json
+            case .csv: .csv
+            case .table: .table(limit: limit > 0 ? limit : nil)
             }
-        }
-        if bad { rejected() }
-        // Each batch is handed over whole, so that the engine moves its events rather than copies
-        // them; the engine keeps what it needs (facts and data packed once applied).
-        batches.reverse()
-        while let batch = batches.popLast() { engine.ingest(batch) }
-        let through = asOfDate ?? engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
-        if let through { engine.advance(to: engine.endOfDay(through)) }
-        for problem in engine.problems {
-            FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
-        }
-        var report = engine.report(openOnly: open)
-        if let through { report.asOf = through }
-        FileHandle.standardOutput.write(Data(report.table(limit: limit > 0 ? limit : nil).utf8))
+        runCaseByCase(written, loaded.definitions, through: asOfDate, workers: workers)
     }
 
-    /// JSON and CSV, the formats for large runs, are written by ``CaseByCaseRun``: each case runs on
-    /// its own and only its records are kept (in a temporary file) until the lists are written in
-    /// order, so memory does not grow with every case and event as an engine's does. The output is
-    /// the same. The table, a summary for a terminal, goes through an engine.
+    /// Every format is written by ``CaseByCaseRun``: each case runs on its own and only its records
+    /// are kept (JSON and CSV in a temporary file, the table's counts and shown rows in memory) until
+    /// the lists are written in order, so memory does not grow with every case and event as an
+    /// engine's does. What is printed is what an engine would print.
     private func runCaseByCase(
         _ format: CaseByCaseRun.Format, _ definitions: Definitions, through: FEELDate?, workers: Int
     ) {
@@ -108,7 +84,8 @@ struct RunCommand: ParsableCommand {
         }
         if bad { rejected() }
         do {
-            let spill = try TemporaryFileSpill()
+            // The table keeps only the rows it shows, in memory.
+            let spill: any RecordSpill = format == .json || format == .csv ? try TemporaryFileSpill() : MemorySpill()
             let summary = try run.write(format, through: through, openOnly: open, spill: spill) { bytes in
                 FileHandle.standardOutput.write(Data(bytes))
             }

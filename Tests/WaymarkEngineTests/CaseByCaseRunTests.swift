@@ -88,6 +88,33 @@ import WaymarkSpill
         }
     }
 
+    /// The table keeps only the rows it shows and the counts: the same text as a report's table,
+    /// whatever the limit, with all the finished tasks counted or none (`--open`).
+    @Test(arguments: ["2019-06-28", "2022-01-31"])
+    func theTableIsTheEnginesTable(asOf: String) throws {
+        for openOnly in [true, false] {
+            var engine = Engine(definitions: Self.definitions)
+            engine.ingest(try EventDecoder.decode(Self.cohort, timeZoneID: engine.timeZoneID))
+            engine.advance(to: engine.endOfDay(F.date(asOf)))
+            var report = engine.report(openOnly: openOnly)
+            report.asOf = F.date(asOf)
+            var run = CaseByCaseRun(definitions: Self.definitions)
+            run.workers = 2
+            run.casesPerChunk = 7
+            try run.add(Self.cohort)
+            for limit in [nil, 1, 5] {
+                let expected = report.table(limit: limit)
+                #expect(expected.contains("more for") == (limit != nil))
+                var out: [UInt8] = []
+                _ = try run.write(.table(limit: limit), through: F.date(asOf), openOnly: openOnly, spill: MemorySpill())
+                {
+                    out += $0
+                }
+                #expect(String(decoding: out, as: UTF8.self) == expected)
+            }
+        }
+    }
+
     @Test func aTemporaryFileSpillGivesTheSameAndLeavesNoFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
