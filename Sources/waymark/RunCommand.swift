@@ -100,9 +100,8 @@ struct RunCommand: ParsableCommand {
     /// Each events file's name (`<stdin>` for `-`) and bytes.
     private func readFiles() -> [(name: String, bytes: [UInt8])] {
         events.map { path in
-            if path == "-" { return ("<stdin>", [UInt8](FileHandle.standardInput.readDataToEndOfFile())) }
-            guard let data = FileManager.default.contents(atPath: path) else { fail("\(path): cannot read the file") }
-            return (path, [UInt8](data))
+            guard let bytes = FileBytes.read(path) else { fail("\(path): cannot read the file") }
+            return (path == "-" ? "<stdin>" : path, bytes)
         }
     }
 
