@@ -13,7 +13,8 @@ enum FileBytes {
         defer { if fd != 0 { close(fd) } }
         var info = stat()
         let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(size, 1 << 16))
+        // One byte more than the file, so that the read that finds its end does not grow the array.
+        var bytes = [UInt8](repeating: 0, count: max(size + 1, 1 << 16))
         var count = 0
         while true {
             if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
