@@ -137,16 +137,11 @@ struct TableSummary: Sendable {
         // The most overdue, then the soonest due, come first.
         let rows = role.overdueRows.sorted(by: RunReport.taskOrder) + role.openRows.sorted(by: RunReport.taskOrder)
         let shown = limit.map { Array(rows.prefix($0)) } ?? rows
-        let cells = shown.map { t in
-            [t.status.rawValue.uppercased(), t.due.isoString, timing(t), t.caseID, t.title, source(t)]
-        }
-        let headers = ["STATUS", "DUE", "WHEN", "CASE", "TASK", "FROM"]
-        let widths = RunReport.columnWidths(cells, headers: headers)
-        out += RunReport.row(headers, widths)
-        for (t, cell) in zip(shown, cells) {
-            out += RunReport.row(cell, widths)
-            out += RunReport.wrapped("why: " + t.because, indent: 4)
-        }
+        out += Self.rows(
+            ["STATUS", "DUE", "WHEN", "CASE", "TASK", "FROM"],
+            shown.map { t in [t.status.rawValue.uppercased(), t.due.isoString, timing(t), t.caseID, t.title, source(t)]
+            },
+            because: shown.map(\.because))
         if shown.count < total {
             out += "  … and \(total - shown.count) more for \(name) (`--limit 0` lists them all).\n"
         }
@@ -162,18 +157,23 @@ struct TableSummary: Sendable {
         }
         var out = "\nAlerts on open cases: \(counts.joined(separator: ", "))\n"
         let shown = limit.map { Array(sorted.prefix($0)) } ?? sorted
-        let cells = shown.map { a in
-            [a.severity.rawValue.uppercased(), readable(a.at), a.caseID, a.message, a.rule]
-        }
-        let headers = ["SEVERITY", "RAISED", "CASE", "ALERT", "FROM"]
-        let widths = RunReport.columnWidths(cells, headers: headers)
-        out += RunReport.row(headers, widths)
-        for (a, cell) in zip(shown, cells) {
-            out += RunReport.row(cell, widths)
-            out += RunReport.wrapped("why: " + a.because, indent: 4)
-        }
+        out += Self.rows(
+            ["SEVERITY", "RAISED", "CASE", "ALERT", "FROM"],
+            shown.map { a in [a.severity.rawValue.uppercased(), readable(a.at), a.caseID, a.message, a.rule] },
+            because: shown.map(\.because))
         if shown.count < alertCount {
             out += "  … and \(alertCount - shown.count) more alerts (`--limit 0` lists them all).\n"
+        }
+        return out
+    }
+
+    /// A header line and a line per row in aligned columns, each row's reason wrapped under it.
+    private static func rows(_ headers: [String], _ cells: [[String]], because: [String]) -> String {
+        let widths = RunReport.columnWidths(cells, headers: headers)
+        var out = RunReport.row(headers, widths)
+        for (cell, why) in zip(cells, because) {
+            out += RunReport.row(cell, widths)
+            out += RunReport.wrapped("why: " + why, indent: 4)
         }
         return out
     }
