@@ -44,9 +44,10 @@ struct EventIndex: Sendable {
     /// The file is decoded a window of lines at a time on `workers` threads, and each window's events
     /// are let go once filed, so that no more than a window's events are ever held decoded.
     mutating func add(_ bytes: [UInt8], workers: Int) throws(EventBatchError) {
+        // Filed into a copy, kept only if the file has no problem (for a second file, its lists are
+        // copied once: a table of ids cannot be taken back a key at a time).
         var scanned = self
         var problems: [EventBatchError.Problem] = []
-        let file = files.count
         scanned.files.append(bytes)
         scanned.fileStarts.append(slots.count)
         var counts: [String: Int] = [:]
@@ -62,7 +63,7 @@ struct EventIndex: Sendable {
             scanned.slots.reserveCapacity(slots.count + lines)
             scanned.ids.reserve(lines)
             EventDecoder.scan(buffer, zone: zone, workers: workers, window: window, problems: &problems) { events in
-                for (event, range) in events { scanned.file(event, range, file: file, counts: &counts) }
+                for (event, range) in events { scanned.file(event, range, counts: &counts) }
             }
         }
         if !problems.isEmpty { throw EventBatchError(problems: problems) }
@@ -70,7 +71,7 @@ struct EventIndex: Sendable {
     }
 
     /// Files one event: its case, or as a duplicate when an earlier event had its id.
-    private mutating func file(_ event: ScannedEvent, _ range: Range<Int>, file: Int, counts: inout [String: Int]) {
+    private mutating func file(_ event: ScannedEvent, _ range: Range<Int>, counts: inout [String: Int]) {
         let slot = Int32(slots.count)
         var id = event.id
         if id.isEmpty {
