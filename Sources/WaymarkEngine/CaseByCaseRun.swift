@@ -170,7 +170,7 @@ public struct CaseByCaseRun: Sendable {
         }
     }
 
-    /// A spilled record: its key, then its length and its JSON.
+    /// A spilled record: its key, then its length and its text (a JSON record or a CSV line).
     static let headerSize = 20
 
     /// Runs the cases in chunks of ``casesPerChunk``, in the order of their ids, on `workers`
