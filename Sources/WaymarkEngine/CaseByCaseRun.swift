@@ -348,10 +348,7 @@ extension CaseState {
     ) {
         // The orders of `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder` within one case.
         let taskOrder = tasks.indices.filter { !openOnly || tasks[$0].status.isOpen }.sorted { a, b in
-            if tasks[a].dueDay != tasks[b].dueDay { return tasks[a].dueDay < tasks[b].dueDay }
-            let (x, y) = (tasks[a].template.key, tasks[b].template.key)
-            if x != y { return x < y }
-            return taskID(a) < taskID(b)
+            tasks[a].dueDay != tasks[b].dueDay ? tasks[a].dueDay < tasks[b].dueDay : taskComesFirst(a, b)
         }
         for (n, ti) in taskOrder.enumerated() {
             let start = w.bytes.count
@@ -365,9 +362,7 @@ extension CaseState {
         }
         guard format == .json else { return }
         let alertOrder = alerts.indices.sorted { a, b in
-            if alerts[a].at != alerts[b].at { return alerts[a].at < alerts[b].at }
-            if alerts[a].rule != alerts[b].rule { return alerts[a].rule < alerts[b].rule }
-            return alertID(a) < alertID(b)
+            alerts[a].at != alerts[b].at ? alerts[a].at < alerts[b].at : alertComesFirst(a, b)
         }
         for (n, ai) in alertOrder.enumerated() {
             let start = w.bytes.count
@@ -375,13 +370,7 @@ extension CaseState {
             let key = CaseByCaseRun.Key(first: alerts[ai].at.epochNanoseconds, rank: rank, sequence: Int32(n))
             keys[1].append((key, start..<w.bytes.count))
         }
-        let enrolmentOrder = enrolments.indices.sorted { a, b in
-            let (x, y) = (enrolments[a], enrolments[b])
-            let (px, py) = (env.pathway(of: x).pathway, env.pathway(of: y).pathway)
-            if px.id != py.id { return px.id < py.id }
-            if x.since != y.since { return x.since < y.since }
-            return px.version < py.version
-        }
+        let enrolmentOrder = enrolments.indices.sorted { env.enrolmentComesFirst(enrolments[$0], enrolments[$1]) }
         for (n, ei) in enrolmentOrder.enumerated() {
             let start = w.bytes.count
             RunReport.writeEnrolment(&w, env.record(enrolments[ei], self), zone)
@@ -408,6 +397,15 @@ extension CaseState {
 }
 
 extension EngineDefinitions {
+    /// Whether enrolment `x` of a case is listed before its enrolment `y`: by pathway, then since
+    /// when, then version (``RunReport/enrolmentOrder`` within one case).
+    func enrolmentComesFirst(_ x: EnrolmentState, _ y: EnrolmentState) -> Bool {
+        let (px, py) = (pathway(of: x).pathway, pathway(of: y).pathway)
+        if px.id != py.id { return px.id < py.id }
+        if x.since != y.since { return x.since < y.since }
+        return px.version < py.version
+    }
+
     /// Enrolment `e` of case `c` as the report lists it.
     func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord {
         let cp = pathway(of: e)

@@ -103,25 +103,16 @@ public struct ReportStream: Sendable {
         // The same orders as `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder`: due day (or
         // moment), then case id, from the copied keys; the rest from the cases, for ties in one case.
         Self.sort(&tasks, workers: workers) { a, b in
-            let ci = Int(byID[Int(a.rank)])
-            let (x, y) = (cases[ci].tasks[Int(a.index)].template.key, cases[ci].tasks[Int(b.index)].template.key)
-            if x != y { return x < y }
-            return cases[ci].taskID(Int(a.index)) < cases[ci].taskID(Int(b.index))
+            cases[Int(byID[Int(a.rank)])].taskComesFirst(Int(a.index), Int(b.index))
         }
         Self.sort(&alerts, workers: workers) { a, b in
-            let ci = Int(byID[Int(a.rank)])
-            let (x, y) = (cases[ci].alerts[Int(a.index)].rule, cases[ci].alerts[Int(b.index)].rule)
-            if x != y { return x < y }
-            return cases[ci].alertID(Int(a.index)) < cases[ci].alertID(Int(b.index))
+            cases[Int(byID[Int(a.rank)])].alertComesFirst(Int(a.index), Int(b.index))
         }
         let definitions = engine.definitions
         Self.sort(&enrolments, workers: workers) { a, b in
             let ci = Int(byID[Int(a.rank)])
-            let (x, y) = (cases[ci].enrolments[Int(a.index)], cases[ci].enrolments[Int(b.index)])
-            let (px, py) = (definitions.pathway(of: x).pathway, definitions.pathway(of: y).pathway)
-            if px.id != py.id { return px.id < py.id }
-            if x.since != y.since { return x.since < y.since }
-            return px.version < py.version
+            return definitions.enrolmentComesFirst(
+                cases[ci].enrolments[Int(a.index)], cases[ci].enrolments[Int(b.index)])
         }
         (self.tasks, self.alerts, self.enrolments, caseAt) = (tasks, alerts, enrolments, byID)
     }
@@ -240,6 +231,23 @@ extension Engine {
 }
 
 extension CaseState {
+    /// Whether task `a` of this case is listed before task `b` due the same day: by key, then id
+    /// (``RunReport/taskOrder`` within one case). The engine's report and ``CaseByCaseRun`` both
+    /// order by it, so that they print the same lists.
+    func taskComesFirst(_ a: Int, _ b: Int) -> Bool {
+        let (x, y) = (tasks[a].template.key, tasks[b].template.key)
+        if x != y { return x < y }
+        return taskID(a) < taskID(b)
+    }
+
+    /// Whether alert `a` of this case is listed before alert `b` raised at the same moment: by rule,
+    /// then id (``RunReport/alertOrder`` within one case).
+    func alertComesFirst(_ a: Int, _ b: Int) -> Bool {
+        let (x, y) = (alerts[a].rule, alerts[b].rule)
+        if x != y { return x < y }
+        return alertID(a) < alertID(b)
+    }
+
     /// Task `ti` as ``RunReport/writeTask(_:_:_:)`` writes its record, with its id and `because`
     /// composed in the writer rather than made as strings first (``ReportStream``).
     func writeTaskJSON(_ ti: Int, to w: inout JSONWriter, _ zone: ZoneOffsets) {
