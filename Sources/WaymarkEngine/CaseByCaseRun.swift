@@ -110,7 +110,7 @@ public struct CaseByCaseRun: Sendable {
         case .json:
             var failure: SpillError?
             RunReport.writeFrame(
-                asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), counts: (counts[0], counts[1], counts[2]),
+                asOf: asOf ?? .beforeAnyEvent, counts: (counts[0], counts[1], counts[2]),
                 to: sink
             ) { list in
                 guard failure == nil else { return }
@@ -125,7 +125,7 @@ public struct CaseByCaseRun: Sendable {
             sink(Array(RunReport.csvHeader.utf8))
             try Self.merge(chunks.map { $0.lists[0] }, spill, separated: false, to: sink)
         case .table(let limit):
-            var table = TableSummary(asOf: asOf ?? FEELDate(year: 1970, month: 1, day: 1), zone: timeZone, limit: limit)
+            var table = TableSummary(asOf: asOf ?? .beforeAnyEvent, zone: timeZone, limit: limit)
             for chunk in chunks { if let part = chunk.table { table.merge(part) } }
             sink(Array(table.text().utf8))
         }
@@ -191,7 +191,7 @@ public struct CaseByCaseRun: Sendable {
                 var chunk = Chunk()
                 if case .table(let limit) = format {
                     chunk.table = TableSummary(
-                        asOf: through ?? FEELDate(year: 1970, month: 1, day: 1), zone: zone, limit: limit)
+                        asOf: through ?? .beforeAnyEvent, zone: zone, limit: limit)
                 }
                 var w = JSONWriter()
                 var keys: [[(key: Key, range: Range<Int>)]] = [[], [], []]
@@ -204,7 +204,7 @@ public struct CaseByCaseRun: Sendable {
                     }
                     if let limit { chunk.timersFired += c.run(to: limit, env, sharing: scope) }
                     chunk.problems += c.problems.map { "\(c.id): \($0)" }
-                    if c.enrolments.contains(where: { $0.closed == nil }) { chunk.openCases += 1 }
+                    if c.hasOpenEnrolment { chunk.openCases += 1 }
                     chunk.dailyChecks += Int(c.dailyChecks)
                     if chunk.table != nil {
                         c.tally(openOnly: openOnly, into: &chunk.table!)
@@ -391,7 +391,7 @@ extension CaseState {
             }
         }
         // A case whose every enrolment has closed: its alerts are history, not work.
-        let closed = !enrolments.isEmpty && !enrolments.contains { $0.closed == nil }
+        let closed = !enrolments.isEmpty && !hasOpenEnrolment
         if !closed { for ai in alerts.indices { table.add(alertRecord(ai)) } }
     }
 }

@@ -642,7 +642,7 @@ extension CaseState {
             // Nothing the condition reads has changed: its value is the last evaluation's, unless that
             // evaluation read the date and the date may have changed it by now.
             if !stale && !(mark.map { dailyMarks[$0].lookAgain <= now } == true) { continue }
-            let applies = enrolments.contains { $0.closed == nil } && ruleApplies(cr, env)
+            let applies = hasOpenEnrolment && ruleApplies(cr, env)
             if applies { dailyChecks += 1 }
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
             // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only

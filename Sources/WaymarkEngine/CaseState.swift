@@ -330,6 +330,9 @@ struct CaseState: Sendable {
         (events, packedContents, looseContents, looseCount) = keep
     }
 
+    /// Whether some enrolment of the case is still open: what makes it an open case.
+    var hasOpenEnrolment: Bool { enrolments.contains { $0.closed == nil } }
+
     /// The moment of this case's next event or timer, if any.
     var nextWake: Moment? {
         let e = applied < events.count ? events[applied].at : nil
@@ -415,7 +418,7 @@ struct CaseState: Sendable {
                 // A shared scope outlives the run: what it holds of this case goes now.
                 shared?.letGo()
                 scratchBox = nil
-                if !enrolments.contains(where: { $0.closed == nil }) { compact() }
+                if !hasOpenEnrolment { compact() }
                 return fired
             }
         }

@@ -286,10 +286,11 @@ public struct Engine: Sendable {
         return nil
     }
 
-    /// The date the clock has reached: the day of the last moment applied.
+    /// The date the clock has reached: the day of the last moment applied (``FEELDate/beforeAnyEvent``
+    /// before any).
     public var asOf: FEELDate {
         if clock == .distantPast || clock == .distantFuture {
-            return FEELDate(year: 1970, month: 1, day: 1)
+            return .beforeAnyEvent
         }
         return timeZone.date(of: Moment(epochNanoseconds: clock.epochNanoseconds - 1))
     }
@@ -324,10 +325,10 @@ public struct Engine: Sendable {
             var enrolments: [EnrolmentRecord] = []
             for c in cases[range] {
                 for ti in c.tasks.indices where !openOnly || c.tasks[ti].status.isOpen {
-                    tasks.append(record(ti, c))
+                    tasks.append(c.taskRecord(ti))
                 }
                 alerts.append(contentsOf: c.alerts.indices.map { c.alertRecord($0) })
-                enrolments.append(contentsOf: c.enrolments.map { record($0, c) })
+                enrolments.append(contentsOf: c.enrolments.map { definitions.record($0, c) })
             }
             return (tasks, alerts, enrolments)
         }
@@ -335,10 +336,6 @@ public struct Engine: Sendable {
             asOf: asOf, tasks: parts.flatMap(\.0), alerts: parts.flatMap(\.1), cases: parts.flatMap(\.2),
             zone: timeZone, workers: workers)
     }
-
-    func record(_ ti: Int, _ c: CaseState) -> TaskRecord { c.taskRecord(ti) }
-
-    func record(_ e: EnrolmentState, _ c: CaseState) -> EnrolmentRecord { definitions.record(e, c) }
 
     /// The number of the case with id `caseID` in `cases`, if any event has named it; `bits`, its
     /// hash when already worked out (ingest works them out on every thread).
@@ -386,8 +383,9 @@ public struct Engine: Sendable {
             }
         }
         return CaseDetail(
-            caseID: caseID, facts: c.facts, opened: c.opened, enrolments: c.enrolments.map { record($0, c) },
-            tasks: c.tasks.indices.map { record($0, c) }.sorted(by: RunReport.taskOrder),
+            caseID: caseID, facts: c.facts, opened: c.opened,
+            enrolments: c.enrolments.map { definitions.record($0, c) },
+            tasks: c.tasks.indices.map { c.taskRecord($0) }.sorted(by: RunReport.taskOrder),
             alerts: c.alerts.indices.map { c.alertRecord($0) }.sorted(by: RunReport.alertOrder), history: history,
             problems: c.problems)
     }
@@ -404,7 +402,7 @@ public struct Engine: Sendable {
 
     /// How many cases have an open enrolment.
     public var openCaseCount: Int {
-        cases.reduce(0) { $0 + ($1.enrolments.contains { $0.closed == nil } ? 1 : 0) }
+        cases.reduce(0) { $0 + ($1.hasOpenEnrolment ? 1 : 0) }
     }
 
     /// How many times a daily rule's condition has been evaluated over all cases, for benchmarks: the
@@ -414,4 +412,9 @@ public struct Engine: Sendable {
 
     /// How many cases the engine knows.
     public var caseCount: Int { cases.count }
+}
+
+extension FEELDate {
+    /// The `as_of` of a report with no event to date it: 1970-01-01.
+    static let beforeAnyEvent = FEELDate(year: 1970, month: 1, day: 1)
 }

@@ -205,7 +205,7 @@ public struct ReportStream: Sendable {
             enrolment: { i in
                 let ref = enrolments[i]
                 let c = engine.cases[Int(caseAt[Int(ref.rank)])]
-                return engine.record(c.enrolments[Int(ref.index)], c)
+                return engine.definitions.record(c.enrolments[Int(ref.index)], c)
             }, to: sink)
     }
 
@@ -223,8 +223,8 @@ public struct ReportStream: Sendable {
 
 extension Engine {
     /// The task list, alerts and enrolments as of the clock, in the order of ``report(openOnly:)``,
-    /// to be written as JSON without holding every record at once (what `waymark run --format json`
-    /// writes).
+    /// to be written as JSON without holding every record at once. `waymark run` writes the same
+    /// JSON case by case (``CaseByCaseRun``), and is tested against this.
     public func reportStream(openOnly: Bool) -> ReportStream {
         ReportStream(engine: openOnly ? self : keepingFinishedTaskReasons(), openOnly: openOnly)
     }
