@@ -139,6 +139,7 @@ let package = Package(
                 "WaymarkServer", "WaymarkStore", "WaymarkEngine", "WaymarkModel", "waymark",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

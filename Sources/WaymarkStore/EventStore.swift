@@ -35,11 +35,6 @@ public protocol EventStore: Sendable {
     func close() async
 }
 
-extension EventStore {
-    /// Nothing to let go of: a SQLite file closes with its last connection.
-    public func close() async {}
-}
-
 /// A store URL that no store understands, or a `postgres://` URL missing a part.
 public struct StoreURLError: Error, Sendable, CustomStringConvertible {
     public var url: String

@@ -21,6 +21,10 @@ public final class SQLiteEventStore: EventStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         configuration.label = "waymark-store"
+        // Wait rather than fail when another connection holds the file for a moment: the last
+        // connection of a closing store checkpoints and removes the WAL under an exclusive lock, and
+        // a daemon restarted at once (or `waymark replay` beside it) must not fail on that.
+        configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let migrator = Self.migrator
         try migrator.migrate(pool)
@@ -106,6 +110,13 @@ public final class SQLiteEventStore: EventStore {
             let level = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
             return (mode, level)
         }
+    }
+
+    /// Closes the file's connections now rather than whenever the last reference goes, so that a
+    /// daemon started next in this process does not meet them. A close refused because an access
+    /// is still running leaves the rest to deinitialisation.
+    public func close() async {
+        try? pool.close()
     }
 
     public func eventCount() async throws -> Int {

@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 import Testing
 import WaymarkStore
 
@@ -21,6 +23,40 @@ import WaymarkStore
         let reopened = try SQLiteEventStore(path: path)
         #expect(try await reopened.loadAll() == [event("x", case: "C-9", at: 42)])
         #expect(try await reopened.schemaVersion == 1)
+    }
+
+    @Test func closingLetsGoOfTheFileAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("w.db")
+        let store = try SQLiteEventStore(path: path)
+        _ = try await store.append([event("x")])
+        await store.close()
+        // Closed now, not when the last reference goes: the store answers no more.
+        await #expect(throws: (any Error).self) { try await store.loadAll() }
+        #expect(try await SQLiteEventStore(path: path).loadAll().map(\.id) == ["x"])
+        withExtendedLifetime(store) {}
+    }
+
+    /// A daemon restarted at once can find the file locked for a moment by the one before it; it
+    /// waits for the lock instead of failing to start.
+    @Test func openingWaitsForAnotherConnectionsLock() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("w.db")
+        try await SQLiteEventStore(path: path).close()
+        let holder = try DatabaseQueue(path: path)
+        let (began, signal) = AsyncStream<Void>.makeStream()
+        let release = Task {
+            try await holder.write { db in
+                try db.execute(sql: "CREATE TABLE held (x)")
+                signal.yield()
+                Thread.sleep(forTimeInterval: 0.3)
+            }
+        }
+        for await _ in began { break }
+        let store = try SQLiteEventStore(path: path)
+        _ = try await store.append([event("y")])
+        try await release.value
+        #expect(try await store.loadAll().map(\.id) == ["y"])
     }
 
     @Test func theFileIsInWALModeWithFullSync() async throws {
