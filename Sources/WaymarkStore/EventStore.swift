@@ -52,18 +52,26 @@ public struct StoreURLError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Opens the store a `--store` URL names: `sqlite:PATH` (or `sqlite://PATH`), or
+/// Whether a store must be its database's only writer.
+public enum StoreAccess: Sendable {
+    /// Holds the database's writer lock (the daemon).
+    case exclusive
+    /// Shares the database (tools and tests that only read, or that know what they do).
+    case shared
+}
+
+/// Opens the store a `--store` URL names, taking the database's writer lock for the caller:
+/// `sqlite:PATH` (or `sqlite://PATH`), or
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require]` (see
-/// ``PostgresStoreURL``), which takes the database's writer lock for the caller and logs through
-/// `logger` (never below debug level).
+/// ``PostgresStoreURL``), which logs through `logger` (never below debug level).
 public func openEventStore(
     url: String, logger: Logger = Logger(label: "waymark.store")
 ) async throws -> any EventStore {
     if url.hasPrefix("sqlite://") {
-        return try SQLiteEventStore(path: String(url.dropFirst("sqlite://".count)))
+        return try SQLiteEventStore(path: String(url.dropFirst("sqlite://".count)), access: .exclusive)
     }
     if url.hasPrefix("sqlite:") {
-        return try SQLiteEventStore(path: String(url.dropFirst("sqlite:".count)))
+        return try SQLiteEventStore(path: String(url.dropFirst("sqlite:".count)), access: .exclusive)
     }
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
         return try await PostgresEventStore.open(url: url, access: .exclusive, logger: logger)

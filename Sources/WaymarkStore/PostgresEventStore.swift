@@ -18,12 +18,7 @@ import PostgresNIO
 /// when its process is killed.
 public final class PostgresEventStore: EventStore {
     /// Whether this store must be the database's only writer.
-    public enum Access: Sendable {
-        /// Holds the database's writer lock (the daemon).
-        case exclusive
-        /// Shares the database (tools and tests that only read, or that know what they do).
-        case shared
-    }
+    public typealias Access = StoreAccess
 
     /// Where the store is, with its password hidden.
     public let location: String

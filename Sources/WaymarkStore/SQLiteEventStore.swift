@@ -11,10 +11,15 @@ public final class SQLiteEventStore: EventStore {
     private let pool: DatabasePool
     private let committer: GroupCommitter
     private let appliedMigrations: Int
+    private let writerLock: WriterLockFile?
 
-    /// Opens (creating if needed) the database file and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database file and brings its schema up to date. With
+    /// ``StoreAccess/exclusive`` (the daemon) it first takes the database's writer lock
+    /// (``WriterLockFile``) and throws ``SQLiteStoreError`` if another daemon holds it; with
+    /// ``StoreAccess/shared`` (tools and tests that only read) it takes none.
+    public init(path: String, access: StoreAccess = .exclusive) throws {
         self.path = path
+        writerLock = access == .exclusive ? try WriterLockFile(databasePath: path) : nil
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // FULL: in WAL mode every commit syncs the log, which is what makes a 2xx durable.
@@ -117,6 +122,7 @@ public final class SQLiteEventStore: EventStore {
     /// is still running leaves the rest to deinitialisation.
     public func close() async {
         try? pool.close()
+        writerLock?.release()
     }
 
     public func eventCount() async throws -> Int {

@@ -60,6 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
             fail("--store: \(error.description)")
         } catch let error as PostgresStoreError {
             fail("--store: \(error.description)")
+        } catch let error as SQLiteStoreError {
+            fail("--store: \(error.description)")
         } catch let error as StoredEventError {
             fail(error.description)
         } catch let error as ExitCode {

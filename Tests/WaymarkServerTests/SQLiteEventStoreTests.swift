@@ -59,6 +59,19 @@ import WaymarkStore
         #expect(try await store.loadAll().map(\.id) == ["y"])
     }
 
+    @Test func oneWriterAtATime() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("w.db")
+        let writer = try SQLiteEventStore(path: path, access: .exclusive)
+        #expect(throws: SQLiteStoreError.self) { try SQLiteEventStore(path: path, access: .exclusive) }
+        // A reader may look while the writer writes.
+        _ = try await writer.append([event("x")])
+        #expect(try await SQLiteEventStore(path: path, access: .shared).loadAll().map(\.id) == ["x"])
+        await writer.close()
+        let next = try SQLiteEventStore(path: path, access: .exclusive)
+        #expect(try await next.loadAll().map(\.id) == ["x"])
+    }
+
     @Test func theFileIsInWALModeWithFullSync() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteEventStore(path: directory.path("w.db"))

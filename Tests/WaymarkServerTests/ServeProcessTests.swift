@@ -45,7 +45,7 @@ import WaymarkStore
         let path = directory.path("w.db")
         try await Self.killedDaemonLosesNothing(
             in: directory, store: "sqlite:" + path, reference: "sqlite:" + directory.path("reference.db")
-        ) { try await SQLiteEventStore(path: path).loadAll().map(\.id) }
+        ) { try await SQLiteEventStore(path: path, access: .shared).loadAll().map(\.id) }
     }
 
     /// The same on PostgreSQL: the acknowledged events are in the server's log, and the restarted
@@ -67,6 +67,26 @@ import WaymarkStore
                 }
             }
         }
+    }
+
+    /// A second daemon on one SQLite file would miss the first one's events and overwrite its
+    /// lists; it is refused, and the first keeps serving.
+    @Test func aSecondDaemonOnOneSQLiteFileIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        try FixtureFolder.write(to: directory.path("defs"))
+        let store = "sqlite:" + directory.path("w.db")
+        let first = try await ServeProcess.start(["--definitions", directory.path("defs"), "--store", store])
+        let (status, stderr) = try await ServeProcess.runToEnd([
+            "--definitions", directory.path("defs"), "--store", store, "--listen", "127.0.0.1:0",
+        ])
+        #expect(status == 2)
+        #expect(stderr.contains("waymark serve: --store: another waymark daemon is writing the SQLite database"))
+        #expect(try await HTTP.get(first.base + "/healthz").status == 200)
+        #expect(first.terminate() == 0)
+        // Once the first has stopped, the file is free again.
+        let next = try await ServeProcess.start(["--definitions", directory.path("defs"), "--store", store])
+        #expect(try await HTTP.get(next.base + "/healthz").status == 200)
+        #expect(next.terminate() == 0)
     }
 
     @Test func aSecondDaemonOnOnePostgreSQLDatabaseIsRefused() async throws {
