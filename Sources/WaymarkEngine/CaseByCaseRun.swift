@@ -89,6 +89,7 @@ public struct CaseByCaseRun: Sendable {
         to sink: ([UInt8]) -> Void
     ) throws(SpillError) -> Summary {
         var env = definitions
+        env.packsCasesAtRest = false
         // The table only counts finished tasks.
         if case .table = format {
             env.keepsFinishedTaskReasons = false

@@ -36,7 +36,7 @@ extension CaseState {
         handle(trigger, env)
         drain(env)
         scheduleDaily(env)
-        pack(index)
+        if env.packsCasesAtRest { pack(index) }
     }
 
     mutating func fire(_ timer: CaseTimer, _ env: EngineDefinitions) {
