@@ -204,7 +204,7 @@ public struct CaseByCaseRun: Sendable {
                         _ = c.insert(index.event(Int(order[Int(s)]), strings: strings))
                     }
                     if let limit { chunk.timersFired += c.run(to: limit, env, sharing: scope) }
-                    chunk.problems += c.problems.map { "\(c.id): \($0)" }
+                    for problem in c.problems { chunk.problems.append("\(c.id): \(problem)") }
                     if c.hasOpenEnrolment { chunk.openCases += 1 }
                     chunk.dailyChecks += Int(c.dailyChecks)
                     if chunk.table != nil {
@@ -347,9 +347,12 @@ extension CaseState {
         rank: Int32, openOnly: Bool, _ format: CaseByCaseRun.Format, _ env: EngineDefinitions, _ zone: ZoneOffsets,
         to w: inout JSONWriter, keys: inout [[(key: CaseByCaseRun.Key, range: Range<Int>)]]
     ) {
-        // The orders of `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder` within one case.
+        // The orders of `RunReport.taskOrder`, `alertOrder` and `enrolmentOrder` within one case,
+        // over the lists alone: a comparison that called a method of the case would copy it whole.
+        let (tasks, alerts, enrolments, caseID) = (tasks, alerts, enrolments, id)
         let taskOrder = tasks.indices.filter { !openOnly || tasks[$0].status.isOpen }.sorted { a, b in
-            tasks[a].dueDay != tasks[b].dueDay ? tasks[a].dueDay < tasks[b].dueDay : taskComesFirst(a, b)
+            tasks[a].dueDay != tasks[b].dueDay
+                ? tasks[a].dueDay < tasks[b].dueDay : Self.taskComesFirst(a, b, of: tasks, caseID: caseID)
         }
         for (n, ti) in taskOrder.enumerated() {
             let start = w.bytes.count
@@ -363,7 +366,8 @@ extension CaseState {
         }
         guard format == .json else { return }
         let alertOrder = alerts.indices.sorted { a, b in
-            alerts[a].at != alerts[b].at ? alerts[a].at < alerts[b].at : alertComesFirst(a, b)
+            alerts[a].at != alerts[b].at
+                ? alerts[a].at < alerts[b].at : Self.alertComesFirst(a, b, of: alerts, caseID: caseID)
         }
         for (n, ai) in alertOrder.enumerated() {
             let start = w.bytes.count

@@ -82,11 +82,17 @@ extension CaseState {
 
     /// ``taskID(_:)``'s text, appended to `out`.
     func writeTaskID(_ ti: Int, to out: inout ByteBuffer) {
-        out.write(id)
+        Self.writeTaskID(tasks[ti], caseID: id, to: &out)
+    }
+
+    /// The id of task `t` of case `caseID`: `CASE/` and the rest (see ``TaskSpec/idTail``), then
+    /// `/` and which of its key's tasks it is.
+    static func writeTaskID(_ t: TaskState, caseID: String, to out: inout ByteBuffer) {
+        out.write(caseID)
         out.append("/")
-        out.write(tasks[ti].spec.idTail)
+        out.write(t.spec.idTail)
         out.append("/")
-        out.writeInteger(Int(tasks[ti].occurrence))
+        out.writeInteger(Int(t.occurrence))
     }
 
     func writeWords(_ reason: Reason, to out: inout ByteBuffer) {

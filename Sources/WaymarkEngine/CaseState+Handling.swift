@@ -404,8 +404,12 @@ extension CaseState {
     /// The id of task `ti`: `CASE/PATHWAY/STAGE/KEY/N` or `CASE/RULE/KEY/N` (written by
     /// ``writeTaskID(_:to:)``, the one place that says how).
     func taskID(_ ti: Int) -> String {
+        Self.taskID(tasks[ti], caseID: id)
+    }
+
+    static func taskID(_ t: TaskState, caseID: String) -> String {
         var out = ByteBuffer()
-        writeTaskID(ti, to: &out)
+        writeTaskID(t, caseID: caseID, to: &out)
         return out.string
     }
 

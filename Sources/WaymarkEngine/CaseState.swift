@@ -151,8 +151,12 @@ extension CaseState {
     /// The id of alert `i`: `CASE/RULE/TRIGGER`, with `#2` and up for more of them. Made when asked
     /// for (by the report, `case.alerts`-style FEEL reads and the history), not kept in each alert.
     func alertID(_ i: Int) -> String {
-        let a = alerts[i]
-        let base = "\(id)/\(a.rule)/\(a.triggerKey)"
+        Self.alertID(alerts[i], caseID: id)
+    }
+
+    /// The id of alert `a` of case `caseID`.
+    static func alertID(_ a: AlertState, caseID: String) -> String {
+        let base = "\(caseID)/\(a.rule)/\(a.triggerKey)"
         return a.occurrence == 1 ? base : "\(base)#\(a.occurrence)"
     }
 }

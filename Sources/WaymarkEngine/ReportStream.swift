@@ -235,17 +235,29 @@ extension CaseState {
     /// (``RunReport/taskOrder`` within one case). The engine's report and ``CaseByCaseRun`` both
     /// order by it, so that they print the same lists.
     func taskComesFirst(_ a: Int, _ b: Int) -> Bool {
+        Self.taskComesFirst(a, b, of: tasks, caseID: id)
+    }
+
+    /// The same over the case's task list, for a sort that should not hold the whole case: a
+    /// closure that calls a method of the case copies all of it at each comparison (a retain and a
+    /// release of each of its lists), which was 4% of a run case by case.
+    static func taskComesFirst(_ a: Int, _ b: Int, of tasks: [TaskState], caseID: String) -> Bool {
         let (x, y) = (tasks[a].template.key, tasks[b].template.key)
         if x != y { return x < y }
-        return taskID(a) < taskID(b)
+        return taskID(tasks[a], caseID: caseID) < taskID(tasks[b], caseID: caseID)
     }
 
     /// Whether alert `a` of this case is listed before alert `b` raised at the same moment: by rule,
     /// then id (``RunReport/alertOrder`` within one case).
     func alertComesFirst(_ a: Int, _ b: Int) -> Bool {
+        Self.alertComesFirst(a, b, of: alerts, caseID: id)
+    }
+
+    /// The same over the case's alerts (see ``taskComesFirst(_:_:of:caseID:)``).
+    static func alertComesFirst(_ a: Int, _ b: Int, of alerts: [AlertState], caseID: String) -> Bool {
         let (x, y) = (alerts[a].rule, alerts[b].rule)
         if x != y { return x < y }
-        return alertID(a) < alertID(b)
+        return alertID(alerts[a], caseID: caseID) < alertID(alerts[b], caseID: caseID)
     }
 
     /// Task `ti` as ``RunReport/writeTask(_:_:_:)`` writes its record, with its id and `because`
