@@ -26,9 +26,9 @@ public final class SQLiteEventStore: EventStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         configuration.label = "waymark-store"
-        // Wait rather than fail when another connection holds the file for a moment: the last
-        // connection of a closing store checkpoints and removes the WAL under an exclusive lock, and
-        // a daemon restarted at once (or `waymark replay` beside it) must not fail on that.
+        // Wait rather than fail when another connection holds a lock for a moment: a daemon
+        // restarted at once in one process met the previous one's connections still closing
+        // ("database is locked" as it opened), and a reporting tool may be reading the file.
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let migrator = Self.migrator

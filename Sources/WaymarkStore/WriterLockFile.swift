@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -17,12 +19,12 @@
 /// a lock file races with the next holder opening it).
 ///
 /// Written by hand because no package on this machine's mirror wraps `flock`; it is four calls.
-final class WriterLockFile: @unchecked Sendable {
+final class WriterLockFile: Sendable {
     /// The lock file's path: the database's with `-waymark.lock`, beside SQLite's `-wal` and `-shm`.
     let path: String
-    /// The open descriptor holding the lock; -1 once let go. Touched by `init`, `release` and
-    /// `deinit` only, which the store calls once each.
-    private var descriptor: Int32
+    /// The open descriptor holding the lock; -1 once let go (so that a second release closes no
+    /// descriptor the process has since opened under the same number).
+    private let descriptor: Mutex<Int32>
 
     /// Takes the lock for the database at `databasePath`, or throws ``SQLiteStoreError`` at once if
     /// another process (or another store in this one) holds it.
@@ -43,21 +45,17 @@ final class WriterLockFile: @unchecked Sendable {
             }
             throw SQLiteStoreError(message: "cannot lock \(path): \(String(cString: strerror(reason)))")
         }
-        descriptor = fd
+        descriptor = Mutex(fd)
     }
 
     /// Lets go of the lock now (closing the descriptor releases the `flock`).
     func release() {
-        guard descriptor >= 0 else { return }
-        close(descriptor)
-        descriptor = -1
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+        }
     }
 
     deinit { release() }
-}
-
-/// The SQLite store could not be opened as asked; the message names the file.
-public struct SQLiteStoreError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
