@@ -407,6 +407,7 @@ extension CaseState {
         Self.taskID(tasks[ti], caseID: id)
     }
 
+    /// The id of task `t` of case `caseID`, for callers that hold the case's task list only.
     static func taskID(_ t: TaskState, caseID: String) -> String {
         var out = ByteBuffer()
         writeTaskID(t, caseID: caseID, to: &out)

@@ -46,6 +46,8 @@ import WaymarkStore
         let holder = try DatabaseQueue(path: path)
         let (began, signal) = AsyncStream<Void>.makeStream()
         let release = Task {
+            // Finished either way, so that a failing write ends the wait below rather than hang it.
+            defer { signal.finish() }
             try await holder.write { db in
                 try db.execute(sql: "CREATE TABLE held (x)")
                 signal.yield()
