@@ -240,7 +240,7 @@ extension CaseState {
     ///
     /// Over the case's task list and id rather than a method of the case: a sort's closure that
     /// calls a method of a case copies all of it at each comparison (a retain and a release of each
-    /// of its lists), which was 7% of the instructions of a run case by case.
+    /// of its lists): 6.9% of the instructions of a run case by case over 50,000 events.
     static func taskComesFirst(_ a: Int, _ b: Int, of tasks: [TaskState], caseID: String) -> Bool {
         let (x, y) = (tasks[a].template.key, tasks[b].template.key)
         if x != y { return x < y }
