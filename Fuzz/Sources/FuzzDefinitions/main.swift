@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runFuzzer { fuzzDefinitions($0, $1) }

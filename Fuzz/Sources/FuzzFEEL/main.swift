@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runFuzzer { fuzzFEEL($0, $1) }

@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runFuzzer { fuzzScenarios($0, $1) }
