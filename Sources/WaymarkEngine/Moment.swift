@@ -25,6 +25,22 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { formatted(in: .utc) }
 
+    /// The years a moment read from text may fall in.
+    ///
+    /// A moment is nanoseconds in an `Int64`, which spans 1677-09-21 to 2262-04-11; an event dated
+    /// outside that overflowed while it was read and stopped the process. This range leaves room on
+    /// both sides for the deadlines counted from a moment, and takes in any date a case can carry.
+    public static let supportedYears = 1700...2200
+
+    /// Whether `text` starts with a four-digit year outside ``supportedYears``: a date or date-time
+    /// ``parse(_:zone:)`` refuses for its year alone, to be told so.
+    public static func isOutOfRange(_ text: some StringProtocol) -> Bool {
+        guard let year = Int(text.prefix(4)), text.utf8.prefix(4).allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            return false
+        }
+        return !supportedYears.contains(year)
+    }
+
     /// Parses an ISO 8601 date (`2025-01-06`, 00:00 of that day in `zone`) or date-time
     /// (`2025-01-06T10:15:00Z`, `...+01:00`, fractional seconds allowed; without an offset the time
     /// is read as wall-clock time in `zone`). Returns nil for anything else.
@@ -55,7 +71,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
             return true
         }
         guard let year = digits(4, &i), expect(45, &i), let month = digits(2, &i), expect(45, &i),
-            let day = digits(2, &i),
+            let day = digits(2, &i), Self.supportedYears.contains(year),
             (1...12).contains(month), day >= 1, day <= FEELDate.daysInMonth(year: year, month: month)
         else { return nil }
         let date = FEELDate(year: year, month: month, day: day)

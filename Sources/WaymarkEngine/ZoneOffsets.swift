@@ -119,11 +119,18 @@ public struct ZoneOffsets: Sendable, Hashable {
     }
 
     /// The instant at which local wall-clock time `secondsOfDay` on `date` happens in this zone.
+    ///
+    /// A date beyond what a moment can hold (after 2262, before 1677: a deadline counted a long way
+    /// from an event) gives ``Moment/distantFuture`` or ``Moment/distantPast``, a moment no clock
+    /// reaches, rather than overflowing.
     public func localMoment(_ date: FEELDate, secondsOfDay: Int64, nanoseconds: Int64 = 0) -> Moment {
         let wall = Int64(date.dayNumber) * 86_400 + secondsOfDay
         let guess = wall - Int64(offset(atEpochSeconds: wall))
         let seconds = wall - Int64(offset(atEpochSeconds: guess))
-        return Moment(epochNanoseconds: seconds * 1_000_000_000 + nanoseconds)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanos, overflowAgain) = scaled.addingReportingOverflow(nanoseconds)
+        guard !overflow && !overflowAgain else { return seconds < 0 ? .distantPast : .distantFuture }
+        return Moment(epochNanoseconds: nanos)
     }
 }
 

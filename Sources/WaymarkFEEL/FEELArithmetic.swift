@@ -6,7 +6,7 @@ import Foundation
 enum FEELArithmetic {
     static func add(_ a: FEELValue, _ b: FEELValue) -> FEELValue {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return .number(x + y)
+        case (.number(let x), .number(let y)): return FEELNumber.exact(x + y)
         case (.string(let x), .string(let y)): return .string(x + y)
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
             return .yearMonthDuration(FEELYearMonthDuration(months: x.months + y.months))
@@ -30,7 +30,7 @@ enum FEELArithmetic {
 
     static func subtract(_ a: FEELValue, _ b: FEELValue) -> FEELValue {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return .number(x - y)
+        case (.number(let x), .number(let y)): return FEELNumber.exact(x - y)
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
             return .yearMonthDuration(FEELYearMonthDuration(months: x.months - y.months))
         case (.dayTimeDuration(let x), .dayTimeDuration(let y)):
@@ -59,7 +59,7 @@ enum FEELArithmetic {
 
     static func multiply(_ a: FEELValue, _ b: FEELValue) -> FEELValue {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return .number(FEELNumber.toPrecision(x * y))
+        case (.number(let x), .number(let y)): return FEELNumber.value(FEELNumber.product(x, y))
         case (.yearMonthDuration(let d), .number(let n)), (.number(let n), .yearMonthDuration(let d)):
             guard let months = FEELNumber.truncatedInt(Decimal(d.months) * n) else { return .null }
             return .yearMonthDuration(FEELYearMonthDuration(months: months))
@@ -73,7 +73,7 @@ enum FEELArithmetic {
         switch (a, b) {
         case (.number(let x), .number(let y)):
             guard !y.isZero else { return .null }
-            return .number(FEELNumber.toPrecision(x / y))
+            return FEELNumber.value(x / y)
         case (.yearMonthDuration(let d), .number(let n)):
             guard !n.isZero, let months = FEELNumber.truncatedInt(Decimal(d.months) / n) else { return .null }
             return .yearMonthDuration(FEELYearMonthDuration(months: months))
@@ -82,11 +82,11 @@ enum FEELArithmetic {
             return FEELDayTimeDuration(totalNanoseconds: d.totalNanoseconds / n).map(FEELValue.dayTimeDuration) ?? .null
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
             guard y.months != 0 else { return .null }
-            return .number(FEELNumber.toPrecision(Decimal(x.months) / Decimal(y.months)))
+            return FEELNumber.value(Decimal(x.months) / Decimal(y.months))
         case (.dayTimeDuration(let x), .dayTimeDuration(let y)):
             let divisor = y.totalNanoseconds
             guard !divisor.isZero else { return .null }
-            return .number(FEELNumber.toPrecision(x.totalNanoseconds / divisor))
+            return FEELNumber.value(x.totalNanoseconds / divisor)
         default: return .null
         }
     }
@@ -94,16 +94,7 @@ enum FEELArithmetic {
     static func power(_ a: FEELValue, _ b: FEELValue) -> FEELValue {
         guard case .number(let x) = a, case .number(let y) = b else { return .null }
         if let n = FEELNumber.int(y), abs(n) <= 999_999 {
-            if n == 0 { return .number(1) }
-            var base = x
-            var result = Decimal()
-            let error = NSDecimalPower(&result, &base, abs(n), .plain)
-            guard error == .noError || error == .lossOfPrecision else { return .null }
-            if n < 0 {
-                guard !result.isZero else { return .null }
-                return .number(FEELNumber.toPrecision(1 / result))
-            }
-            return .number(FEELNumber.toPrecision(result))
+            return FEELNumber.value(FEELNumber.power(x, n))
         }
         let value = Foundation.pow(FEELNumber.double(x), FEELNumber.double(y))
         return FEELNumber.fromDouble(value).map(FEELValue.number) ?? .null

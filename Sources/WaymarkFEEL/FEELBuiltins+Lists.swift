@@ -91,13 +91,13 @@ extension FEELBuiltins {
         "product": [
             .pure(["list"], required: 1, variadic: true) { a in
                 guard let ns = numbers(a), !ns.isEmpty else { return .null }
-                return .number(FEELNumber.toPrecision(ns.reduce(1, *)))
+                return FEELNumber.value(ns.reduce(1, FEELNumber.product))
             }
         ],
         "mean": [
             .pure(["list"], required: 1, variadic: true) { a in
                 guard let ns = numbers(a), !ns.isEmpty else { return .null }
-                return .number(FEELNumber.toPrecision(ns.reduce(0, +) / Decimal(ns.count)))
+                return FEELNumber.value(ns.reduce(0, +) / Decimal(ns.count))
             }
         ],
         "median": [
@@ -112,7 +112,8 @@ extension FEELBuiltins {
             .pure(["list"], required: 1, variadic: true) { a in
                 guard let ns = numbers(a), ns.count >= 2 else { return .null }
                 let mean = ns.reduce(0, +) / Decimal(ns.count)
-                let variance = ns.reduce(Decimal(0)) { $0 + ($1 - mean) * ($1 - mean) } / Decimal(ns.count - 1)
+                let variance =
+                    ns.reduce(Decimal(0)) { $0 + FEELNumber.product($1 - mean, $1 - mean) } / Decimal(ns.count - 1)
                 return FEELBuiltins.squareRoot(variance)
             }
         ],

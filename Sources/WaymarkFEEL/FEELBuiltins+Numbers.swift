@@ -7,7 +7,7 @@ extension FEELBuiltins {
         if n.isZero { return .number(0) }
         guard var x = FEELNumber.fromDouble(Foundation.sqrt(FEELNumber.double(n))), !x.isZero else { return .null }
         for _ in 0..<3 { x = (x + n / x) / 2 }
-        return .number(FEELNumber.toPrecision(x))
+        return FEELNumber.value(x)
     }
 
     static func scaled(_ a: [FEELValue], _ mode: @escaping @Sendable (Decimal) -> NSDecimalNumber.RoundingMode)
@@ -62,7 +62,7 @@ extension FEELBuiltins {
             .pure(["dividend", "divisor"]) { a in
                 guard let x = number(a[0]), let y = number(a[1]), !y.isZero else { return .null }
                 let q = FEELNumber.round(x / y, scale: 0, .down)
-                return .number(FEELNumber.toPrecision(x - y * q))
+                return FEELNumber.value(x - y * q)
             }
         ],
         "sqrt": [.pure(["number"]) { a in number(a[0]).map(squareRoot) ?? .null }],

@@ -255,7 +255,7 @@ struct FEELCompiler {
                 return { f in
                     let a = l(&f)
                     let b = r(&f)
-                    if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
+                    if case .number(let x) = a, case .number(let y) = b { return FEELNumber.exact(x + y) }
                     return FEELArithmetic.add(a, b)
                 }
             case .subtract: return { f in FEELArithmetic.subtract(l(&f), r(&f)) }

@@ -161,6 +161,55 @@ enum FEELNumber {
         return Decimal(string: text, locale: posix)
     }
 
+    /// The smallest exponent a `Decimal` holds: 10^-128 is its smallest step.
+    static let leastExponent = -128
+
+    /// `x * y`, or 0 when the product is smaller than a `Decimal` can hold (below 10^-128, far
+    /// below anything a case records); NaN when it is larger.
+    ///
+    /// Written out because Foundation's multiplication stops the process when the two exponents add
+    /// up to less than -128, before it looks at the digits: `0.000…01 * 0.000…01` with 65 zeros in
+    /// each, in a rule or in an event's facts, would have stopped the daemon.
+    static func product(_ x: Decimal, _ y: Decimal) -> Decimal {
+        let sum = x.exponent + y.exponent
+        guard sum < leastExponent, !x.isZero, !y.isZero, x.isFinite, y.isFinite else { return x * y }
+        // Multiply 10^shift * x by y, whose exponents add up to the least, then take the shift back.
+        let shift = leastExponent - sum
+        let scaled = Decimal(sign: x.sign, exponent: x.exponent + shift, significand: x.significand)
+        let p = scaled * y
+        guard p.isFinite, !p.isZero else { return p }
+        let exponent = p.exponent - shift
+        if exponent >= leastExponent {
+            return Decimal(sign: p.sign, exponent: exponent, significand: p.significand)
+        }
+        // Below the least step: keep the digits that reach it, rounded.
+        let drop = leastExponent - exponent
+        guard drop <= 40 else { return 0 }
+        let kept = round(Decimal(sign: .plus, exponent: -drop, significand: p.significand), scale: 0, .plain)
+        guard !kept.isZero else { return 0 }
+        return Decimal(sign: p.sign, exponent: leastExponent, significand: kept)
+    }
+
+    /// `x` to the integer power `n` (`n` may be negative), by squaring with ``product(_:_:)``; NaN
+    /// when the result is too large for a `Decimal`, 0 when too small. Foundation's own power
+    /// multiplies as its `*` does, and stopped the process in the same way (`19010 ** -5 ** -5`).
+    static func power(_ x: Decimal, _ n: Int) -> Decimal {
+        var result = Decimal(1)
+        var base = x
+        var e = n.magnitude
+        while e > 0 {
+            if e & 1 == 1 { result = product(result, base) }
+            e >>= 1
+            if e > 0 { base = product(base, base) }
+            guard result.isFinite, base.isFinite || e == 0 else { return .nan }
+        }
+        if n < 0 {
+            guard !result.isZero else { return .nan }
+            return 1 / result
+        }
+        return result
+    }
+
     static func round(_ value: Decimal, scale: Int, _ mode: NSDecimalNumber.RoundingMode) -> Decimal {
         var input = value
         var result = Decimal()
@@ -198,6 +247,18 @@ enum FEELNumber {
 
     static func double(_ value: Decimal) -> Double {
         NSDecimalNumber(decimal: value).doubleValue
+    }
+
+    /// A number result as a FEEL value: null when it is not a number (NaN: a result too large for a
+    /// `Decimal`, which FEEL has no value for), else rounded to FEEL's precision.
+    static func value(_ result: Decimal) -> FEELValue {
+        result.isNaN ? .null : .number(toPrecision(result))
+    }
+
+    /// A sum or difference as a FEEL value: null when it is too large for a `Decimal` (NaN), else
+    /// as it is.
+    static func exact(_ result: Decimal) -> FEELValue {
+        result.isNaN ? .null : .number(result)
     }
 
     static func fromDouble(_ value: Double) -> Decimal? {

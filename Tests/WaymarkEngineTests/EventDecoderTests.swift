@@ -192,6 +192,40 @@ import WaymarkFEEL
             ])
     }
 
+    /// A moment is nanoseconds in an `Int64` (1677 to 2262). An `at` in year 2999 overflowed while
+    /// it was read and stopped the process: found by fuzzing (`Fuzz/`, FuzzEvents); one such event
+    /// posted to the daemon stopped it. Years outside ``Moment/supportedYears`` are refused by name.
+    @Test func anAtOutsideTheYearsAMomentHoldsIsRefusedByName() throws {
+        let text = """
+            {"id": "e-1", "case": "C1", "type": "t", "at": "2999-01-01T00:00:00Z"}
+            {"id": "e-2", "case": "C1", "type": "t", "at": "0001-01-01"}
+            {"id": "e-3", "case": "C1", "type": "t", "at": "2201-01-01T00:00:00\\u005A"}
+            {"id": "e-4", "case": "C1", "type": "t", "at": "2200-12-31T23:59:59Z"}
+            {"id": "e-5", "case": "C1", "type": "t", "at": "1700-01-01"}
+            """
+        #expect(
+            problems(text) == [
+                "1:at: '2999-01-01T00:00:00Z' is outside the years Waymark handles (1700 to 2200)",
+                "2:at: '0001-01-01' is outside the years Waymark handles (1700 to 2200)",
+                "3:at: '2201-01-01T00:00:00Z' is outside the years Waymark handles (1700 to 2200)",
+            ])
+        let ends = try decode(
+            """
+            {"id": "e-4", "case": "C1", "type": "t", "at": "2200-12-31T23:59:59Z"}
+            {"id": "e-5", "case": "C1", "type": "t", "at": "1700-01-01"}
+            """)
+        #expect(ends.map { $0.at.description } == ["2200-12-31T23:59:59+00:00", "1700-01-01T00:00:00+00:00"])
+    }
+
+    /// A deadline counted far from an event (a date after 2262) is a moment no clock reaches, not an
+    /// overflow.
+    @Test func aDateBeyondWhatAMomentHoldsIsNeverReached() {
+        let zone = ZoneOffsets(identifier: "Europe/London")!
+        #expect(zone.startOfDay(FEELDate(year: 2300, month: 1, day: 1)) == .distantFuture)
+        #expect(zone.startOfDay(FEELDate(year: 1600, month: 1, day: 1)) == .distantPast)
+        #expect(zone.startOfDay(FEELDate(year: 2262, month: 4, day: 10)) < .distantFuture)
+    }
+
     /// A decoded object holds room for its own fields and no more: its contexts wait in the engine
     /// until their event is applied, and with room for four fields made for every object, the
     /// million-event benchmark's peak after parsing rose from 177 to 322 MB.

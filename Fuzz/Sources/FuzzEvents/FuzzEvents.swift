@@ -1,8 +1,3 @@
-import Foundation
-import WaymarkDefinitions
-import WaymarkEngine
-import WaymarkModel
-
 // libFuzzer's entry point for event batches, the bytes of `POST /v1/events` and of `waymark run`'s
 // files. They are decoded all or nothing. A batch that decodes is run with the shipped definitions
 // twice, as the daemon runs it (one engine keeping every case) and as `waymark run` does (case by
