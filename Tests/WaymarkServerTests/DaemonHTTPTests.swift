@@ -27,6 +27,27 @@ import WaymarkStore
         #expect(try await HTTP.get(daemon.base + "/v1/cases/C-1").status == 404)
     }
 
+    /// One event dated 2999 overflowed the moment it was read into and stopped the daemon (found by
+    /// fuzzing, `Fuzz/`). It is now a positioned problem like any other, and the daemon goes on.
+    @Test func anEventDatedBeyondTheYearsAMomentHoldsIsRefusedAndTheDaemonGoesOn() async throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try await RunningDaemon.start(store: directory.path("w.db"))
+        defer { Task { await daemon.stop() } }
+        let batch = [
+            Fixture.referral("e1", case: "C-1", at: Fixture.isoUTC(daysFromNow: -1)),
+            Fixture.referral("e2", case: "C-2", at: "2999-01-01T09:00:00Z"),
+        ].joined(separator: "\n")
+        let reply = try await HTTP.post(daemon.base + "/v1/events", batch)
+        #expect(reply.status == 400)
+        let problems = try #require(try reply.json()["problems"] as? [[String: Any]])
+        #expect(problems.count == 1)
+        #expect(problems.first?["line"] as? Int == 2)
+        #expect(problems.first?["field"] as? String == "at")
+        #expect((problems.first?["message"] as? String)?.contains("outside the years") == true)
+        let health = try await HTTP.get(daemon.base + "/healthz").json()
+        #expect(health["events"] as? Int == 0)
+    }
+
     @Test func repeatedEventsAreDuplicatesAndChangeNothing() async throws {
         let directory = try TemporaryDirectory()
         let daemon = try await RunningDaemon.start(store: directory.path("w.db"))
