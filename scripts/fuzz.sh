@@ -20,6 +20,6 @@ mkdir -p "Corpus/$target" "Findings/$target"
 # Dictionaries of the formats' own words help the mutations past the first checks.
 dict=""
 [ -f "Dictionaries/$target.dict" ] && dict="-dict=Dictionaries/$target.dict"
-WAYMARK_ROOT=.. ASAN_OPTIONS=detect_leaks=1 ".build-fuzz/release/$target" "Corpus/$target" "Seeds/$target" \
+WAYMARK_ROOT=.. ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=lsan.supp ".build-fuzz/release/$target" "Corpus/$target" "Seeds/$target" \
     $dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
     -artifact_prefix="Findings/$target/" -print_final_stats=1 "$@"

@@ -1,6 +1,34 @@
 import Foundation
+import Synchronization
 
 extension FEELBuiltins {
+    /// Regular expressions already compiled, and patterns already refused, by pattern and options.
+    ///
+    /// A rule evaluates its `matches` or `replace` for every event of every case, with the same few
+    /// patterns; each was compiled again at every call. And Foundation on Linux leaks about 550 bytes
+    /// each time `NSRegularExpression` refuses a pattern (found by fuzzing, `Fuzz/`): a refused pattern
+    /// in a rule leaked at every evaluation in a daemon that runs for months. Bounded: emptied when
+    /// full, so that patterns made from event data cannot grow it without end.
+    static let compiledPatterns = Mutex<[RegexKey: NSRegularExpression?]>([:])
+    static let compiledPatternLimit = 256
+
+    struct RegexKey: Hashable {
+        var pattern: String
+        var options: UInt
+    }
+
+    /// `NSRegularExpression(pattern:options:)`, once for each pattern and options.
+    static func compiled(_ pattern: String, _ options: NSRegularExpression.Options) -> NSRegularExpression? {
+        let key = RegexKey(pattern: pattern, options: options.rawValue)
+        if let known = compiledPatterns.withLock({ $0[key] }) { return known }
+        let made = try? NSRegularExpression(pattern: pattern, options: options)
+        compiledPatterns.withLock { cache in
+            if cache.count >= compiledPatternLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = .some(made)
+        }
+        return made
+    }
+
     /// XPath regular expression flags (`i`, `s`, `m`, `x`, `q`) as `NSRegularExpression` options.
     ///
     /// DMN's `matches`, `replace` and `split` use XPath regular expressions; `NSRegularExpression`
@@ -24,13 +52,13 @@ extension FEELBuiltins {
             return nil
         }
         if case .string(let f) = flags, f.contains("q") {
-            return try? NSRegularExpression(pattern: text, options: options)
+            return compiled(text, options)
         }
         guard let translated = icuPattern(text, stripWhitespace: options.contains(.allowCommentsAndWhitespace)) else {
             return nil
         }
         options.remove(.allowCommentsAndWhitespace)
-        return try? NSRegularExpression(pattern: translated, options: options)
+        return compiled(translated, options)
     }
 
     /// An XPath regular expression rewritten for ICU, or nil when XPath rejects it.
