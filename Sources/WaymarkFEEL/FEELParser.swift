@@ -248,6 +248,10 @@ struct FEELParser {
     mutating func positiveUnaryTest() throws(FEELError) -> FEELNode {
         let start = token.start
         if token.kind == .symbol, let op = FEELParser.comparisonOperators[token.text] {
+            // Counted as a level: `> > > … 1` nests without brackets, and 2,000 of them overflowed
+            // the stack (found by fuzzing, `Fuzz/`).
+            try enter()
+            defer { depth -= 1 }
             try advance()
             let operand = try additive()
             return node(.unaryComparison(op, operand), from: start)

@@ -20,7 +20,9 @@ let shipped: [(path: String, contents: [UInt8])] = {
         fatalError("no definition files under \(root)")
     }
     return paths.map { path in
-        guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: root + "/" + path) else {
+            fatalError("cannot read \(path) under \(root)")
+        }
         return (path, Array(data))
     }
 }()
