@@ -2,9 +2,9 @@ import WaymarkFEEL
 import WaymarkModel
 
 // libFuzzer's entry point for FEEL: the text is compiled as a rule condition would be, with two
-// caller names, then evaluated against a few values with a clock and a working-day calendar, and
-// through `waymark eval`'s path with warnings on. Errors are expected; a trap, a hang or a leak is
-// the finding.
+// caller names, then evaluated against a few values with a clock, a working-day calendar and run-time
+// warnings asked for (as `waymark eval` asks for them). A compile error must give a 1-based position
+// inside the text; a trap, a hang or a leak is a finding.
 
 /// The working-day calendar the engine gives FEEL (Mondays to Fridays here, with two holidays):
 /// `add working days` and `working days between` over any dates the fuzzer writes.
