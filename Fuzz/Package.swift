@@ -1,6 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// A fuzz target: an executable that hands its entry point to libFuzzer's driver.
+func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["FuzzDriver"] + products.map { .product(name: $0, package: "Waymark") }
+    )
+}
+
 /// Coverage-guided fuzzing (libFuzzer) of everything Waymark reads from outside: event batches
 /// (`POST /v1/events`, `waymark run`), definition files, scenario files and FEEL texts.
 ///
@@ -13,38 +21,9 @@ let package = Package(
     dependencies: [.package(name: "Waymark", path: "..")],
     targets: [
         .target(name: "FuzzDriver"),
-        .executableTarget(
-            name: "FuzzEvents",
-            dependencies: [
-                "FuzzDriver",
-                .product(name: "WaymarkEngine", package: "Waymark"),
-                .product(name: "WaymarkDefinitions", package: "Waymark"),
-                .product(name: "WaymarkModel", package: "Waymark"),
-            ]
-        ),
-        .executableTarget(
-            name: "FuzzFEEL",
-            dependencies: [
-                "FuzzDriver",
-                .product(name: "WaymarkFEEL", package: "Waymark"),
-                .product(name: "WaymarkModel", package: "Waymark"),
-            ]
-        ),
-        .executableTarget(
-            name: "FuzzDefinitions",
-            dependencies: [
-                "FuzzDriver",
-                .product(name: "WaymarkEngine", package: "Waymark"),
-                .product(name: "WaymarkDefinitions", package: "Waymark"),
-                .product(name: "WaymarkModel", package: "Waymark"),
-            ]
-        ),
-        .executableTarget(
-            name: "FuzzScenarios",
-            dependencies: [
-                "FuzzDriver",
-                .product(name: "WaymarkScenario", package: "Waymark"),
-            ]
-        ),
+        fuzzTarget("FuzzEvents", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"]),
+        fuzzTarget("FuzzFEEL", ["WaymarkFEEL", "WaymarkModel"]),
+        fuzzTarget("FuzzDefinitions", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"]),
+        fuzzTarget("FuzzScenarios", ["WaymarkScenario"]),
     ]
 )
