@@ -23,8 +23,8 @@ import Testing
     func huge(_ n: Int) -> String { "1" + String(repeating: "0", count: n) }
 
     @Test func theExpressionTheFuzzerFoundIsWorkedOut() throws {
-        // (19010 ** -5) ** -5 = 19010 ** 25: the first power's result has exponent -110, and
-        // Foundation's power multiplied it by itself.
+        // (19010 ** -5) ** -5 = 19010 ** 25. The first power is about 4.03e-22, held with 22 digits;
+        // Foundation's power multiplied it by itself and went below its least exponent.
         let value = try eval("19010 ** -5 ** -5")
         guard case .number(let n) = value else {
             Issue.record("not a number: \(value)")
@@ -63,8 +63,9 @@ import Testing
         #expect(FEELNumber.product(d(12, 3), d(-5, -2)) == -600)
     }
 
-    @Test func resultsTooLargeAreNull() throws {
+    @Test func resultsOutsideTheRangeAreNull() throws {
         #expect(try show("\(huge(100)) * \(huge(100))") == "null")
+        // 10^-200, where Foundation's division gives up.
         #expect(try show("1 / \(huge(100)) / \(huge(100))") == "null")
         #expect(try show("x + x", ["x"], [.number(.greatestFiniteMagnitude)]) == "null")
         #expect(try show("-x - x", ["x"], [.number(.greatestFiniteMagnitude)]) == "null")
