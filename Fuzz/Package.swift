@@ -1,11 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// A fuzz target: an executable that hands its entry point to libFuzzer's driver.
-func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+/// A fuzz target: an executable that hands its entry point to libFuzzer's driver; with `support`,
+/// it also runs batches both ways through `FuzzSupport`.
+func fuzzTarget(_ name: String, _ products: [String], support: Bool = false) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["FuzzDriver"] + products.map { .product(name: $0, package: "Waymark") }
+        dependencies: (support ? ["FuzzDriver", "FuzzSupport"] : ["FuzzDriver"])
+            + products.map { .product(name: $0, package: "Waymark") }
     )
 }
 
@@ -21,9 +23,16 @@ let package = Package(
     dependencies: [.package(name: "Waymark", path: "..")],
     targets: [
         .target(name: "FuzzDriver"),
-        fuzzTarget("FuzzEvents", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"]),
+        .target(
+            name: "FuzzSupport",
+            dependencies: [
+                .product(name: "WaymarkEngine", package: "Waymark"),
+                .product(name: "WaymarkModel", package: "Waymark"),
+            ]
+        ),
+        fuzzTarget("FuzzEvents", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"], support: true),
         fuzzTarget("FuzzFEEL", ["WaymarkFEEL", "WaymarkModel"]),
-        fuzzTarget("FuzzDefinitions", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"]),
+        fuzzTarget("FuzzDefinitions", ["WaymarkEngine", "WaymarkDefinitions", "WaymarkModel"], support: true),
         fuzzTarget("FuzzScenarios", ["WaymarkScenario"]),
     ]
 )

@@ -34,7 +34,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Whether `text` starts with a four-digit year outside ``supportedYears``: a date or date-time
     /// ``parse(_:zone:)`` refuses for its year alone, to be told so.
-    public static func isOutOfRange(_ text: some StringProtocol) -> Bool {
+    static func isOutOfRange(_ text: some StringProtocol) -> Bool {
         guard let year = Int(text.prefix(4)), text.utf8.prefix(4).allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             return false
         }

@@ -8,6 +8,7 @@
 // `WAYMARK_ROOT` names the repository (default: one level up from where `scripts/fuzz.sh` runs it).
 
 import Foundation
+import FuzzSupport
 import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkModel
@@ -51,25 +52,8 @@ func fuzzDefinitions(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     guard !loaded.hasErrors else { return 0 }
     let definitions = loaded.definitions
-    var engine = Engine(definitions: definitions)
-    guard let decoded = try? EventDecoder.decode(events, timeZoneID: engine.timeZoneID) else {
-        fatalError("the cohort's first lines do not decode")
-    }
-    _ = engine.ingest(decoded)
-    let day = engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
-    if let day { engine.advance(to: engine.endOfDay(day)) }
-    var stream = engine.reportStream(openOnly: false)
-    if let day { stream.asOf = day }
-    let engineJSON = stream.json()
-    var run = CaseByCaseRun(definitions: definitions)
-    var out: [UInt8] = []
-    do {
-        try run.add(events)
-        _ = try run.writeJSON(through: nil, openOnly: false, spill: MemorySpill()) { out += $0 }
-    } catch {
-        fatalError("case by case failed: \(error)")
-    }
-    if engineJSON != String(decoding: out, as: UTF8.self) {
+    let (engineJSON, caseByCaseJSON) = bothWays(events, definitions, openOnly: false)
+    if engineJSON != caseByCaseJSON {
         fatalError("the engine and case by case differ on definitions that load")
     }
     return 0

@@ -9,6 +9,7 @@
 // `scripts/fuzz.sh` runs this).
 
 import Foundation
+import FuzzSupport
 import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkModel
@@ -24,36 +25,6 @@ let definitions: Definitions = {
 /// The zone a bare date is read in: the definitions' calendar's, as `waymark run` reads it.
 let zoneID = Engine(definitions: definitions).timeZoneID
 
-/// The engine's JSON, as the daemon's engine would list it at the end of the last event's date.
-func engineJSON(_ events: [Event], openOnly: Bool) -> String {
-    var engine = Engine(definitions: definitions)
-    engine.keepsFinishedTaskReasons = !openOnly
-    _ = engine.ingest(events)
-    let day = engine.lastEventMoment.map { engine.timeZone.date(of: $0) }
-    if let day { engine.advance(to: engine.endOfDay(day)) }
-    var stream = engine.reportStream(openOnly: openOnly)
-    if let day { stream.asOf = day }
-    if !openOnly {
-        let report = engine.report(openOnly: false)
-        _ = report.csv()
-        _ = report.table()
-    }
-    return stream.json()
-}
-
-/// `waymark run`'s JSON: case by case.
-func caseByCaseJSON(_ bytes: [UInt8], openOnly: Bool) -> String {
-    var run = CaseByCaseRun(definitions: definitions)
-    do {
-        try run.add(bytes)
-        var out: [UInt8] = []
-        _ = try run.writeJSON(through: nil, openOnly: openOnly, spill: MemorySpill()) { out += $0 }
-        return String(decoding: out, as: UTF8.self)
-    } catch {
-        fatalError("case by case refused what the decoder took: \(error)")
-    }
-}
-
 func fuzzEvents(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -65,8 +36,7 @@ func fuzzEvents(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         return 0
     }
     for openOnly in [false, true] {
-        let a = engineJSON(events, openOnly: openOnly)
-        let b = caseByCaseJSON(bytes, openOnly: openOnly)
+        let (a, b) = bothWays(bytes, decoded: events, definitions, openOnly: openOnly)
         if a != b {
             fatalError("the engine and case by case differ (openOnly: \(openOnly)):\n\(a)\n---\n\(b)")
         }
