@@ -6,6 +6,8 @@ import PackageDescription
 /// `swift run -c release EngineBenchmark [--cases N] [--events N] [--definitions DIR]` replays a
 /// simulated cohort through the shipped definitions with every rule on and prints events per
 /// second end to end, peak resident memory per open case, and the cost of advancing one day.
+/// `swift run -c release AdvanceBenchmark [--cases N,N,...]` builds engines of several sizes, the
+/// largest with over 100,000 open cases, and prints the cost of advancing a day per timer fired.
 let package = Package(
     name: "EngineBenchmark",
     platforms: [.macOS(.v15)],
@@ -20,10 +22,23 @@ let package = Package(
                 .product(name: "WaymarkSimulation", package: "Waymark"),
                 .product(name: "WaymarkFEEL", package: "Waymark"),
                 .product(name: "WaymarkModel", package: "Waymark"),
-                "MallocInfo",
+                "BenchmarkSupport",
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
+        .executableTarget(
+            name: "AdvanceBenchmark",
+            dependencies: [
+                .product(name: "WaymarkEngine", package: "Waymark"),
+                .product(name: "WaymarkDefinitions", package: "Waymark"),
+                .product(name: "WaymarkSimulation", package: "Waymark"),
+                .product(name: "WaymarkFEEL", package: "Waymark"),
+                .product(name: "WaymarkModel", package: "Waymark"),
+                "BenchmarkSupport",
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .target(name: "BenchmarkSupport", dependencies: ["MallocInfo"]),
         .target(name: "MallocInfo"),
     ]
 )

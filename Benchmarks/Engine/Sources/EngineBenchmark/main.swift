@@ -1,50 +1,11 @@
+import BenchmarkSupport
 import Foundation
-import MallocInfo
 import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
 import WaymarkModel
 import WaymarkSimulation
 import WaymarkSpill
-
-/// Reads a figure from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
-func status(_ key: String) -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-        return Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "0") ?? 0
-    }
-    return 0
-}
-
-/// Bytes the allocator has handed out and not had back: the engine's own size, without the pages
-/// that freed memory leaves resident.
-func allocatedBytes() -> Int { Int(malloc_info_allocated()) }
-
-func seconds(_ start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-}
-
-/// CPU seconds this process has used: on a shared machine the wall clock also counts other
-/// processes' turns, so the figures are printed both ways.
-func cpuSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-/// The array `array` held, with `array` emptied: the caller's variable (a global, in this file)
-/// lets go of it, so the engine gets the only reference and can move the events out.
-func handOver<T>(_ array: inout [T]) -> [T] {
-    defer { array = [] }
-    return array
-}
-
-func option(_ name: String, _ fallback: String) -> String {
-    let args = CommandLine.arguments
-    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
-    return fallback
-}
 
 let caseCount = Int(option("--cases", "100000"))!
 let eventTarget = Int(option("--events", "1000000"))!
@@ -111,7 +72,7 @@ for (i, b) in bytes.enumerated() where b == 0x0A {
 bytes.removeSubrange(cut...)
 let saveEvents = option("--save-events", "")
 if !saveEvents.isEmpty {
-    FileManager.default.createFile(atPath: saveEvents, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: saveEvents, contents: Data(bytes))
     print("saved the events to \(saveEvents)")
 }
 print("engine threads: \(workers) (--workers N)")
@@ -122,11 +83,8 @@ print(
 // An honest baseline: the generator's freed memory is given back to the system (kept, the engine
 // would fill it without raising the resident size, which flattered the figures of earlier stops
 // by up to a third), and the resident peak is reset, so that every peak below is the run's own.
-malloc_info_trim()
-if let f = fopen("/proc/self/clear_refs", "w") {
-    fputs("5", f)
-    fclose(f)
-}
+trimMemory()
+resetResidentPeak()
 let baselineKiB = status("VmRSS")
 let baselineAllocated = allocatedBytes()
 
@@ -188,10 +146,7 @@ print(
         Double(peakKiB - baselineKiB) * 1024 / Double(max(open, 1))))
 
 // The daemon's way, for comparison and for advancing the clock: an engine that keeps every case.
-if let f = fopen("/proc/self/clear_refs", "w") {
-    fputs("5", f)
-    fclose(f)
-}
+resetResidentPeak()
 let engineBaselineKiB = status("VmRSS")
 let engineStart = ContinuousClock.now
 var engine = Engine(definitions: definitions)
