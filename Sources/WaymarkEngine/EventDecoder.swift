@@ -117,9 +117,13 @@ public enum EventDecoder {
 
     /// The lines that start in `from..<to` (and the empty line after a final break, if `last`).
     /// `emit` is given each event with the bytes it was read from.
+    ///
+    /// - Parameter values: false to check `data` and `facts` without building them (the events
+    ///   emitted then have them empty); a line found wanting is read again in full, so its problems
+    ///   are the same either way.
     static func decodeLines(
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, last: Bool, firstLine: Int, zone: ZoneOffsets,
-        problems: inout [EventBatchError.Problem], emit: (consuming Event, Range<Int>) -> Void
+        values: Bool = true, problems: inout [EventBatchError.Problem], emit: (consuming Event, Range<Int>) -> Void
     ) {
         var lineStart = from
         var line = firstLine - 1
@@ -129,16 +133,24 @@ public enum EventDecoder {
             while lineStart < to || (last && lineStart == to) {
                 line += 1
                 let lineEnd = nextLineBreak(buffer, from: lineStart, to: buffer.count)
-                var reader = JSONReader(buffer, from: lineStart, to: lineEnd, strings: strings)
-                reader.skipWhitespace()
-                if !reader.atEnd {
-                    let event = decodeOne(&reader, line: line, zone: zone, problems: &problems)
+                func read(values: Bool) -> Event? {
+                    var reader = JSONReader(buffer, from: lineStart, to: lineEnd, strings: strings)
+                    reader.skipWhitespace()
+                    guard !reader.atEnd else { return nil }
+                    let event = decodeOne(&reader, line: line, zone: zone, values: values, problems: &problems)
                     reader.skipWhitespace()
                     if !reader.atEnd, problems.last?.line != line {
                         problems.append(.init(line: line, field: nil, message: "unexpected text after the event"))
                     }
-                    if let event { emit(event, lineStart..<lineEnd) }
+                    return event
                 }
+                let before = problems.count
+                var event = read(values: values)
+                if !values, problems.count > before {
+                    problems.removeSubrange(before...)
+                    event = read(values: true)
+                }
+                if let event { emit(event, lineStart..<lineEnd) }
                 lineStart = lineEnd + 1
             }
         }
@@ -196,8 +208,13 @@ public enum EventDecoder {
 
     /// Reads one event object at the reader's position, recording problems against `line`;
     /// the event when it has none.
+    ///
+    /// - Parameter values: false to check `data` and `facts` without building them (see
+    ///   ``skim(_:)``): the event then has them empty, and a problem may be only that the check
+    ///   could not vouch for a value, so the caller reads the event again in full to know.
     static func decodeOne(
-        _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, problems: inout [EventBatchError.Problem]
+        _ reader: inout JSONReader, line: Int, zone: ZoneOffsets, values: Bool = true,
+        problems: inout [EventBatchError.Problem]
     ) -> Event? {
         var id: String?
         var caseID: String?
@@ -230,7 +247,7 @@ public enum EventDecoder {
                     }
                     return
                 }
-                let value = try r.value()
+                let value = !values && (field == .facts || field == .data) ? try skim(&r) : try r.value()
                 if field.isEmpty ? unknown.contains(key) : seen.contains(field) {
                     mine.append(.init(line: line, field: key, message: "appears more than once"))
                     return
@@ -293,6 +310,22 @@ public enum EventDecoder {
         }
         guard let caseID, let type, let at else { return nil }
         return Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data)
+    }
+
+    /// An event's `data` or `facts` checked but not built: an empty context for an object, null for
+    /// null. Anything else is left to a full read (``JSONReader/unsure``), which says what is wrong.
+    private static func skim(_ r: inout JSONReader) throws(JSONReader.Failure) -> FEELValue {
+        r.skipWhitespace()
+        guard !r.atEnd else { throw r.fail(JSONReader.unsure) }
+        switch r.bytes[r.index] {
+        case UInt8(ascii: "{"):
+            try r.skipValue()
+            return .context(FEELContext())
+        case UInt8(ascii: "n"):
+            try r.literal("null")
+            return .null
+        default: throw r.fail(JSONReader.unsure)
+        }
     }
 
     /// The top-level fields an event may have, as bits.

@@ -202,7 +202,8 @@ extension EventDecoder {
                 var events: [(ScannedEvent, Range<Int>)] = []
                 decodeLines(
                     shared, from: runs[k].range.lowerBound, to: runs[k].range.upperBound,
-                    last: last && k == runs.count - 1, firstLine: runs[k].firstLine, zone: zone, problems: &found
+                    last: last && k == runs.count - 1, firstLine: runs[k].firstLine, zone: zone, values: false,
+                    problems: &found
                 ) { event, range in events.append((ScannedEvent(event), range)) }
                 return (events, found)
             }

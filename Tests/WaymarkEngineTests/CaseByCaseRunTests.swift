@@ -199,6 +199,68 @@ import WaymarkSpill
         #expect(String(decoding: out, as: UTF8.self) == (try Self.engineJSON([good], through: nil, openOnly: false)))
     }
 
+    /// The index checks each event's `data` and `facts` without building them, and reads a line in
+    /// full only when that check finds something: the problems it reports must be the decoder's, word
+    /// for word, and a sound value the check could not vouch for (an escape) must still be accepted
+    /// and read whole when its case runs.
+    @Test func theIndexRefusesWhatTheDecoderRefusesInTheSameWords() throws {
+        let head = #"{"case":"C-7","type":"case.note","at":"2024-03-04T10:00:00Z","#
+        let deep = String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
+        let refused = [
+            "\"data\":{\"note\":\"a\u{01}b\"}}",  // a control character inside a string
+            #""data":{"n":01}}"#,
+            #""data":{"n":1.}}"#,
+            #""data":{"n":1e999}}"#,
+            #""data":{"s":"\x"}}"#,
+            #""data":{"s":"\ud800x"}}"#,
+            #""data":[1,2]}"#,
+            #""facts":"text"}"#,
+            #""facts":{"a":tru}}"#,
+            #""facts":{"a":1,}}"#,
+            #""data":{"a":"# + deep + "}}",
+            #""data":{"a":"unterminated}}"#,
+            #""data":nul}"#,
+        ].map { head + $0 }
+        let zone = ZoneOffsets(identifier: "Europe/London")!
+        for line in refused {
+            let bytes = Array((line + "\n").utf8)
+            var decoderProblems: [EventBatchError.Problem] = []
+            do { _ = try EventDecoder.decode(bytes, timeZoneID: "Europe/London") } catch {
+                decoderProblems = error.problems
+            }
+            #expect(!decoderProblems.isEmpty, "the decoder accepted \(line)")
+            var index = EventIndex(zone: zone)
+            do {
+                try index.add(bytes, workers: 1)
+                Issue.record("the index accepted \(line)")
+            } catch {
+                #expect(error.problems.map(\.message) == decoderProblems.map(\.message), "\(line)")
+                #expect(error.problems.map(\.field) == decoderProblems.map(\.field), "\(line)")
+                #expect(error.problems.map(\.line) == decoderProblems.map(\.line), "\(line)")
+            }
+        }
+        let accepted = [
+            #""data":{"note":"line one\nline two \"quoted\" \u00e9"},"facts":null}"#,
+            #""data":{"list":[1,-2.5e3,true,false,null,{"k":[]}],"empty":{}},"facts":{"school":{"attendance":0.85}}}"#,
+        ].map { head + $0 + "\n" }
+        let file = Array(accepted.joined().utf8)
+        let events = try EventDecoder.decode(file, timeZoneID: "Europe/London")
+        #expect(events.count == 2)
+        if case .string(let note)? = events[0].data?["note"] {
+            #expect(note == "line one\nline two \"quoted\" é")
+        } else {
+            Issue.record("no note in \(events[0])")
+        }
+        var index = EventIndex(zone: zone)
+        try index.add(file, workers: 1)
+        #expect(index.eventCount == 2)
+        let strings = JSONStringTable()
+        let again = (0..<2).map { index.event($0, strings: strings) }
+        func text(_ c: FEELContext?) -> String { c.map { FEELValue.context($0).typedJSONText } ?? "null" }
+        #expect(again.map { text($0.data) } == events.map { text($0.data) })
+        #expect(again.map { text($0.facts) } == events.map { text($0.facts) })
+    }
+
     /// A spill that cannot be written stops the run with its error rather than print a short list.
     @Test func aFailingSpillIsReported() throws {
         final class FullDisk: RecordSpill {
