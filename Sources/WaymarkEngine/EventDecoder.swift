@@ -197,15 +197,6 @@ public enum EventDecoder {
         }
     }
 
-    /// Why `text`, an `at`, was refused.
-    static func badMoment(_ text: String) -> String {
-        if Moment.isOutOfRange(text) {
-            let years = Moment.supportedYears
-            return "'\(text)' is outside the years Waymark handles (\(years.lowerBound) to \(years.upperBound))"
-        }
-        return "'\(text)' is not an ISO 8601 date or date-time"
-    }
-
     /// Reads one event object at the reader's position, recording problems against `line`;
     /// the event when it has none.
     ///
@@ -243,7 +234,7 @@ public enum EventDecoder {
                         at = m
                     } else {
                         let s = String(decoding: text, as: UTF8.self)
-                        mine.append(.init(line: line, field: key, message: Self.badMoment(s)))
+                        mine.append(.init(line: line, field: key, message: Moment.refusal(s)))
                     }
                     return
                 }
@@ -277,7 +268,7 @@ public enum EventDecoder {
                         if let m = Moment.parse(s, zone: zone) {
                             at = m
                         } else {
-                            mine.append(.init(line: line, field: key, message: Self.badMoment(s)))
+                            mine.append(.init(line: line, field: key, message: Moment.refusal(s)))
                         }
                     } else {
                         mine.append(

@@ -41,6 +41,16 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
         return !supportedYears.contains(year)
     }
 
+    /// Why ``parse(_:zone:)`` refuses `text`, in words for whoever sent it: its year is outside
+    /// ``supportedYears``, or it is not an ISO 8601 date or date-time at all.
+    public static func refusal(_ text: String) -> String {
+        if isOutOfRange(text) {
+            return
+                "'\(text)' is outside the years Waymark handles (\(supportedYears.lowerBound) to \(supportedYears.upperBound))"
+        }
+        return "'\(text)' is not an ISO 8601 date or date-time"
+    }
+
     /// Parses an ISO 8601 date (`2025-01-06`, 00:00 of that day in `zone`) or date-time
     /// (`2025-01-06T10:15:00Z`, `...+01:00`, fractional seconds allowed; without an offset the time
     /// is read as wall-clock time in `zone`). Returns nil for anything else.

@@ -174,8 +174,9 @@ struct DaemonRoutes: Sendable {
         _ = try authorizer.authorize(request, scope: .alertsRead)
         var since: Int64?
         if let text = request.uri.queryParameters["since"] {
-            guard let moment = Moment.parse(String(text), zone: host.zone) else {
-                throw HTTPError(.badRequest, message: "since must be an ISO 8601 date or date-time")
+            let text = String(text)
+            guard let moment = Moment.parse(text, zone: host.zone) else {
+                throw HTTPError(.badRequest, message: "since: \(Moment.refusal(text))")
             }
             since = moment.epochNanoseconds
         }

@@ -136,8 +136,12 @@ import WaymarkStore
         #expect(alerts?.map { $0["case"] as? String } == ["C-1"])
         let later = try await HTTP.get(daemon.base + "/v1/alerts?since=2200-01-01").json()["alerts"] as? [Any]
         #expect(later?.isEmpty == true)
-        #expect(try await HTTP.get(daemon.base + "/v1/alerts?since=yesterday").status == 400)
-        #expect(try await HTTP.get(daemon.base + "/v1/alerts?since=9999-01-01").status == 400)
+        let yesterday = try await HTTP.get(daemon.base + "/v1/alerts?since=yesterday")
+        #expect(yesterday.status == 400)
+        #expect(yesterday.body.contains("since: 'yesterday' is not an ISO 8601 date or date-time"))
+        let farOff = try await HTTP.get(daemon.base + "/v1/alerts?since=9999-01-01")
+        #expect(farOff.status == 400)
+        #expect(farOff.body.contains("since: '9999-01-01' is outside the years Waymark handles (1700 to 2200)"))
 
         let detail = try await HTTP.get(daemon.base + "/v1/cases/C-2").json()
         #expect(detail["case"] as? String == "C-2")
