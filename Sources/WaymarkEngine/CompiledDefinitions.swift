@@ -132,7 +132,9 @@ final class CompiledPathway: Sendable {
         return exitTypes[si].contains(t.type)
     }
 
-    init(pathway p: Pathway, calendar: CalendarInfo) {
+    /// - Parameter tables: the decision tables of the definitions, whose inputs an explanation quotes
+    ///   when a condition calls one.
+    init(pathway p: Pathway, calendar: CalendarInfo, tables: [DecisionTable] = []) {
         self.pathway = p
         self.calendar = calendar
         var index: [String: Int] = [:]
@@ -161,9 +163,11 @@ final class CompiledPathway: Sendable {
         exitTargets = exits.map { $0.map { index[$0.to] } }
         exitsOnEmitted = exitTypes.map { types in EmittedType.allCases.map { types.contains($0.name) } }
         bareEnrolExplanation = Explanation(
-            site: ConditionSite(p.enrol.when, location: p.enrol.location, zone: calendar.zone))
+            site: ConditionSite(p.enrol.when, location: p.enrol.location, zone: calendar.zone, tables: tables))
         bareExitExplanations = exits.map {
-            $0.map { Explanation(site: ConditionSite($0.when, location: $0.location, zone: calendar.zone)) }
+            $0.map {
+                Explanation(site: ConditionSite($0.when, location: $0.location, zone: calendar.zone, tables: tables))
+            }
         }
     }
 
@@ -192,7 +196,7 @@ final class CompiledRule: Sendable {
     /// The explanation of a firing with nothing read (see ``CompiledPathway``).
     let bareExplanation: Explanation
 
-    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool) {
+    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool, tables: [DecisionTable] = []) {
         self.rule = rule
         self.calendar = calendar
         self.readsClock = readsClock
@@ -206,7 +210,8 @@ final class CompiledRule: Sendable {
             return nil
         }
         alertSites = AlertSite.sites(rule.then, rule: rule.id)
-        bareExplanation = Explanation(site: ConditionSite(rule.when, location: rule.location, zone: calendar.zone))
+        bareExplanation = Explanation(
+            site: ConditionSite(rule.when, location: rule.location, zone: calendar.zone, tables: tables))
     }
 }
 
@@ -325,14 +330,14 @@ final class CompiledDefinitions: Sendable {
             sortedPathways.lazy.compactMap { calendars[$0.calendar] }.first
             ?? definitions.calendars.keys.sorted().first.flatMap { calendars[$0] } ?? .fallback
         self.defaultCalendar = defaultCalendar
-        pathways = sortedPathways.map { p in
-            CompiledPathway(pathway: p, calendar: calendars[p.calendar] ?? defaultCalendar)
+        let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
+        tables = sets.flatMap(\.tables)
+        pathways = sortedPathways.map { [tables] p in
+            CompiledPathway(pathway: p, calendar: calendars[p.calendar] ?? defaultCalendar, tables: tables)
         }
         var pathwayIndex: [String: Int] = [:]
         for (i, p) in pathways.enumerated() { pathwayIndex[p.pathway.id] = i }
         self.pathwayIndex = pathwayIndex
-        let sets = definitions.ruleSets.values.sorted { $0.id < $1.id }
-        tables = sets.flatMap(\.tables)
         let tableNames = tables.map(\.name)
         var feelTables: [(name: String, table: FEELDecisionTable)] = []
         for t in tables where !feelTables.contains(where: { $0.name == t.name }) {
@@ -368,7 +373,7 @@ final class CompiledDefinitions: Sendable {
                 let readsClock =
                     CompiledDefinitions.readsClock(source)
                     || tableReads.contains { $0.clock && source.contains($0.name) }
-                rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock))
+                rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock, tables: tables))
             }
         }
         self.rules = rules
@@ -627,19 +632,50 @@ struct ScopeNeeds: OptionSet, Sendable {
     }
 }
 
-/// What the explanation of a condition quotes, read from its text: the `facts.…` and `event.data.…`
-/// paths, the event types named in its string literals when it reads the history, and whether it
-/// reads the task list.
+/// What the explanation of a condition quotes, read from its text and from the inputs of the
+/// decision tables it calls: the `facts.…` and `event.data.…` paths, the event types named in string
+/// literals when the history is read, and whether the task list is.
+///
+/// `absence level() = "severe"` names no fact, but the table reads `facts.school.attendance`: a
+/// manager told only that the table said "severe" could not see why.
 struct ExplainPlan: Sendable {
     let factPaths: [[String]]
     let dataPaths: [[String]]
     let historyTypes: Set<String>?
     let readsTasks: Bool
 
-    init(_ source: String) {
-        factPaths = CaseState.paths(after: "facts.", in: source)
-        dataPaths = CaseState.paths(after: "event.data.", in: source)
-        historyTypes = source.contains("history") ? Set(CaseState.stringLiterals(in: source)) : nil
-        readsTasks = source.contains("tasks")
+    /// - Parameter tableInputs: the input expressions of the tables `source` calls (see
+    ///   ``tableInputs(of:_:)``), quoted after what `source` itself names.
+    init(_ source: String, tableInputs: [String] = []) {
+        let texts = [source] + tableInputs
+        func paths(after prefix: String) -> [[String]] {
+            var out: [[String]] = []
+            for text in texts {
+                for path in CaseState.paths(after: prefix, in: text) where !out.contains(path) { out.append(path) }
+            }
+            return out
+        }
+        factPaths = paths(after: "facts.")
+        dataPaths = paths(after: "event.data.")
+        historyTypes =
+            texts.contains { $0.contains("history") } ? Set(texts.flatMap(CaseState.stringLiterals(in:))) : nil
+        readsTasks = texts.contains { $0.contains("tasks") }
+    }
+
+    /// The input expressions of the decision tables `source` calls, and of the tables those call, in
+    /// the order met. A table is taken as called when its name is in the text, as ``ScopeNeeds`` takes
+    /// it: at worst the explanation quotes a fact more.
+    static func tableInputs(of source: String, _ tables: [DecisionTable]) -> [String] {
+        var called = Set<Int>()
+        var texts = [source]
+        var next = 0
+        while next < texts.count {
+            for (i, table) in tables.enumerated() where !called.contains(i) && texts[next].contains(table.name) {
+                called.insert(i)
+                texts += table.inputs.map(\.source)
+            }
+            next += 1
+        }
+        return Array(texts.dropFirst())
     }
 }

@@ -42,10 +42,12 @@ final class ConditionSite: Sendable {
     /// The zone in which the dates of earlier events are written (the definition's calendar).
     let zone: ZoneOffsets
 
-    init(_ condition: Expression?, location: SourceLocation, zone: ZoneOffsets) {
+    /// - Parameter tables: the definitions' decision tables, whose inputs are quoted when the
+    ///   condition calls one (see ``ExplainPlan``).
+    init(_ condition: Expression?, location: SourceLocation, zone: ZoneOffsets, tables: [DecisionTable] = []) {
         source = condition?.source
         self.location = location
-        plan = condition.map { ExplainPlan($0.source) }
+        plan = condition.map { ExplainPlan($0.source, tableInputs: ExplainPlan.tableInputs(of: $0.source, tables)) }
         self.zone = zone
     }
 }

@@ -1,11 +1,13 @@
 import Testing
+import WaymarkDefinitions
+import WaymarkFEEL
 import WaymarkModel
 
 @testable import WaymarkEngine
 
 /// `because` in full for the parts of an explanation that the shipped definitions and the example
 /// cohort do not reach: more than five earlier events, more than three tasks that make a condition
-/// hold, and a task raised on a stage that a stage's `goto` entered.
+/// hold, a task raised on a stage that a stage's `goto` entered, and conditions on decision tables.
 @Suite struct BecauseWordsTests {
     typealias F = Fixtures
     typealias D = ScopeAndDailyRuleTests
@@ -86,5 +88,69 @@ import WaymarkModel
                 + #"2025-01-06, note.added n4 on 2025-01-06, note.added n5 on 2025-01-06, note.added n6 on "#
                 + #"2025-01-06, note.added n7 on 2025-01-06) [rules/test.yaml:8] (then goto escalated). "#
                 + #"Task "Review" due 1 working day (defined at workflows/demo.yaml:18)."#)
+    }
+
+    /// A condition that calls a decision table names no fact itself (`absence level() = "severe"`):
+    /// its explanation quotes what the table reads, the fact of one table and the event field and
+    /// earlier events of the other, so that a manager sees the attendance behind "severe".
+    @Test func aConditionOnADecisionTableQuotesWhatTheTableReads() throws {
+        let ruleset = """
+            ruleset: test
+            calendar: england-and-wales
+            tables:
+              - name: absence level
+                hit_policy: first
+                inputs: [facts.school.attendance]
+                outputs: [level]
+                rules:
+                  - { when: ["<= 0.5"], then: ['"severe"'] }
+                  - { when: ["-"], then: ['"none"'] }
+              - name: crisis level
+                hit_policy: first
+                inputs:
+                  - count(case.history[type = "crisis.presented"])
+                  - event.data.setting
+                outputs: [level]
+                rules:
+                  - { when: ["-", '"missing"'], then: ['"urgent"'] }
+                  - { when: [">= 1", "-"], then: ['"repeated"'] }
+                  - { when: ["-", "-"], then: ['"single"'] }
+            rules:
+              - id: severe
+                every: day
+                when: absence level() = "severe"
+                then:
+                  - alert: { severity: high, message: "severe" }
+              - id: repeated
+                on: crisis.presented
+                when: crisis level() = "repeated"
+                then:
+                  - alert: { severity: high, message: "repeated" }
+            """
+        let files = [
+            ("workflows/calendars/ew.yaml", D.calendar), ("workflows/demo.yaml", D.pathway),
+            ("rules/test.yaml", ruleset),
+        ]
+        let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+        func crisis(_ id: String, _ at: String, _ setting: String) -> Event {
+            Event(
+                id: id, caseID: "C1", type: "crisis.presented", at: Moment.parse(at, zone: F.zone)!, facts: nil,
+                data: FEELContext([("setting", .string(setting))]))
+        }
+        let events = [
+            D.event("r1", "referral.received", "2025-01-06T09:00:00Z", facts: D.attendance("0.45")),
+            crisis("c1", "2025-01-06T10:00:00Z", "police"),
+            crisis("c2", "2025-01-07T10:00:00Z", "home"),
+        ]
+        let report = F.run(loaded.definitions, events, asOf: "2025-01-08").1
+        let alerts = Dictionary(uniqueKeysWithValues: report.alerts.map { ($0.rule, $0.because) })
+        let severe = try #require(alerts["severe"])
+        #expect(severe.contains(#"`absence level() = "severe"` held (school.attendance = 0.45) [rules/test.yaml:"#))
+        let repeated = try #require(alerts["repeated"])
+        #expect(
+            repeated.contains(
+                #"`crisis level() = "repeated"` held (event setting = home; earlier events: crisis.presented c1 "#
+                    + #"on 2025-01-06) [rules/test.yaml:"#))
     }
 }
