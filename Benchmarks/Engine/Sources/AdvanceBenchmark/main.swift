@@ -61,7 +61,8 @@ for size in sizes {
     engine.advance(to: engine.endOfDay(to))
     row.openCases = engine.openCaseCount
     row.engineBytesPerOpenCase = Double(allocatedBytes() - allocatedBefore) / Double(max(row.openCases, 1))
-    // Three whole days (a Sunday, Monday and Tuesday: 2018-04-01 to 03).
+    // Three whole days, 2018-04-01 to 03: Easter Sunday, Easter Monday (a bank holiday, so no
+    // working day) and the Tuesday after, when two days' worth of working-day deadlines fall due.
     for offset in 1...3 {
         let day = to.addingDays(offset)
         let before = engine.timersFired
