@@ -62,8 +62,8 @@ for size in sizes {
     row.openCases = engine.openCaseCount
     row.engineBytesPerOpenCase = Double(allocatedBytes() - allocatedBefore) / Double(max(row.openCases, 1))
     // Three whole days, 2018-04-01 to 03: Easter Sunday, Easter Monday (a bank holiday) and the
-    // Tuesday after, the first working day after the four-day weekend, when the working-day deadlines that
-    // count over the long weekend fall due.
+    // Tuesday after, the first working day after the four-day weekend, when the working-day
+    // deadlines that count over that weekend fall due.
     for offset in 1...3 {
         let day = to.addingDays(offset)
         let before = engine.timersFired
