@@ -1,6 +1,4 @@
 import Testing
-import WaymarkDefinitions
-import WaymarkFEEL
 import WaymarkModel
 
 @testable import WaymarkEngine
@@ -127,23 +125,11 @@ import WaymarkModel
                 then:
                   - alert: { severity: high, message: "repeated" }
             """
-        let files = [
-            ("workflows/calendars/ew.yaml", D.calendar), ("workflows/demo.yaml", D.pathway),
-            ("rules/test.yaml", ruleset),
-        ]
-        let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
-        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
-        func crisis(_ id: String, _ at: String, _ setting: String) -> Event {
-            Event(
-                id: id, caseID: "C1", type: "crisis.presented", at: Moment.parse(at, zone: F.zone)!, facts: nil,
-                data: FEELContext([("setting", .string(setting))]))
-        }
         let events = [
             D.event("r1", "referral.received", "2025-01-06T09:00:00Z", facts: D.attendance("0.45")),
-            crisis("c1", "2025-01-06T10:00:00Z", "police"),
-            crisis("c2", "2025-01-07T10:00:00Z", "home"),
+            D.crisis("c1", "2025-01-06T10:00:00Z", "police"), D.crisis("c2", "2025-01-07T10:00:00Z", "home"),
         ]
-        let report = F.run(loaded.definitions, events, asOf: "2025-01-08").1
+        let report = F.run(try D.definitions(ruleset: ruleset), events, asOf: "2025-01-08").1
         let alerts = Dictionary(uniqueKeysWithValues: report.alerts.map { ($0.rule, $0.because) })
         let severe = try #require(alerts["severe"])
         #expect(severe.contains(#"`absence level() = "severe"` held (school.attendance = 0.45) [rules/test.yaml:"#))

@@ -37,14 +37,25 @@ import WaymarkModel
         """
 
     static func definitions(rules: String, pathway: String = pathway) throws -> Definitions {
+        try definitions(ruleset: "ruleset: test\ncalendar: england-and-wales\nrules:\n" + rules, pathway: pathway)
+    }
+
+    /// The calendar, `pathway` and `ruleset`, a whole rules file (one with tables, say).
+    static func definitions(ruleset: String, pathway: String = pathway) throws -> Definitions {
         let files = [
-            ("workflows/calendars/ew.yaml", calendar), ("workflows/demo.yaml", pathway),
-            ("rules/test.yaml", "ruleset: test\ncalendar: england-and-wales\nrules:\n" + rules),
+            ("workflows/calendars/ew.yaml", calendar), ("workflows/demo.yaml", pathway), ("rules/test.yaml", ruleset),
         ]
         let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
         let errors = loaded.diagnostics.filter { $0.severity == .error }.map { "\($0.location): \($0.message)" }
         #expect(errors == [])
         return loaded.definitions
+    }
+
+    /// A crisis presentation of case C1 in `setting` (`event.data.setting`).
+    static func crisis(_ id: String, _ at: String, _ setting: String) -> Event {
+        Event(
+            id: id, caseID: "C1", type: "crisis.presented", at: Moment.parse(at, zone: F.zone)!, facts: nil,
+            data: FEELContext([("setting", .string(setting))]))
     }
 
     /// A daily rule on the facts alone (persistent absence), as a rules file lists it.
@@ -508,22 +519,11 @@ import WaymarkModel
                 then:
                   - alert: { severity: low, message: "late: {{ task.key }} due {{ task.due }}" }
             """
-        let files = [
-            ("workflows/calendars/ew.yaml", Self.calendar), ("workflows/demo.yaml", Self.pathway),
-            ("rules/test.yaml", rules),
-        ]
-        let loaded = DefinitionsLoader.load(files: files.map { ($0.0, Array($0.1.utf8)) })
-        #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
-        func crisis(_ id: String, _ at: String, _ setting: String) -> Event {
-            Event(
-                id: id, caseID: "C1", type: "crisis.presented", at: Moment.parse(at, zone: F.zone)!, facts: nil,
-                data: FEELContext([("setting", .string(setting))]))
-        }
         let events = [
             Self.event("e1", "referral.received", "2025-01-06T10:00:00Z"),
-            crisis("e2", "2025-01-09T10:00:00Z", "home"), crisis("e3", "2025-01-10T10:00:00Z", "missing"),
+            Self.crisis("e2", "2025-01-09T10:00:00Z", "home"), Self.crisis("e3", "2025-01-10T10:00:00Z", "missing"),
         ]
-        let report = F.run(loaded.definitions, events, asOf: "2025-01-20").1
+        let report = F.run(try Self.definitions(ruleset: rules), events, asOf: "2025-01-20").1
         #expect(report.alerts.map(\.rule) == ["late", "urgent"])
         #expect(report.alerts.first?.message == "late: decide due 2025-01-07")
         #expect(report.alerts.last?.id == "C1/urgent/e3")
