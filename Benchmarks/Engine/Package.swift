@@ -38,7 +38,13 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
-        .target(name: "BenchmarkSupport", dependencies: ["MallocInfo"]),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "WaymarkDefinitions", package: "Waymark"),
+                .product(name: "WaymarkModel", package: "Waymark"), "MallocInfo",
+            ]
+        ),
         .target(name: "MallocInfo"),
     ]
 )

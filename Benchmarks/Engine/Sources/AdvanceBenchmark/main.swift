@@ -22,17 +22,7 @@ let sizes = option("--cases", "40000,80000,160000").split(separator: ",").map { 
 let from = FEELDate(year: 2018, month: 1, day: 8)
 let to = FEELDate(year: 2018, month: 3, day: 31)
 
-let loaded: LoadedDefinitions
-do {
-    loaded = try DefinitionsLoader(root: root).load()
-} catch {
-    print("cannot load definitions from \(root): \(error)")
-    exit(2)
-}
-if loaded.hasErrors {
-    for d in loaded.diagnostics where d.severity == .error { print("\(d.location): \(d.message)") }
-    exit(2)
-}
+let definitions = loadDefinitions(root)
 print("engine threads: \(workers) (--workers N); every rule on; referrals \(from.isoString) to \(to.isoString)")
 
 struct Row {
@@ -52,7 +42,7 @@ for size in sizes {
     text = ""
     trimMemory()
     let allocatedBefore = allocatedBytes()
-    var engine = Engine(definitions: loaded.definitions)
+    var engine = Engine(definitions: definitions)
     engine.workers = workers
     engine.keepsFinishedTaskReasons = false
     var events = try! EventDecoder.decode(bytes, timeZoneID: engine.timeZoneID, workers: workers)

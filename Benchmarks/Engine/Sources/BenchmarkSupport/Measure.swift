@@ -1,5 +1,7 @@
 import Foundation
 import MallocInfo
+import WaymarkDefinitions
+public import WaymarkModel
 
 /// Reads a figure from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
 public func status(_ key: String) -> Int {
@@ -51,4 +53,20 @@ public func option(_ name: String, _ fallback: String) -> String {
 public func handOver<T>(_ array: inout [T]) -> [T] {
     defer { array = [] }
     return array
+}
+
+/// The definitions in `root`, or the process ends (exit 2) with why they cannot be loaded.
+public func loadDefinitions(_ root: String) -> Definitions {
+    let loaded: LoadedDefinitions
+    do {
+        loaded = try DefinitionsLoader(root: root).load()
+    } catch {
+        print("cannot load definitions from \(root): \(error)")
+        exit(2)
+    }
+    if loaded.hasErrors {
+        for d in loaded.diagnostics where d.severity == .error { print("\(d.location): \(d.message)") }
+        exit(2)
+    }
+    return loaded.definitions
 }

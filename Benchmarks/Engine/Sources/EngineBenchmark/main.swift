@@ -13,20 +13,10 @@ let root = option("--definitions", "../..")
 /// Threads the engine may run cases on while the clock advances (default: every core).
 let workers = Int(option("--workers", String(ProcessInfo.processInfo.activeProcessorCount)))!
 
-let loaded: LoadedDefinitions
-do {
-    loaded = try DefinitionsLoader(root: root).load()
-} catch {
-    print("cannot load definitions from \(root): \(error)")
-    exit(2)
-}
-if loaded.hasErrors {
-    for d in loaded.diagnostics where d.severity == .error { print("\(d.location): \(d.message)") }
-    exit(2)
-}
+let shipped = loadDefinitions(root)
 /// `--without-daily`: the main run drops the daily rules too (to profile the event path alone).
 let withoutDaily = CommandLine.arguments.contains("--without-daily")
-var definitions = loaded.definitions
+var definitions = shipped
 if withoutDaily {
     for (id, set) in definitions.ruleSets {
         var s = set
