@@ -1,6 +1,5 @@
 import BenchmarkSupport
 import Foundation
-import WaymarkDefinitions
 import WaymarkEngine
 import WaymarkFEEL
 import WaymarkModel
