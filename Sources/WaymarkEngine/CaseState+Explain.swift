@@ -180,11 +180,12 @@ extension CaseState {
 
     /// What a condition read when it held, captured for `words(_:)` to write later; `bare` (the
     /// definition's explanation with nothing read, shared by every case) when there is no condition.
+    /// `expr` is the condition of `bare`'s site, whose plan (with the inputs of the tables it calls)
+    /// says what to read.
     mutating func explainCondition(
         _ expr: Expression?, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, bare: Explanation
     ) -> Explanation {
-        guard let expr else { return bare }
-        let plan = bare.plan ?? ExplainPlan(expr.source)
+        guard let expr, let plan = bare.plan else { return bare }
         let factValues = plan.factPaths.map { CaseState.lookup(facts, $0) }
         let dataValues = t?.data.map { data in plan.dataPaths.map { CaseState.lookup(data, $0) } }
         let witnesses = plan.readsTasks ? taskWitnesses(expr, t, task: task, calendar) : nil

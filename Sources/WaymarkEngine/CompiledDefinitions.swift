@@ -134,7 +134,7 @@ final class CompiledPathway: Sendable {
 
     /// - Parameter tables: the decision tables of the definitions, whose inputs an explanation quotes
     ///   when a condition calls one.
-    init(pathway p: Pathway, calendar: CalendarInfo, tables: [DecisionTable] = []) {
+    init(pathway p: Pathway, calendar: CalendarInfo, tables: [DecisionTable]) {
         self.pathway = p
         self.calendar = calendar
         var index: [String: Int] = [:]
@@ -196,7 +196,7 @@ final class CompiledRule: Sendable {
     /// The explanation of a firing with nothing read (see ``CompiledPathway``).
     let bareExplanation: Explanation
 
-    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool, tables: [DecisionTable] = []) {
+    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool, tables: [DecisionTable]) {
         self.rule = rule
         self.calendar = calendar
         self.readsClock = readsClock
@@ -644,10 +644,10 @@ struct ExplainPlan: Sendable {
     let historyTypes: Set<String>?
     let readsTasks: Bool
 
-    /// - Parameter tableInputs: the input expressions of the tables `source` calls (see
-    ///   ``tableInputs(of:_:)``), quoted after what `source` itself names.
-    init(_ source: String, tableInputs: [String] = []) {
-        let texts = [source] + tableInputs
+    /// - Parameter tables: the definitions' decision tables; the inputs of those `source` calls (see
+    ///   ``tableInputs(of:_:)``) are quoted after what `source` itself names.
+    init(_ source: String, tables: [DecisionTable]) {
+        let texts = [source] + Self.tableInputs(of: source, tables)
         func paths(after prefix: String) -> [[String]] {
             var out: [[String]] = []
             for text in texts {
@@ -665,7 +665,7 @@ struct ExplainPlan: Sendable {
     /// The input expressions of the decision tables `source` calls, and of the tables those call, in
     /// the order met. A table is taken as called when its name is in the text, as ``ScopeNeeds`` takes
     /// it: at worst the explanation quotes a fact more.
-    static func tableInputs(of source: String, _ tables: [DecisionTable]) -> [String] {
+    private static func tableInputs(of source: String, _ tables: [DecisionTable]) -> [String] {
         var called = Set<Int>()
         var texts = [source]
         var next = 0

@@ -34,7 +34,7 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Whether `text` starts with a four-digit year outside ``supportedYears``: a date or date-time
     /// ``parse(_:zone:)`` refuses for its year alone, to be told so.
-    static func isOutOfRange(_ text: some StringProtocol) -> Bool {
+    private static func isOutOfRange(_ text: some StringProtocol) -> Bool {
         guard let year = Int(text.prefix(4)), text.utf8.prefix(4).allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             return false
         }
@@ -45,8 +45,8 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// ``supportedYears``, or it is not an ISO 8601 date or date-time at all.
     public static func refusal(_ text: String) -> String {
         if isOutOfRange(text) {
-            return
-                "'\(text)' is outside the years Waymark handles (\(supportedYears.lowerBound) to \(supportedYears.upperBound))"
+            let years = supportedYears
+            return "'\(text)' is outside the years Waymark handles (\(years.lowerBound) to \(years.upperBound))"
         }
         return "'\(text)' is not an ISO 8601 date or date-time"
     }

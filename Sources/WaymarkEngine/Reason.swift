@@ -44,10 +44,10 @@ final class ConditionSite: Sendable {
 
     /// - Parameter tables: the definitions' decision tables, whose inputs are quoted when the
     ///   condition calls one (see ``ExplainPlan``).
-    init(_ condition: Expression?, location: SourceLocation, zone: ZoneOffsets, tables: [DecisionTable] = []) {
+    init(_ condition: Expression?, location: SourceLocation, zone: ZoneOffsets, tables: [DecisionTable]) {
         source = condition?.source
         self.location = location
-        plan = condition.map { ExplainPlan($0.source, tableInputs: ExplainPlan.tableInputs(of: $0.source, tables)) }
+        plan = condition.map { ExplainPlan($0.source, tables: tables) }
         self.zone = zone
     }
 }
