@@ -79,16 +79,16 @@ extension FEELBuiltins {
     /// Waymark's extensions (spec §2): working days by the caller's calendar, and age in whole years.
     static let extensions: [String: [FEELBuiltin]] = [
         "add working days": [
-            FEELBuiltin(["date", "n"], usesEnvironment: true) { a, env in
-                guard let d = dateArgument(a[0]), let n = int(a[1]), let calendar = env.workingDays else {
+            FEELBuiltin(binary: ("date", "n"), usesEnvironment: true) { date, n, env in
+                guard let d = dateArgument(date), let n = int(n), let calendar = env.workingDays else {
                     return .null
                 }
                 return .date(calendar.addWorkingDays(d, n))
             }
         ],
         "working days between": [
-            FEELBuiltin(["from", "to"], usesEnvironment: true) { a, env in
-                guard let from = dateArgument(a[0]), let to = dateArgument(a[1]), let calendar = env.workingDays else {
+            FEELBuiltin(binary: ("from", "to"), usesEnvironment: true) { from, to, env in
+                guard let from = dateArgument(from), let to = dateArgument(to), let calendar = env.workingDays else {
                     return .null
                 }
                 return .number(Decimal(calendar.workingDaysBetween(from, to)))

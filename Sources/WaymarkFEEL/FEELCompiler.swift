@@ -1019,8 +1019,18 @@ struct FEELCompiler {
                 return result
             }
         }
-        // Two arguments (`working days between(t.due, today())`) as an array literal: one allocation
-        // at its size, where reserving and appending went through the array's general growth path.
+        if arranged.count == 2, let first = arranged[0], let second = arranged[1], let binary = builtin.binary {
+            return { f in
+                let (x, y) = (first(&f), second(&f))
+                let result = binary(x, y, f.environment)
+                if case .null = result, f.environment.warnings != nil {
+                    return Self.warnedIfNull(result, name, [x, y], f)
+                }
+                return result
+            }
+        }
+        // Two arguments as an array literal: one allocation at its size, where reserving and
+        // appending went through the array's general growth path.
         if arranged.count == 2, let first = arranged[0], let second = arranged[1] {
             return { f in
                 let values = [first(&f), second(&f)]

@@ -144,6 +144,11 @@ import WaymarkFEEL
         #expect(sink.messages.count == 4)
         #expect(sink.messages[2] == #"substring("a", "b") is null"#)
         #expect(sink.messages[3] == #"substring("a", "b", 1) is null"#)
+        // A built-in written over its two arguments, which makes no array of them, warns alike too.
+        #expect(
+            try eval(#"working days between(x, "2025-01-10")"#, ["x"], [number("5")], environment: environment).isNull)
+        #expect(sink.messages.count == 5)
+        #expect(sink.messages[4] == #"working days between(5, "2025-01-10") is null"#)
     }
 
     @Test func syntaxErrorsArePositioned() {
@@ -199,6 +204,10 @@ import WaymarkFEEL
         let between = try eval(
             #"working days between(date("2025-01-03"), date("2025-01-10"))"#, environment: environment)
         #expect(between.typedJSONText == #"{"type":"number","value":"5"}"#)
+        // Named, in either order, the arguments reach the same two parameters.
+        let named = try eval(
+            #"working days between(to: date("2025-01-10"), from: date("2025-01-03"))"#, environment: environment)
+        #expect(named.typedJSONText == between.typedJSONText)
         #expect(try eval(#"age("2013-05-01", date("2025-04-30"))"#).typedJSONText.contains(#""11""#))
     }
 

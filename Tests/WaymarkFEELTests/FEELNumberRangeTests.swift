@@ -82,6 +82,35 @@ import Testing
         #expect(try show("1.5 ** 2") == "2.25")
         #expect(try show("10 ** 34") == "1" + String(repeating: "0", count: 34))
     }
+
+    /// Rounding to 34 digits skips counting the digits of a number whose mantissa fits 64 bits; it
+    /// must give what counting gives, bit for bit (a trailing zero kept in the mantissa prints), for
+    /// numbers as arithmetic makes them and for those over 34 digits that it does round.
+    @Test func roundingToThePrecisionSkipsOnlyWhatCountingWouldKeep() throws {
+        func bits(_ x: Decimal) -> [UInt8] { withUnsafeBytes(of: x) { Array($0) } }
+        var samples: [Decimal] = [
+            0, 1, -1, .nan, Decimal(Int64.max), Decimal(Int64.min), Decimal(string: "0.483")! * 100,
+            Decimal(string: "12345678901234567890123456789012345678")!,
+            Decimal(string: "-1.234567890123456789012345678901234567")!,
+        ]
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for _ in 0..<20_000 {
+            let m = Int64(bitPattern: next()) >> Int(next() % 63)
+            let e = Int(next() % 80) - 40
+            let x = Decimal(sign: m < 0 ? .minus : .plus, exponent: e, significand: Decimal(m.magnitude))
+            samples.append(x)
+            samples.append(x * x * x)
+            samples.append(x / Decimal(Int(next() % 97) + 1))
+        }
+        let differ = samples.filter { bits(FEELNumber.toPrecision($0)) != bits(FEELNumber.toPrecisionCountingDigits($0)) }
+        #expect(differ.count == 0, "for example \(differ.prefix(5).map(\.description))")
+        // The long ones are there and are rounded, so the comparison covers both paths.
+        #expect(samples.contains { FEELNumber.rawParts($0) == nil && FEELNumber.toPrecision($0) != $0 })
+    }
 }
 
 extension FEELValue {
