@@ -106,7 +106,9 @@ import Testing
             samples.append(x * x * x)
             samples.append(x / Decimal(Int(next() % 97) + 1))
         }
-        let differ = samples.filter { bits(FEELNumber.toPrecision($0)) != bits(FEELNumber.toPrecisionCountingDigits($0)) }
+        let differ = samples.filter {
+            bits(FEELNumber.toPrecision($0)) != bits(FEELNumber.toPrecisionCountingDigits($0))
+        }
         #expect(differ.count == 0, "for example \(differ.prefix(5).map(\.description))")
         // The long ones are there and are rounded, so the comparison covers both paths.
         #expect(samples.contains { FEELNumber.rawParts($0) == nil && FEELNumber.toPrecision($0) != $0 })
