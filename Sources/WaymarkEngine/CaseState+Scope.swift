@@ -45,7 +45,7 @@ extension CaseState {
         bindings.values[1] = consume caseValue
         bindings.values[2] = .context(facts)
         bindings.values[3] = consume taskInScope
-        return expr.evaluate(bindings.values, environment: environment)
+        return expr.evaluate(bindings.values, reusing: &scope.frameSlots, environment: environment)
     }
 
     /// The scope of this run's evaluations and their environment at `moment`, by default the case's
@@ -79,7 +79,8 @@ extension CaseState {
     mutating func holdsAgain(_ expr: Expression, _ calendar: CalendarInfo, at moment: Moment) -> Bool {
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
         let (scope, environment) = evaluationScope(calendar, tables: needs.contains(.tables), at: moment)
-        if case .boolean(true) = expr.evaluate(scope.bindings.values, environment: environment) { return true }
+        let value = expr.evaluate(scope.bindings.values, reusing: &scope.frameSlots, environment: environment)
+        if case .boolean(true) = value { return true }
         return false
     }
 

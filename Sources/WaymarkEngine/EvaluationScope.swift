@@ -30,6 +30,9 @@ final class EvaluationScope: @unchecked Sendable {
     let clockReads = FEELClockReads()
     /// The moment `now()` reads; set for each evaluation, where the environment stays.
     let clock = MomentClock()
+    /// The frame of the evaluation under way when its expression has local names (see
+    /// `FEELExpression.evaluate(_:reusing:environment:)`). Unchecked, as ``ScopeBindings/values`` is.
+    @exclusivity(unchecked) var frameSlots: [FEELValue] = []
     // Unchecked, as ``ScopeBindings/values`` is.
     @exclusivity(unchecked) private var functions: [String: FEELExternalFunction]?
     @exclusivity(unchecked) private var environment = FEELEnvironment.empty
@@ -38,6 +41,7 @@ final class EvaluationScope: @unchecked Sendable {
     /// Lets go of the values of the last evaluation, as a case's run ends.
     func letGo() {
         for i in bindings.values.indices { bindings.values[i] = .null }
+        frameSlots.removeAll(keepingCapacity: true)
     }
 
     /// The environment of evaluations at `now` in `calendar`'s zone, with the decision tables of

@@ -31,6 +31,13 @@ public struct Expression: Sendable {
         storage.compiled.evaluate(values, environment: environment)
     }
 
+    /// Evaluates with the frame made in `scratch` (see `FEELExpression.evaluate(_:reusing:environment:)`).
+    public func evaluate(
+        _ values: [FEELValue], reusing scratch: inout [FEELValue], environment: FEELEnvironment
+    ) -> FEELValue {
+        storage.compiled.evaluate(values, reusing: &scratch, environment: environment)
+    }
+
     /// The same for every copy of this expression and different from any other loaded expression:
     /// the engine keys what it learns of an expression on it, which is cheaper than its text.
     public var identity: ObjectIdentifier { ObjectIdentifier(storage) }

@@ -187,6 +187,33 @@ import WaymarkFEEL
         }
     }
 
+    /// An expression with local names evaluated in a kept frame gives what a new frame gives, one
+    /// expression after another and with the frame left as the last evaluation left it; a function
+    /// made in the frame keeps the values it was made with.
+    @Test func aKeptFrameGivesWhatANewFrameGives() throws {
+        let texts = [
+            "some t in xs satisfies t > y", "for a in xs, b in [1, 2] return a * b + y", "(function(n) n + y)(2)",
+            "count(xs[item > y])", "y + 1", "every t in xs satisfies t != null",
+            "for i in xs return (function(n) n * i)(y)", "sum(for a in xs return for b in xs return a - b)",
+        ]
+        let expressions = try texts.map { try FEELExpression($0, names: ["xs", "y"]) }
+        var scratch: [FEELValue] = []
+        var evaluated = 0
+        for round in 0..<3 {
+            let xs = FEELValue.list((0..<(round + 2)).map { .number(Decimal($0 * 3 - round)) })
+            for (text, expression) in zip(texts, expressions) {
+                for values in [[xs, .number(Decimal(round))], [xs], []] {
+                    let kept = expression.evaluate(values, reusing: &scratch).typedJSONText
+                    #expect(kept == expression.evaluate(values).typedJSONText, "\(text) over \(values)")
+                    evaluated += 1
+                }
+            }
+        }
+        #expect(evaluated == 72)
+        // The frame was reused: it holds the last evaluation's slots, beyond the two names given.
+        #expect(scratch.count > 2)
+    }
+
     /// A number's text is written without Foundation's long division when its mantissa fits 64 bits:
     /// it must be `description` exactly, for numbers as events give them, as arithmetic makes them
     /// (trailing zeros kept in the mantissa), at every exponent, and for those it leaves to Foundation.
