@@ -344,26 +344,14 @@ final class CompiledDefinitions: Sendable {
             if let compiled = t.feelTable(tableNames: tableNames) { feelTables.append((t.name, compiled)) }
         }
         self.feelTables = feelTables
-        // What each table reads, so an expression calling `absence level()` builds only the facts it
-        // needs, not the history another table reads; a table that calls another reads what that one
-        // reads too, and reads the clock if it does (to a fixed point).
+        // What each table reads itself, so an expression calling `absence level()` builds only the
+        // facts it needs, not the history another table reads; an expression reads what every table
+        // it calls reads, directly or through another (see ``tablesCalled(by:in:)``).
         let tableTexts = tables.map { CompiledDefinitions.sources($0) }
-        var tableReads: [(name: String, needs: ScopeNeeds, clock: Bool)] = zip(tables, tableTexts).map { t, sources in
-            let needs = sources.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) }
-            return (t.name, needs, sources.contains(where: CompiledDefinitions.readsClock))
+        let tableNeeds = tableTexts.map { texts in
+            texts.reduce(into: ScopeNeeds()) { $0.formUnion(ScopeNeeds(source: $1, tableNames: [])) }
         }
-        var grew = true
-        while grew {
-            grew = false
-            for i in tableReads.indices {
-                for other in tableReads where tableTexts[i].contains(where: { $0.contains(other.name) }) {
-                    let before = (tableReads[i].needs, tableReads[i].clock)
-                    tableReads[i].needs.formUnion(other.needs)
-                    tableReads[i].clock = tableReads[i].clock || other.clock
-                    if before != (tableReads[i].needs, tableReads[i].clock) { grew = true }
-                }
-            }
-        }
+        let tableReadsClock = tableTexts.map { $0.contains(where: CompiledDefinitions.readsClock) }
         let tableSources = tables.flatMap(CompiledDefinitions.sources)
         var rules: [CompiledRule] = []
         for set in sets {
@@ -372,7 +360,7 @@ final class CompiledDefinitions: Sendable {
                 let source = rule.when?.source ?? ""
                 let readsClock =
                     CompiledDefinitions.readsClock(source)
-                    || tableReads.contains { $0.clock && source.contains($0.name) }
+                    || CompiledDefinitions.tablesCalled(by: source, in: tables).contains { tableReadsClock[$0] }
                 rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock, tables: tables))
             }
         }
@@ -413,7 +401,7 @@ final class CompiledDefinitions: Sendable {
         var needs: [String: ScopeNeeds] = [:]
         for source in sources where !source.isEmpty {
             var n = ScopeNeeds(source: source, tableNames: tableNames)
-            for table in tableReads where source.contains(table.name) { n.formUnion(table.needs) }
+            for table in CompiledDefinitions.tablesCalled(by: source, in: tables) { n.formUnion(tableNeeds[table]) }
             needs[source] = n
         }
         self.needs = needs
@@ -483,6 +471,26 @@ final class CompiledDefinitions: Sendable {
 
     static func sources(_ table: DecisionTable) -> [String] {
         table.inputs.map(\.source) + table.rules.flatMap { $0.outputEntries.map(\.source) }
+    }
+
+    /// The decision tables `source` calls, and the tables those call, as indices into `tables` in the
+    /// order met. A table counts as called when its name is in the text, as ``ScopeNeeds`` takes it:
+    /// at worst a caller builds, or an explanation quotes, a little more than it needs.
+    ///
+    /// What an expression reads (``needs(of:)``), whether it reads the clock, and what its
+    /// explanation quotes (``ExplainPlan``) all follow the calls this way.
+    static func tablesCalled(by source: String, in tables: [DecisionTable]) -> [Int] {
+        var called: [Int] = []
+        var texts = [source]
+        var next = 0
+        while next < texts.count {
+            for (i, table) in tables.enumerated() where !called.contains(i) && texts[next].contains(table.name) {
+                called.append(i)
+                texts += sources(table)
+            }
+            next += 1
+        }
+        return called
     }
 
     static func expressions(_ action: Action) -> [Expression] {
@@ -629,53 +637,5 @@ struct ScopeNeeds: OptionSet, Sendable {
             if before && after && test(i + w.count) { return true }
         }
         return false
-    }
-}
-
-/// What the explanation of a condition quotes, read from its text and from the inputs of the
-/// decision tables it calls: the `facts.…` and `event.data.…` paths, the event types named in string
-/// literals when the history is read, and whether the task list is.
-///
-/// `absence level() = "severe"` names no fact, but the table reads `facts.school.attendance`: a
-/// manager told only that the table said "severe" could not see why.
-struct ExplainPlan: Sendable {
-    let factPaths: [[String]]
-    let dataPaths: [[String]]
-    let historyTypes: Set<String>?
-    let readsTasks: Bool
-
-    /// - Parameter tables: the definitions' decision tables; the inputs of those `source` calls (see
-    ///   ``tableInputs(of:_:)``) are quoted after what `source` itself names.
-    init(_ source: String, tables: [DecisionTable]) {
-        let texts = [source] + Self.tableInputs(of: source, tables)
-        func paths(after prefix: String) -> [[String]] {
-            var out: [[String]] = []
-            for text in texts {
-                for path in CaseState.paths(after: prefix, in: text) where !out.contains(path) { out.append(path) }
-            }
-            return out
-        }
-        factPaths = paths(after: "facts.")
-        dataPaths = paths(after: "event.data.")
-        historyTypes =
-            texts.contains { $0.contains("history") } ? Set(texts.flatMap(CaseState.stringLiterals(in:))) : nil
-        readsTasks = texts.contains { $0.contains("tasks") }
-    }
-
-    /// The input expressions of the decision tables `source` calls, and of the tables those call, in
-    /// the order met. A table is taken as called when its name is in the text, as ``ScopeNeeds`` takes
-    /// it: at worst the explanation quotes a fact more.
-    private static func tableInputs(of source: String, _ tables: [DecisionTable]) -> [String] {
-        var called = Set<Int>()
-        var texts = [source]
-        var next = 0
-        while next < texts.count {
-            for (i, table) in tables.enumerated() where !called.contains(i) && texts[next].contains(table.name) {
-                called.insert(i)
-                texts += table.inputs.map(\.source)
-            }
-            next += 1
-        }
-        return Array(texts.dropFirst())
     }
 }

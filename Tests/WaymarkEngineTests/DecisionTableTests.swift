@@ -73,6 +73,40 @@ import WaymarkModel
         #expect(CompiledDefinitions(definitions).needs[#"crisis level() = "urgent""#]?.contains(.history) == true)
     }
 
+    /// What a rule reads through the tables it calls, whether it reads the clock, and what its
+    /// explanation quotes all follow the calls from one table to the next, through an output as well
+    /// as through an input.
+    @Test func whatATableReadsIsFollowedThroughTheTablesItCalls() throws {
+        var definitions = Self.definitions()
+        let plainCaller = try #require(definitions.ruleSets["escalation"]?.tables.first)
+        let dated = DecisionTable(
+            name: "setting level", hitPolicy: .first, inputs: [Self.expression("today() - date(facts.opened)")],
+            outputs: ["days"], outputValues: [], rules: [], location: F.at(20, "rules/escalation.yaml"))
+        let caller = DecisionTable(
+            name: "crisis level", hitPolicy: .first, inputs: [Self.expression("event.data.setting")],
+            outputs: ["level"], outputValues: [],
+            rules: [.init(inputEntries: ["-"], outputEntries: [Self.expression("setting level()")], location: F.at(5))],
+            location: F.at(30, "rules/escalation.yaml"))
+        let condition = #"crisis level() = "urgent""#
+        #expect(CompiledDefinitions.tablesCalled(by: condition, in: [caller, dated]) == [0, 1])
+        #expect(CompiledDefinitions.tablesCalled(by: "setting level()", in: [caller, dated]) == [1])
+        #expect(CompiledDefinitions.tablesCalled(by: "facts.opened", in: [caller, dated]).isEmpty)
+        func compiled(_ tables: [DecisionTable]) -> (needs: ScopeNeeds?, clock: Bool?) {
+            definitions.ruleSets["escalation"]?.tables = tables
+            let compiled = CompiledDefinitions(definitions)
+            return (compiled.needs[condition], compiled.rules.first { $0.rule.id == "urgent-crisis" }?.readsClock)
+        }
+        let through = compiled([caller, dated])
+        #expect(through.needs?.isSuperset(of: [.event, .facts, .tables]) == true)
+        #expect(through.clock == true)
+        #expect(ExplainPlan(condition, tables: [caller, dated]).factPaths == [["opened"]])
+        // A caller whose output is a constant reads neither the facts nor the clock.
+        let alone = compiled([plainCaller, dated])
+        #expect(alone.needs?.contains(.facts) == false)
+        #expect(alone.clock == false)
+        #expect(ExplainPlan(condition, tables: [plainCaller, dated]).factPaths.isEmpty)
+    }
+
     /// A table's input may call another table, over the same scope; a table calling itself gives null.
     @Test func aTableMayCallAnotherTable() {
         var definitions = Self.definitions()
