@@ -218,14 +218,19 @@ public enum EventDecoder {
         var seen = KnownFields()
         var unknown: [String] = []
         var mine: [EventBatchError.Problem] = []
-        var currentField: String?
+        // The field being read, for a syntax error in it: a known one by its bit, any other by its
+        // name. Kept as a name for every field, it was a string stored and let go for each of them.
+        var currentKnown = KnownFields()
+        var currentOther: String?
         do {
             try reader.objectFields {
                 (r: inout JSONReader, text: UnsafeBufferPointer<UInt8>) throws(JSONReader.Failure) in
                 let field = KnownFields(text)
-                // The name as text only for an unknown field or a problem: the known ones have theirs.
-                let key = field.name ?? String(decoding: text, as: UTF8.self)
-                currentField = key
+                // The name as text only for an unknown field: the known ones have theirs.
+                let other = field.isEmpty ? String(decoding: text, as: UTF8.self) : nil
+                var key: String { field.name ?? other ?? "" }
+                currentKnown = field
+                if let other { currentOther = other }
                 // `at` read from the file's bytes: made into a string first and then copied into an
                 // array to parse, it was two allocations and 1,800 instructions an event.
                 if field == .at, !seen.contains(.at), let text = r.plainStringBytes() {
@@ -285,7 +290,8 @@ public enum EventDecoder {
                 }
             }
         } catch {
-            problems.append(.init(line: line, field: currentField, message: "invalid JSON: \(error.message)"))
+            problems.append(
+                .init(line: line, field: currentKnown.name ?? currentOther, message: "invalid JSON: \(error.message)"))
             return nil
         }
         // The required fields, without a list of them made for every event.

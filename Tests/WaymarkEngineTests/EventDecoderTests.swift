@@ -134,6 +134,21 @@ import WaymarkFEEL
         #expect(problems(text).first?.hasPrefix("1:facts: invalid JSON") == true)
     }
 
+    /// A syntax error names the field it is in, whether that field is known or not and whatever came
+    /// before it. One before any field's value is read (a missing colon after the first name) names
+    /// none, and one in a later field's name names the field before it.
+    @Test func aSyntaxErrorNamesTheFieldItIsIn() {
+        let head = #"{"case": "C", "type": "t", "at": "2025-01-06", "#
+        #expect(problems(head + #""facts": {"a": [1,}}"#).first?.hasPrefix("1:facts: invalid JSON") == true)
+        #expect(problems(head + #""note": {"a": [1,}}"#).first?.hasPrefix("1:note: invalid JSON") == true)
+        #expect(
+            problems(head + #""note": 1, "data": {"a": tru}}"#).first?.hasPrefix("1:data: invalid JSON") == true)
+        #expect(problems(head + #""data": {}, "memo": [}"#).first?.hasPrefix("1:memo: invalid JSON") == true)
+        #expect(problems(#"{"case" "C"}"#).first?.hasPrefix("1:-: invalid JSON") == true)
+        #expect(problems("[1]").first?.hasPrefix("1:-: invalid JSON") == true)
+        #expect(problems(head + #""note": 1, "\q": 2}"#).first?.hasPrefix("1:note: invalid JSON") == true)
+    }
+
     @Test func bareDateIsMidnightInTheCalendarZone() throws {
         // 1 July is in British Summer Time: 00:00 in London is 23:00 UTC the day before.
         let events = try decode(#"{"id": "a", "case": "C", "type": "t", "at": "2025-07-01"}"#)
