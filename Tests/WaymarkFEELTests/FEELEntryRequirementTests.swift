@@ -54,11 +54,8 @@ import Testing
             #"(some t in case.tasks satisfies t.status = "overdue" and t.key = "a") or facts.flag = true"#,
         ]
         let statuses = ["open", "overdue", "done", "cancelled"]
-        var state: UInt64 = 7
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var numbers = SeededSequence(seed: 7)
+        func next(_ bound: Int) -> Int { Int((numbers.next() >> 33) % UInt64(bound)) }
         for source in sources {
             let expression = try FEELExpression(source, names: Self.names)
             let requirement = try #require(expression.entryRequirement(onList: ["case", "tasks"]))

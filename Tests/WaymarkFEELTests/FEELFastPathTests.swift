@@ -224,16 +224,10 @@ import WaymarkFEEL
             Decimal(string: "10.0")!, Decimal(string: "12345678901234567890123")!, Decimal(Int64.max),
             Decimal(Int64.min),
         ]
-        var state: UInt64 = 1
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state
-        }
+        var numbers = SeededSequence(seed: 1)
         for _ in 0..<30_000 {
-            let m = Int64(bitPattern: next()) >> Int(next() % 63)
-            let e = Int(next() % 60) - 30
-            samples.append(Decimal(sign: m < 0 ? .minus : .plus, exponent: e, significand: Decimal(m.magnitude)))
-            let ratio = Decimal(Int(next() % 2000)) / Decimal(Int(next() % 200) + 1)
+            samples.append(numbers.decimal(exponents: -30..<30))
+            let ratio = Decimal(Int(numbers.next() % 2000)) / Decimal(Int(numbers.next() % 200) + 1)
             samples.append(ratio)
             samples.append(ratio * Decimal(string: "0.01")!)
         }

@@ -93,18 +93,12 @@ import Testing
             Decimal(string: "12345678901234567890123456789012345678")!,
             Decimal(string: "-1.234567890123456789012345678901234567")!,
         ]
-        var state: UInt64 = 7
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state
-        }
+        var numbers = SeededSequence(seed: 7)
         for _ in 0..<20_000 {
-            let m = Int64(bitPattern: next()) >> Int(next() % 63)
-            let e = Int(next() % 80) - 40
-            let x = Decimal(sign: m < 0 ? .minus : .plus, exponent: e, significand: Decimal(m.magnitude))
+            let x = numbers.decimal(exponents: -40..<40)
             samples.append(x)
             samples.append(x * x * x)
-            samples.append(x / Decimal(Int(next() % 97) + 1))
+            samples.append(x / Decimal(Int(numbers.next() % 97) + 1))
         }
         let differ = samples.filter {
             bits(FEELNumber.toPrecision($0)) != bits(FEELNumber.toPrecisionCountingDigits($0))
