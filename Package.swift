@@ -15,6 +15,7 @@ import PackageDescription
 /// - `WaymarkStore`: the durable event log and projections: SQLite embedded, or PostgreSQL (edge).
 /// - `WaymarkServer`: `waymark serve`, the daemon over HTTP (edge).
 /// - `waymark`: the command line, which only parses arguments and calls the libraries.
+/// - `WaymarkTestSupport`: seeded number sequences shared by the test targets; no product ships it.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
@@ -111,13 +112,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "WaymarkTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "WaymarkYAMLTests", dependencies: ["WaymarkYAML"], swiftSettings: strictSettings),
         .testTarget(
-            name: "WaymarkFEELTests", dependencies: ["WaymarkFEEL"],
+            name: "WaymarkFEELTests", dependencies: ["WaymarkFEEL", "WaymarkTestSupport"],
             // The TCK cases are read from the source tree by path, not bundled.
             exclude: ["Resources"], swiftSettings: strictSettings
         ),
-        .testTarget(name: "WaymarkModelTests", dependencies: ["WaymarkModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WaymarkModelTests", dependencies: ["WaymarkModel", "WaymarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "WaymarkDefinitionsTests",
             dependencies: ["WaymarkDefinitions"],
@@ -125,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WaymarkEngineTests",
-            dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkSpill"],
+            dependencies: ["WaymarkEngine", "WaymarkDefinitions", "WaymarkSpill", "WaymarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Testing
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 
@@ -8,9 +9,9 @@ import Testing
     @Test func holdsWhatWasAppendedAcrossGrowth() {
         var buffer = ByteBuffer(capacity: 1)
         var expected: [UInt8] = []
-        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        var numbers = SeededSequence(seed: 0x2545_F491_4F6C_DD1D)
         for round in 0..<5000 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let seed = numbers.next()
             switch round % 5 {
             case 0:
                 let byte = UInt8(truncatingIfNeeded: seed >> 56)

@@ -4,6 +4,7 @@ import WaymarkDefinitions
 import WaymarkFEEL
 import WaymarkModel
 import WaymarkSpill
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 

@@ -1,6 +1,7 @@
 import Testing
 import WaymarkFEEL
 import WaymarkModel
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 
@@ -241,11 +242,8 @@ import WaymarkModel
         let count = 2 * Engine.ingestWindow + 5_000
         var events: [Event] = []
         var ids: [(id: String, caseID: String)] = []
-        var state: UInt64 = 7
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var numbers = SeededSequence(seed: 7)
+        func next(_ bound: Int) -> Int { numbers.next(below: bound) }
         for n in 0..<count {
             var (id, caseID) = ("e\(n)", "C\(next(700))")
             // One in ten repeats an earlier id: from a few events back (the same window, mostly) or

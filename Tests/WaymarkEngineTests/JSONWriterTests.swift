@@ -1,4 +1,5 @@
 import Testing
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 
@@ -38,10 +39,10 @@ import Testing
                 }
             }
         }
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var words = SeededSequence(seed: 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<100_000 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            #expect(JSONWriter.needsEscaping(state) == byByte(state))
+            let word = words.next()
+            #expect(JSONWriter.needsEscaping(word) == byByte(word))
         }
     }
 
@@ -75,13 +76,12 @@ import Testing
             return String(decoding: out + [0x22], as: UTF8.self)
         }
         let alphabet: [String] = ["a", "\"", "#", "\\", "]", "\u{1}", "\u{2}", "!", "\n", " ", "é", "\u{1F}"]
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var picks = SeededSequence(seed: 0x2545_F491_4F6C_DD1D)
         for length in 0...40 {
             for _ in 0..<200 {
                 var text = ""
                 for _ in 0..<length {
-                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    text += alphabet[Int(state >> 33) % alphabet.count]
+                    text += alphabet[picks.next(below: alphabet.count)]
                 }
                 #expect(written(text) == byByte(text))
             }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WaymarkFEEL
 import WaymarkModel
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 
@@ -212,20 +213,5 @@ import WaymarkModel
         }
         // More than one chunk was merged at two or more threads.
         #expect(ParallelChunks.bounds(count: refs.count, workers: 2).count > 1)
-    }
-}
-
-/// A small seeded generator so that the shuffles are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

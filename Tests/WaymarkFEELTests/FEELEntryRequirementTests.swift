@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaymarkTestSupport
 
 @testable import WaymarkFEEL
 
@@ -55,7 +56,7 @@ import Testing
         ]
         let statuses = ["open", "overdue", "done", "cancelled"]
         var numbers = SeededSequence(seed: 7)
-        func next(_ bound: Int) -> Int { Int((numbers.next() >> 33) % UInt64(bound)) }
+        func next(_ bound: Int) -> Int { numbers.next(below: bound) }
         for source in sources {
             let expression = try FEELExpression(source, names: Self.names)
             let requirement = try #require(expression.entryRequirement(onList: ["case", "tasks"]))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WaymarkFEEL
+import WaymarkTestSupport
 
 /// The compiler's fast paths (constant folding, loop-invariant hoisting, filters on an entry, direct
 /// decision-table cells) must give exactly what the general evaluation gives. Each test writes the

@@ -1,22 +1,11 @@
 import Foundation
 import Testing
 import WaymarkFEEL
+import WaymarkTestSupport
 
 /// A bounded property test: random texts built from FEEL's tokens must compile or fail with a
 /// positioned error, and evaluate without crashing or hanging.
 @Suite struct FEELFuzzTests {
-    /// A small deterministic generator, so that a failure repeats.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = [
         "1", "0.5", "-", "+", "*", "/", "**", "(", ")", "[", "]", "{", "}", ",", ".", "..", ":", "=", "!=", "<", ">=",
         "\"s\"", "@\"2025-01-01\"", "@\"P1D\"", "x", "y z", "item", "?", "if", "then", "else", "for", "in", "return",
@@ -25,7 +14,7 @@ import WaymarkFEEL
     ]
 
     @Test func randomTextsNeverCrash() {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix(seed: 42)
         var compiled = 0
         for _ in 0..<5000 {
             let length = Int.random(in: 1...14, using: &rng)

@@ -1,6 +1,7 @@
 import Testing
 import WaymarkFEEL
 import WaymarkModel
+import WaymarkTestSupport
 
 @Suite struct DurationSpecTests {
     @Test(arguments: [
@@ -96,11 +97,8 @@ import WaymarkModel
             return day
         }
         // A fixed linear congruential sequence: the same pairs every run.
-        var state: UInt64 = 2025
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var numbers = SeededSequence(seed: 2025)
+        func next(_ bound: Int) -> Int { numbers.next(below: bound) }
         // 1969-12-31, 2025-12-25 and a year and a half later, 1990-01-01 and 2070-01-01.
         let around = [-1, 20_447, 20_447 + 500, 7_305, 36_525]
         for _ in 0..<1_000 {
