@@ -1,5 +1,9 @@
 /// SplitMix64 as a `RandomNumberGenerator`, for the tests that shuffle or draw with the standard
 /// library's random APIs and must draw the same on every run.
+///
+/// The same steps as `WaymarkSimulation`'s `SeededGenerator`, which the FEEL and model tests cannot
+/// import without building the engine; that one also promises its draws to `waymark simulate`'s
+/// users, this one only to the tests.
 public struct SplitMix: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
