@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WaymarkFEEL
+import WaymarkTestSupport
 
 @testable import WaymarkEngine
 
@@ -389,6 +390,41 @@ import WaymarkFEEL
         #expect(Moment.parse("2025-13-01", zone: .utc) == nil)
         #expect(Moment.parse("2025-01-01T25:00:00Z", zone: .utc) == nil)
         #expect(Moment.parse("2024-02-29", zone: .utc) != nil)
+    }
+
+    /// Every digit of a date-time is a digit: a byte just below `0` or just above `9`, a letter, a
+    /// control or a byte of a multi-byte character in its place is refused, wherever it falls. And
+    /// the digits that are there make the moment Foundation's calendar makes of them.
+    @Test func readsEveryDigitAsADigit() throws {
+        let template = Array("2025-06-30T23:30:05.25+01:30".utf8)
+        for position in template.indices where (48...57).contains(template[position]) {
+            for byte: UInt8 in [0x2F, 0x3A, 0x40, 0x61, 0x00, 0x20, 0xD9, 0xFF] {
+                var text = template
+                text[position] = byte
+                let parsed = text.withUnsafeBufferPointer { Moment.parse($0, zone: .utc) }
+                #expect(parsed == nil, "\(String(decoding: text, as: UTF8.self))")
+            }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var numbers = SeededSequence(seed: 11)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        for _ in 0..<2_000 {
+            let (year, month, day) = (
+                1990 + numbers.next(below: 70), 1 + numbers.next(below: 12), 1 + numbers.next(below: 28)
+            )
+            let (hour, minute, second) = (numbers.next(below: 24), numbers.next(below: 60), numbers.next(below: 60))
+            let offset = (numbers.next(below: 29) - 14) * 60 + [0, 30, 45][numbers.next(below: 3)]
+            let sign = offset < 0 ? "-" : "+"
+            let text =
+                "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))"
+                + (offset == 0 ? "Z" : "\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))")
+            let components = DateComponents(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            let local = try #require(calendar.date(from: components))
+            let expected = Int64(local.timeIntervalSince1970) - Int64(offset * 60)
+            #expect(Moment.parse(text, zone: .utc) == Moment(epochSeconds: expected), "\(text)")
+        }
     }
 
     @Test func startOfDayAcrossTheClockChange() {
