@@ -74,17 +74,18 @@ final class MomentClock: FEELClock, @unchecked Sendable {
     @exclusivity(unchecked) private var moment = Moment.distantPast
     @exclusivity(unchecked) private var zone = ZoneOffsets.utc
     @exclusivity(unchecked) private var reading: FEELDateTime?
+    @exclusivity(unchecked) private var date: FEELDate?
 
     /// Moves the clock to `moment`, in the zone it was last reset to.
     func set(_ moment: Moment) {
         guard moment != self.moment else { return }
         self.moment = moment
-        reading = nil
+        (reading, date) = (nil, nil)
     }
 
     /// Moves the clock to `moment` in `zone`.
     func reset(_ moment: Moment, in zone: ZoneOffsets) {
-        (self.moment, self.zone, reading) = (moment, zone, nil)
+        (self.moment, self.zone, reading, date) = (moment, zone, nil, nil)
     }
 
     func read() -> FEELDateTime? {
@@ -92,6 +93,16 @@ final class MomentClock: FEELClock, @unchecked Sendable {
         let now = moment.feelDateTime(in: zone)
         reading = now
         return now
+    }
+
+    /// The day alone, for `today()`: a daily rule's look-ahead moves the clock a day at a time and
+    /// reads only the date, and making a date-time for each day (its time, its offset, and copies of
+    /// both) was about 600 of the 900 instructions of each call.
+    func readDate() -> FEELDate? {
+        if let date { return date }
+        let day = reading?.date ?? zone.date(of: moment)
+        date = day
+        return day
     }
 }
 

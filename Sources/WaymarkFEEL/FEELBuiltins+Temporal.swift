@@ -36,7 +36,7 @@ extension FEELBuiltins {
             FEELBuiltin([], usesEnvironment: true) { _, env in env.readClock.map(FEELValue.dateTime) ?? .null }
         ],
         "today": [
-            FEELBuiltin([], usesEnvironment: true) { _, env in env.readClock.map { .date($0.date) } ?? .null }
+            FEELBuiltin([], usesEnvironment: true) { _, env in env.readToday.map(FEELValue.date) ?? .null }
         ],
     ]
 }

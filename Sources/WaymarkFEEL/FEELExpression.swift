@@ -109,6 +109,13 @@ public struct FEELEnvironment: Sendable {
         return storage.now
     }
 
+    /// The date of the clock, as `today()` reads it: counted as ``readClock`` is.
+    var readToday: FEELDate? {
+        storage.clockReads?.record()
+        if let clock = storage.clock { return clock.readDate() }
+        return storage.now?.date
+    }
+
     public init(
         now: FEELDateTime? = nil, workingDays: (any FEELWorkingDays)? = nil,
         functions: [String: FEELExternalFunction] = [:], warnings: (@Sendable (String) -> Void)? = nil,
@@ -132,6 +139,15 @@ public struct FEELEnvironment: Sendable {
 public protocol FEELClock: AnyObject, Sendable {
     /// The current time as FEEL sees it, or nil for none.
     func read() -> FEELDateTime?
+
+    /// The date of ``read()``, which is what `today()` asks for. A clock that can give the date
+    /// without making the date-time says so here (see the default).
+    func readDate() -> FEELDate?
+}
+
+extension FEELClock {
+    /// The date of the date-time ``read()`` gives.
+    public func readDate() -> FEELDate? { read()?.date }
 }
 
 /// A counter of clock reads shared by every evaluation given the same environment (nested calls,

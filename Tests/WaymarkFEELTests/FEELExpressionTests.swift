@@ -121,6 +121,32 @@ import WaymarkFEEL
         #expect(clock.asked == 2)
     }
 
+    /// A clock that gives its date apart from its date-time is read for `today()` by its date and for
+    /// `now()` by its date-time, and both reads are counted as reads of the clock.
+    @Test func todayReadsTheClocksDateAndNowItsDateTime() throws {
+        final class Clock: FEELClock, @unchecked Sendable {
+            var (dates, dateTimes) = (0, 0)
+            func read() -> FEELDateTime? {
+                dateTimes += 1
+                return FEELDateTime(
+                    date: FEELDate(year: 2025, month: 1, day: 6), time: FEELTime(hour: 23, minute: 0, second: 0))
+            }
+            func readDate() -> FEELDate? {
+                dates += 1
+                return FEELDate(year: 2025, month: 1, day: 7)
+            }
+        }
+        let clock = Clock()
+        let reads = FEELClockReads()
+        let environment = FEELEnvironment(clockReads: reads, clock: clock)
+        let today = try FEELExpression("today()")
+        #expect(today.evaluate([], environment: environment).typedJSONText == #"{"type":"date","value":"2025-01-07"}"#)
+        #expect((clock.dates, clock.dateTimes, reads.reads) == (1, 0, 1))
+        let now = try FEELExpression("date(now())")
+        #expect(now.evaluate([], environment: environment).typedJSONText == #"{"type":"date","value":"2025-01-06"}"#)
+        #expect((clock.dates, clock.dateTimes, reads.reads) == (1, 1, 2))
+    }
+
     @Test func runtimeProblemsGiveNullAndAWarning() throws {
         final class Sink: @unchecked Sendable {
             let lock = NSLock()
