@@ -117,24 +117,27 @@ extension CaseState {
         let facts: FEELValue = t.facts.map { .context($0) } ?? .null
         // Each shape as an array literal, made at its size: reserving and appending went through the
         // array's general growth path, for every event a condition reads.
-        let entries: [(key: String, value: FEELValue)]
+        let entries: [FEELContext.Entry]
         switch (parts.contains(.entryIDs), parts.contains(.entryTimes)) {
         case (false, false):
-            entries = [("type", type), ("data", data), ("facts", facts)]
+            entries = [.init("type", type), .init("data", data), .init("facts", facts)]
         case (true, false):
-            entries = [("id", .string(triggerID(t))), ("type", type), ("data", data), ("facts", facts)]
+            entries = [
+                .init("id", .string(triggerID(t))), .init("type", type), .init("data", data), .init("facts", facts),
+            ]
         case (false, true):
             entries = [
-                ("type", type), ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
-                ("date", .date(calendar.zone.date(of: t.at))), ("data", data), ("facts", facts),
+                .init("type", type), .init("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
+                .init("date", .date(calendar.zone.date(of: t.at))), .init("data", data), .init("facts", facts),
             ]
         case (true, true):
             entries = [
-                ("id", .string(triggerID(t))), ("type", type), ("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
-                ("date", .date(calendar.zone.date(of: t.at))), ("data", data), ("facts", facts),
+                .init("id", .string(triggerID(t))), .init("type", type),
+                .init("at", .dateTime(t.at.feelDateTime(in: calendar.zone))),
+                .init("date", .date(calendar.zone.date(of: t.at))), .init("data", data), .init("facts", facts),
             ]
         }
-        return .context(FEELContext(entries))
+        return .context(FEELContext(entries: entries))
     }
 
     func emittedData(_ type: EmittedType, subject: Int, stage: Int, _ calendar: CalendarInfo) -> FEELValue {
@@ -142,24 +145,26 @@ extension CaseState {
         case .taskRaised, .taskDone, .taskOverdue, .taskCancelled:
             let t = tasks[subject]
             return .context(
-                FEELContext([
-                    ("task", .string(taskID(subject))), ("key", .string(t.template.key)),
-                    ("role", .string(t.template.role)),
-                    ("pathway", t.pathway.map { .string($0) } ?? .null),
-                    ("stage", t.stage.map { .string($0) } ?? .null),
-                    ("due", .date(t.due)),
+                FEELContext(entries: [
+                    .init("task", .string(taskID(subject))), .init("key", .string(t.template.key)),
+                    .init("role", .string(t.template.role)),
+                    .init("pathway", t.pathway.map { .string($0) } ?? .null),
+                    .init("stage", t.stage.map { .string($0) } ?? .null),
+                    .init("due", .date(t.due)),
                 ]))
         case .alertRaised:
             let a = alerts[subject]
             return .context(
-                FEELContext([
-                    ("alert", .string(alertID(subject))), ("rule", .string(a.rule)),
-                    ("severity", .string(a.severity.rawValue)),
-                    ("message", .string(alertMessage(subject))),
+                FEELContext(entries: [
+                    .init("alert", .string(alertID(subject))), .init("rule", .string(a.rule)),
+                    .init("severity", .string(a.severity.rawValue)),
+                    .init("message", .string(alertMessage(subject))),
                 ]))
         case .stageEntered, .stageExited, .stageBreached:
             return .context(
-                FEELContext([("pathway", .string(pathwayID(subject))), ("stage", .string(stageID(subject, stage)))]))
+                FEELContext(entries: [
+                    .init("pathway", .string(pathwayID(subject))), .init("stage", .string(stageID(subject, stage))),
+                ]))
         }
     }
 
@@ -196,30 +201,31 @@ extension CaseState {
             // The usual case, as an array literal (made at its size; reserving and appending went
             // through the array's general growth path).
             return .context(
-                FEELContext([
-                    ("key", .string(spec.template.key)), ("title", .string(spec.template.title)),
-                    ("role", .string(spec.template.role)), ("pathway", spec.pathway.map { .string($0) } ?? .null),
-                    ("stage", spec.stage.map { .string($0) } ?? .null), ("due", .date(tasks[ti].due)),
-                    ("status", .string(tasks[ti].status.rawValue)),
+                FEELContext(entries: [
+                    .init("key", .string(spec.template.key)), .init("title", .string(spec.template.title)),
+                    .init("role", .string(spec.template.role)),
+                    .init("pathway", spec.pathway.map { .string($0) } ?? .null),
+                    .init("stage", spec.stage.map { .string($0) } ?? .null), .init("due", .date(tasks[ti].due)),
+                    .init("status", .string(tasks[ti].status.rawValue)),
                 ]))
         }
-        var entries: [(key: String, value: FEELValue)] = []
+        var entries: [FEELContext.Entry] = []
         entries.reserveCapacity(10)
-        if parts.contains(.entryIDs) { entries.append(("id", .string(taskID(ti)))) }
-        entries.append(("key", .string(spec.template.key)))
-        entries.append(("title", .string(spec.template.title)))
-        entries.append(("role", .string(spec.template.role)))
-        entries.append(("pathway", spec.pathway.map { .string($0) } ?? .null))
-        entries.append(("stage", spec.stage.map { .string($0) } ?? .null))
+        if parts.contains(.entryIDs) { entries.append(.init("id", .string(taskID(ti)))) }
+        entries.append(.init("key", .string(spec.template.key)))
+        entries.append(.init("title", .string(spec.template.title)))
+        entries.append(.init("role", .string(spec.template.role)))
+        entries.append(.init("pathway", spec.pathway.map { .string($0) } ?? .null))
+        entries.append(.init("stage", spec.stage.map { .string($0) } ?? .null))
         if parts.contains(.entryTimes) {
-            entries.append(("raised", .dateTime(tasks[ti].raised.feelDateTime(in: calendar.zone))))
+            entries.append(.init("raised", .dateTime(tasks[ti].raised.feelDateTime(in: calendar.zone))))
         }
-        entries.append(("due", .date(tasks[ti].due)))
-        entries.append(("status", .string(tasks[ti].status.rawValue)))
+        entries.append(.init("due", .date(tasks[ti].due)))
+        entries.append(.init("status", .string(tasks[ti].status.rawValue)))
         if parts.contains(.entryTimes) {
-            entries.append(("done", tasks[ti].done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null))
+            entries.append(.init("done", tasks[ti].done.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null))
         }
-        return .context(FEELContext(entries))
+        return .context(FEELContext(entries: entries))
     }
 
     /// `case`, reusing the task and history lists from earlier builds where they still hold; with
@@ -282,28 +288,29 @@ extension CaseState {
         _ calendar: CalendarInfo, tasks taskList: [FEELValue]?, history historyList: [FEELValue]?, whole: Bool
     ) -> FEELValue {
         guard whole else {
-            var entries: [(key: String, value: FEELValue)] = []
-            if let historyList { entries.append(("history", .list(historyList))) }
-            if let taskList { entries.append(("tasks", .list(taskList))) }
-            return .context(FEELContext(entries))
+            var entries: [FEELContext.Entry] = []
+            if let historyList { entries.append(.init("history", .list(historyList))) }
+            if let taskList { entries.append(.init("tasks", .list(taskList))) }
+            return .context(FEELContext(entries: entries))
         }
-        var stages: [(key: String, value: FEELValue)] = []
+        var stages: [FEELContext.Entry] = []
         for ei in enrolments.indices {
             let pathway = pathwayID(ei)
             let value: FEELValue = .string(stageID(ei, Int(enrolments[ei].stage)))
             if let i = stages.firstIndex(where: { $0.key == pathway }) {
                 stages[i].value = value
             } else {
-                stages.append((pathway, value))
+                stages.append(.init(pathway, value))
             }
         }
-        var entries: [(key: String, value: FEELValue)] = [
-            ("id", .string(id)), ("facts", .context(facts)), ("stage", .context(FEELContext(stages))),
-            ("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
+        var entries: [FEELContext.Entry] = [
+            .init("id", .string(id)), .init("facts", .context(facts)),
+            .init("stage", .context(FEELContext(entries: stages))),
+            .init("opened", opened.map { .dateTime($0.feelDateTime(in: calendar.zone)) } ?? .null),
         ]
-        if let historyList { entries.append(("history", .list(historyList))) }
-        if let taskList { entries.append(("tasks", .list(taskList))) }
-        return .context(FEELContext(entries))
+        if let historyList { entries.append(.init("history", .list(historyList))) }
+        if let taskList { entries.append(.init("tasks", .list(taskList))) }
+        return .context(FEELContext(entries: entries))
     }
 
     func historyValue(_ item: HistoryItem, _ calendar: CalendarInfo, parts: ScopeNeeds = .all) -> FEELValue {

@@ -156,17 +156,17 @@ struct JSONReader {
     }
 
     mutating func object() throws(Failure) -> FEELContext {
-        var entries: [(key: String, value: FEELValue)] = []
+        var entries: [FEELContext.Entry] = []
         try objectFields { (reader: inout JSONReader, text: UnsafeBufferPointer<UInt8>) throws(Failure) in
             let key = reader.string(text)
             let v = try reader.value()
             if let existing = entries.firstIndex(where: { $0.key == key }) {
                 entries[existing].value = v
             } else {
-                entries.append((key, v))
+                entries.append(.init(key, v))
             }
         }
-        return FEELContext(entries)
+        return FEELContext(entries: entries)
     }
 
     mutating func array() throws(Failure) -> [FEELValue] {

@@ -168,13 +168,13 @@ enum PackedValues {
             return .list(items)
         case 6:
             let count = readCount(bytes, &i)
-            var entries: [(key: String, value: FEELValue)] = []
+            var entries: [FEELContext.Entry] = []
             entries.reserveCapacity(count)
             for _ in 0..<count {
                 let key = readString(bytes, &i)
-                entries.append((key, read(bytes, &i)))
+                entries.append(.init(key, read(bytes, &i)))
             }
-            return .context(FEELContext(entries))
+            return .context(FEELContext(entries: entries))
         default: return .null
         }
     }

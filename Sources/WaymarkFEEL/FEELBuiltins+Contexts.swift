@@ -69,7 +69,7 @@ extension FEELBuiltins {
                 var result = FEELContext()
                 for item in items {
                     guard case .context(let c) = item else { return .null }
-                    for (key, value) in c.entries { result[key] = value }
+                    for entry in c.entries { result[entry.key] = entry.value }
                 }
                 return .context(result)
             }

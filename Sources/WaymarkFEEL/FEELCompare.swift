@@ -23,8 +23,8 @@ enum FEELCompare {
             return true
         case (.context(let x), .context(let y)):
             guard x.entries.count == y.entries.count else { return false }
-            for (key, value) in x.entries {
-                guard let other = y[key], equal(value, other) == true else { return false }
+            for entry in x.entries {
+                guard let other = y[entry.key], equal(entry.value, other) == true else { return false }
             }
             return true
         case (.range(let x), .range(let y)):

@@ -671,7 +671,7 @@ struct FEELCompiler {
         }
         let all = compiled
         return { f in
-            var result: [(key: String, value: FEELValue)] = []
+            var result: [FEELContext.Entry] = []
             result.reserveCapacity(all.count)
             for entry in all {
                 let value = entry.code(&f)
@@ -679,9 +679,9 @@ struct FEELCompiler {
                     capture.slots[entry.slot] = value
                 }
                 f.slots[entry.slot] = value
-                result.append((entry.key, value))
+                result.append(FEELContext.Entry(entry.key, value))
             }
-            return .context(FEELContext(result))
+            return .context(FEELContext(entries: result))
         }
     }
 
