@@ -28,7 +28,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let output = format == .json ? DiagnosticReport.json(loaded) : DiagnosticReport.text(loaded)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        FileBytes.writeOrExit(output, command: "check")
         if loaded.hasErrors { throw ExitCode(1) }
     }
 }

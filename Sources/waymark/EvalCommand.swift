@@ -80,11 +80,11 @@ struct EvalCommand: ParsableCommand {
                 output += #"{"id":\#(id),"error":\#(Self.quote(error.description))}"# + "\n"
             }
             if output.utf8.count > 1 << 16 {
-                FileHandle.standardOutput.write(Data(output.utf8))
+                FileBytes.writeOrExit(output, command: "eval")
                 output = ""
             }
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        FileBytes.writeOrExit(output, command: "eval")
     }
 
     static func quote(_ s: String) -> String {

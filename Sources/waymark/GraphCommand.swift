@@ -34,7 +34,7 @@ struct GraphCommand: ParsableCommand {
             FileHandle.standardError.write(
                 Data("waymark graph: warning: the definitions have errors; run `waymark check`\n".utf8))
         }
-        FileHandle.standardOutput.write(Data(PathwayGraph.render(found, format: format).utf8))
+        FileBytes.writeOrExit(PathwayGraph.render(found, format: format), command: "graph")
     }
 
     private func fail(_ message: String) -> Never {

@@ -31,15 +31,15 @@ struct SimulateCommand: ParsableCommand {
         guard cases >= 0 else { throw Self.usage("--cases must be 0 or more, not \(cases)") }
         guard fromDate <= toDate else { throw Self.usage("--from \(from) is after --to \(to)") }
         let generator = CohortGenerator(CohortConfiguration(cases: cases, seed: seed, from: fromDate, to: toDate))
-        let bytes = Data(generator.jsonLines().utf8)
+        let lines = generator.jsonLines()
         if let output {
             do {
-                try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
+                try Data(lines.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw Self.usage("cannot write \(output): \(error.localizedDescription)")
             }
         } else {
-            FileHandle.standardOutput.write(bytes)
+            FileBytes.writeOrExit(lines, command: "simulate")
         }
     }
 

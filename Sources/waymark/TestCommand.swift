@@ -52,16 +52,16 @@ struct TestCommand: ParsableCommand {
         var exercised = ScenarioCoverage(definitions: loaded.definitions)
         for file in files {
             let (out, error) = report.add(runner.run(file: file, recording: &exercised))
-            FileHandle.standardOutput.write(Data(out.utf8))
+            FileBytes.writeOrExit(out, command: "test")
             if let error { FileHandle.standardError.write(Data(error.utf8)) }
         }
         if coverage {
             let missing = exercised.missing
             var text = "coverage: \(exercised.items.count - missing.count) of \(exercised.items.count) exercised\n"
             for item in missing { text += "  not exercised: \(item.description)\n" }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileBytes.writeOrExit(text, command: "test")
         }
-        FileHandle.standardOutput.write(Data((report.summary + "\n").utf8))
+        FileBytes.writeOrExit(report.summary + "\n", command: "test")
         if report.unreadable > 0 { throw ExitCode(2) }
         if !report.succeeded { throw ExitCode(1) }
     }

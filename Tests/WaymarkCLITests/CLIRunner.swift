@@ -21,9 +21,12 @@ struct CLIRunner {
     }
 
     /// - Parameter environment: variables set for the command on top of this process's own.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
-        -> Output
-    {
+    /// - Parameter standardOutput: where the command writes its output instead of a pipe read back
+    ///   into ``Output/stdout`` (which is then empty).
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        standardOutput: FileHandle? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -33,10 +36,10 @@ struct CLIRunner {
         }
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = standardOutput ?? out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stdout = standardOutput == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(

@@ -52,11 +52,37 @@ import Testing
     }
 
     func run(
-        _ folder: TempDefinitions, _ arguments: [String], file: Int = 0, environment: [String: String] = [:]
+        _ folder: TempDefinitions, _ arguments: [String], file: Int = 0, environment: [String: String] = [:],
+        standardOutput: FileHandle? = nil
     ) throws -> CLIRunner.Output {
         try CLIRunner.run(
             ["run", folder.root.appendingPathComponent("events-\(file).jsonl").path, "--definitions", folder.root.path]
-                + arguments, environment: environment)
+                + arguments, environment: environment, standardOutput: standardOutput)
+    }
+
+    /// Output that cannot be written (here a full disk, as `/dev/full` always is) stops the run with
+    /// the reason and a failing status, in every format.
+    @Test func outputThatCannotBeWrittenIsReported() throws {
+        let f = try folder(events: Self.events)
+        for format in ["json", "csv", "table"] {
+            let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            let result = try run(f, ["--format", format], standardOutput: full)
+            #expect(result.status == 2, "\(format)")
+            #expect(result.stderr.contains("cannot write the task list to standard output: No space left on device"))
+        }
+        // The other commands that print to standard output stop the same way.
+        for (command, arguments) in [
+            ("check", ["check", "--definitions", f.root.path]),
+            ("graph", ["graph", "demo", "--definitions", f.root.path]),
+            ("simulate", ["simulate", "--cases", "2", "--seed", "1", "--from", "2025-01-01", "--to", "2025-02-01"]),
+        ] {
+            let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            let result = try CLIRunner.run(arguments, standardOutput: full)
+            #expect(result.status == 2, "\(command)")
+            #expect(
+                result.stderr.contains("waymark \(command): cannot write to standard output: No space left on device"),
+                "\(result.stderr)")
+        }
     }
 
     @Test func aMalformedLineIsNamedWithItsLineAndFieldAndNothingIsApplied() throws {
