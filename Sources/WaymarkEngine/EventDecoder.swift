@@ -150,7 +150,9 @@ public enum EventDecoder {
                     problems.removeSubrange(before...)
                     event = read(values: true)
                 }
-                if let event { emit(event, lineStart..<lineEnd) }
+                // Moved out, not copied: a copy is a retain of each of its strings and contexts
+                // now, and a release of each when the original goes.
+                if let taken = event.take() { emit(taken, lineStart..<lineEnd) }
                 lineStart = lineEnd + 1
             }
         }
