@@ -40,6 +40,24 @@ extension FEELDate {
     /// bytes (a sign and 20 digits of year, then 6 of month and day), moving `i` past it.
     @inlinable
     package func writeISO(to p: UnsafeMutablePointer<UInt8>, at i: inout Int) {
+        // The dates a report writes (two or three a record) have four-digit years and two-digit
+        // months and days: written as ten bytes straight, where three calls of `putDigits`, each
+        // counting its digits first, were about 230 instructions a date.
+        if (1000...9999).contains(year), (0..<100).contains(month), (0..<100).contains(day) {
+            let (y, m, d) = (UInt16(year), UInt8(month), UInt8(day))
+            p[i] = 48 &+ UInt8(y / 1000)
+            p[i + 1] = 48 &+ UInt8(y / 100 % 10)
+            p[i + 2] = 48 &+ UInt8(y / 10 % 10)
+            p[i + 3] = 48 &+ UInt8(y % 10)
+            p[i + 4] = UInt8(ascii: "-")
+            p[i + 5] = 48 &+ m / 10
+            p[i + 6] = 48 &+ m % 10
+            p[i + 7] = UInt8(ascii: "-")
+            p[i + 8] = 48 &+ d / 10
+            p[i + 9] = 48 &+ d % 10
+            i += 10
+            return
+        }
         if year < 0 {
             p[i] = UInt8(ascii: "-")
             i += 1
