@@ -162,13 +162,13 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
             FEELDate(dayNumber: Int(day)).writeISO(to: p, at: &i)
             p[i] = UInt8(ascii: "T")
             i += 1
-            putDigits(secondOfDay / 3600, 2, p, &i)
+            putTwoDigits(secondOfDay / 3600, p, &i)
             p[i] = UInt8(ascii: ":")
             i += 1
-            putDigits(secondOfDay / 60 % 60, 2, p, &i)
+            putTwoDigits(secondOfDay / 60 % 60, p, &i)
             p[i] = UInt8(ascii: ":")
             i += 1
-            putDigits(secondOfDay % 60, 2, p, &i)
+            putTwoDigits(secondOfDay % 60, p, &i)
             if nanos != 0 {
                 // Nine digits, without the zeros that end them.
                 var fraction = Int(nanos)
@@ -184,10 +184,10 @@ public struct Moment: Sendable, Hashable, Comparable, CustomStringConvertible {
             let absOffset = abs(offset)
             p[i] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
             i += 1
-            putDigits(absOffset / 3600, 2, p, &i)
+            putTwoDigits(absOffset / 3600, p, &i)
             p[i] = UInt8(ascii: ":")
             i += 1
-            putDigits(absOffset / 60 % 60, 2, p, &i)
+            putTwoDigits(absOffset / 60 % 60, p, &i)
             return i
         }
     }

@@ -21,6 +21,17 @@ package func putDigits(_ n: Int, _ width: Int, _ p: UnsafeMutablePointer<UInt8>,
     i = end
 }
 
+/// Writes `n` (0 to 99) as two digits at `p + i`, moving `i` past them: what ``putDigits(_:_:_:_:)``
+/// writes for it with a width of 2, without counting digits first (months, days, hours, minutes and
+/// seconds, several times for each moment a report writes).
+@inlinable @inline(__always)
+package func putTwoDigits(_ n: Int, _ p: UnsafeMutablePointer<UInt8>, _ i: inout Int) {
+    let v = UInt8(truncatingIfNeeded: n)
+    p[i] = 48 &+ v / 10
+    p[i + 1] = 48 &+ v % 10
+    i += 2
+}
+
 extension FEELDate {
     /// `YYYY-MM-DD` (a year before 1 BCE as `-YYYY`), as FEEL's `string()` writes a date.
     ///
@@ -44,18 +55,17 @@ extension FEELDate {
         // months and days: written as ten bytes straight, where three calls of `putDigits`, each
         // counting its digits first, were about 230 instructions a date.
         if (1000...9999).contains(year), (0..<100).contains(month), (0..<100).contains(day) {
-            let (y, m, d) = (UInt16(year), UInt8(month), UInt8(day))
+            let y = UInt16(year)
             p[i] = 48 &+ UInt8(y / 1000)
             p[i + 1] = 48 &+ UInt8(y / 100 % 10)
             p[i + 2] = 48 &+ UInt8(y / 10 % 10)
             p[i + 3] = 48 &+ UInt8(y % 10)
             p[i + 4] = UInt8(ascii: "-")
-            p[i + 5] = 48 &+ m / 10
-            p[i + 6] = 48 &+ m % 10
-            p[i + 7] = UInt8(ascii: "-")
-            p[i + 8] = 48 &+ d / 10
-            p[i + 9] = 48 &+ d % 10
-            i += 10
+            i += 5
+            putTwoDigits(month, p, &i)
+            p[i] = UInt8(ascii: "-")
+            i += 1
+            putTwoDigits(day, p, &i)
             return
         }
         if year < 0 {
