@@ -129,6 +129,13 @@ struct Fields {
                 at: value, code: "bad-duration")
             return nil
         }
+        guard spec.isWithinLongest else {
+            context.error(
+                "`\(text)` is longer than a definitions file may give: at most \(DurationSpec.longestDays) days "
+                    + "(100 years) or \(DurationSpec.longestMonths) months",
+                at: value, code: "bad-duration")
+            return nil
+        }
         return spec
     }
 

@@ -9,17 +9,20 @@ enum FEELArithmetic {
         case (.number(let x), .number(let y)): return FEELNumber.exact(x + y)
         case (.string(let x), .string(let y)): return .string(x + y)
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
-            return .yearMonthDuration(FEELYearMonthDuration(months: x.months + y.months))
+            // Beyond 64 bits of months: null, not a trap (FuzzFEEL), as for day-time durations.
+            let (months, overflow) = x.months.addingReportingOverflow(y.months)
+            return overflow ? .null : .yearMonthDuration(FEELYearMonthDuration(months: months))
         case (.dayTimeDuration(let x), .dayTimeDuration(let y)):
             return addDurations(x, y).map(FEELValue.dayTimeDuration) ?? .null
         case (.date(let d), .yearMonthDuration(let m)), (.yearMonthDuration(let m), .date(let d)):
-            return .date(d.addingMonths(m.months))
+            return d.addingMonthsIfWritable(m.months).map(FEELValue.date) ?? .null
         case (.date(let d), .dayTimeDuration(let x)), (.dayTimeDuration(let x), .date(let d)):
             let midnight = FEELDateTime(date: d, time: FEELTime(hour: 0, minute: 0, second: 0, offsetSeconds: 0))
             guard let moved = shift(midnight, x) else { return .null }
             return .date(moved.date)
         case (.dateTime(let t), .yearMonthDuration(let m)), (.yearMonthDuration(let m), .dateTime(let t)):
-            return .dateTime(FEELDateTime(date: t.date.addingMonths(m.months), time: t.time))
+            guard let date = t.date.addingMonthsIfWritable(m.months) else { return .null }
+            return .dateTime(FEELDateTime(date: date, time: t.time))
         case (.dateTime(let t), .dayTimeDuration(let x)), (.dayTimeDuration(let x), .dateTime(let t)):
             return shift(t, x).map(FEELValue.dateTime) ?? .null
         case (.time(let t), .dayTimeDuration(let x)), (.dayTimeDuration(let x), .time(let t)):
@@ -32,7 +35,8 @@ enum FEELArithmetic {
         switch (a, b) {
         case (.number(let x), .number(let y)): return FEELNumber.exact(x - y)
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
-            return .yearMonthDuration(FEELYearMonthDuration(months: x.months - y.months))
+            let (months, overflow) = x.months.subtractingReportingOverflow(y.months)
+            return overflow ? .null : .yearMonthDuration(FEELYearMonthDuration(months: months))
         case (.dayTimeDuration(let x), .dayTimeDuration(let y)):
             return addDurations(x, y.negated).map(FEELValue.dayTimeDuration) ?? .null
         case (.date(let x), .date(let y)):
@@ -47,10 +51,9 @@ enum FEELArithmetic {
             if FEELTemporal.hasZone(x) != FEELTemporal.hasZone(y) { return .null }
             let seconds = FEELCompare.utcSecondOfDay(x) - FEELCompare.utcSecondOfDay(y)
             return .dayTimeDuration(normalised(seconds, Int64(x.nanosecond - y.nanosecond)))
-        case (.date, .yearMonthDuration(let m)):
-            return add(a, .yearMonthDuration(FEELYearMonthDuration(months: -m.months)))
-        case (.dateTime, .yearMonthDuration(let m)):
-            return add(a, .yearMonthDuration(FEELYearMonthDuration(months: -m.months)))
+        case (.date, .yearMonthDuration(let m)), (.dateTime, .yearMonthDuration(let m)):
+            let (months, overflow) = 0.subtractingReportingOverflow(m.months)
+            return overflow ? .null : add(a, .yearMonthDuration(FEELYearMonthDuration(months: months)))
         case (.date, .dayTimeDuration(let x)), (.dateTime, .dayTimeDuration(let x)), (.time, .dayTimeDuration(let x)):
             return add(a, .dayTimeDuration(x.negated))
         default: return .null
@@ -138,7 +141,10 @@ enum FEELArithmetic {
 
     static func shift(_ t: FEELDateTime, _ d: FEELDayTimeDuration) -> FEELDateTime? {
         var nanos = Int64(t.time.nanosecond) + Int64(d.nanoseconds)
-        var seconds = FEELTemporal.epochSeconds(t) + d.seconds
+        // Beyond 64 bits of seconds is beyond any date FEEL writes: null, not a trap (FuzzFEEL).
+        let (sum, overflow) = FEELTemporal.epochSeconds(t).addingReportingOverflow(d.seconds)
+        guard !overflow, (-400_000_000_000...400_000_000_000).contains(sum) else { return nil }
+        var seconds = sum
         if nanos < 0 {
             nanos += 1_000_000_000
             seconds -= 1

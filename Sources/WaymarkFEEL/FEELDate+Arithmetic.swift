@@ -115,8 +115,21 @@ extension FEELDate {
     /// This date moved by `months`, clamped to the end of a shorter month (31 January + 1 month
     /// is 28 or 29 February), as FEEL adds years-and-months durations.
     public func addingMonths(_ months: Int) -> FEELDate {
-        let total = year * 12 + (month - 1) + months
+        guard let moved = addingMonthsIfWritable(months) else {
+            preconditionFailure("\(isoString) + \(months) months is beyond the years FEEL writes")
+        }
+        return moved
+    }
+
+    /// ``addingMonths(_:)``, or nil when the date would fall beyond the years FEEL writes
+    /// (999,999,999 either side of year 0): what FEEL's `+` and `-` give then is null, where the
+    /// sum stopped the process (FuzzFEEL).
+    public func addingMonthsIfWritable(_ months: Int) -> FEELDate? {
+        let (yearMonths, tooLarge) = year.multipliedReportingOverflow(by: 12)
+        let (total, overflow) = (yearMonths &+ (month - 1)).addingReportingOverflow(months)
+        guard !tooLarge, !overflow else { return nil }
         let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        guard (-999_999_999...999_999_999).contains(newYear) else { return nil }
         let newMonth = total - newYear * 12 + 1
         let newDay = Swift.min(day, FEELDate.daysInMonth(year: newYear, month: newMonth))
         return FEELDate(year: newYear, month: newMonth, day: newDay)

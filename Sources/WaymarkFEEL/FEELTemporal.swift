@@ -185,15 +185,23 @@ enum FEELTemporal {
             if rank <= 1 { hasYearMonth = true } else { hasDayTime = true }
         }
         guard any, !(inTime && lastRank < 3) else { return nil }
+        // Each part may have up to 18 digits: a total that does not fit in 64 bits is no duration
+        // (null), as a value too large for its type is elsewhere in FEEL, rather than a trap.
+        func adding(_ total: Int64?, _ value: Int, times unit: Int64) -> Int64? {
+            guard let total else { return nil }
+            let (part, tooLarge) = Int64(value).multipliedReportingOverflow(by: unit)
+            let (sum, overflow) = total.addingReportingOverflow(part)
+            return tooLarge || overflow ? nil : sum
+        }
         if hasYearMonth && !hasDayTime {
-            let total = years * 12 + months
-            return .yearMonthDuration(FEELYearMonthDuration(months: negative ? -total : total))
+            guard let total = adding(adding(0, years, times: 12), months, times: 1) else { return nil }
+            return .yearMonthDuration(FEELYearMonthDuration(months: Int(negative ? -total : total)))
         }
         if hasYearMonth { return nil }
-        let (total, overflow) = Int64(days).multipliedReportingOverflow(by: 86400)
-        guard !overflow else { return nil }
-        var d = FEELDayTimeDuration(
-            seconds: total + Int64(hours) * 3600 + Int64(minutes) * 60 + Int64(seconds), nanoseconds: Int32(nanos))
+        let total = adding(
+            adding(adding(adding(0, days, times: 86_400), hours, times: 3_600), minutes, times: 60), seconds, times: 1)
+        guard let total else { return nil }
+        var d = FEELDayTimeDuration(seconds: total, nanoseconds: Int32(nanos))
         if negative { d = d.negated }
         return .dayTimeDuration(d)
     }

@@ -22,6 +22,20 @@ public struct DurationSpec: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The longest duration a definitions file may give: a hundred years, in days or months. A
+    /// deadline further away means a mistake (`5 working days` typed as `5000000`), and one beyond
+    /// what a date can hold would stop the engine when it raised the task.
+    public static let longestDays = 36_525
+    public static let longestMonths = 1_200
+
+    /// Whether the duration is no longer than ``longestDays`` or ``longestMonths``.
+    public var isWithinLongest: Bool {
+        switch unit {
+        case .workingDays, .days: amount <= Self.longestDays
+        case .months: amount <= Self.longestMonths
+        }
+    }
+
     /// Parses `N working day(s)`, `N day(s)`, `N week(s)`, `N month(s)`, `N year(s)`, or an ISO 8601
     /// duration of whole days, weeks, months or years (`P20D`, `P3M`, `P1Y6M`, `P2W`).
     ///
@@ -32,12 +46,18 @@ public struct DurationSpec: Sendable, Hashable, CustomStringConvertible {
         let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard words.count >= 2, let n = Int(words[0]), n >= 0 else { return nil }
         let unitWords = words.dropFirst().joined(separator: " ").lowercased()
+        // Weeks and years multiplied with overflow checked: a number too large for them is no
+        // duration (nil), where it stopped the loader.
+        func times(_ k: Int) -> Int? {
+            let (product, overflow) = n.multipliedReportingOverflow(by: k)
+            return overflow ? nil : product
+        }
         switch unitWords {
         case "working day", "working days": return DurationSpec(amount: n, unit: .workingDays, text: trimmed)
         case "day", "days": return DurationSpec(amount: n, unit: .days, text: trimmed)
-        case "week", "weeks": return DurationSpec(amount: n * 7, unit: .days, text: trimmed)
+        case "week", "weeks": return times(7).map { DurationSpec(amount: $0, unit: .days, text: trimmed) }
         case "month", "months": return DurationSpec(amount: n, unit: .months, text: trimmed)
-        case "year", "years": return DurationSpec(amount: n * 12, unit: .months, text: trimmed)
+        case "year", "years": return times(12).map { DurationSpec(amount: $0, unit: .months, text: trimmed) }
         default: return nil
         }
     }
@@ -54,11 +74,18 @@ public struct DurationSpec: Sendable, Hashable, CustomStringConvertible {
             rest = rest.dropFirst(digits.count)
             guard let designator = rest.first else { return nil }
             rest = rest.dropFirst()
+            // Overflow checked, as for the words above.
+            func add(_ total: inout Int, _ k: Int) -> Bool {
+                let (product, tooLarge) = n.multipliedReportingOverflow(by: k)
+                let (sum, overflow) = total.addingReportingOverflow(product)
+                total = sum
+                return !tooLarge && !overflow
+            }
             switch designator {
-            case "Y": months += n * 12
-            case "M": months += n
-            case "W": days += n * 7
-            case "D": days += n
+            case "Y": guard add(&months, 12) else { return nil }
+            case "M": guard add(&months, 1) else { return nil }
+            case "W": guard add(&days, 7) else { return nil }
+            case "D": guard add(&days, 1) else { return nil }
             default: return nil
             }
         }

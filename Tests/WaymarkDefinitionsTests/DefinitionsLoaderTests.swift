@@ -55,6 +55,25 @@ import WaymarkModel
         #expect(loaded.summaries == ["workflows/demo.yaml:15:14: error: bad-duration"])
     }
 
+    /// A deadline beyond a hundred years, or too large to count at all, is refused where it is
+    /// written, rather than loaded (a due date past what the engine counts in would stop a run) or
+    /// stopping the loader (a number of weeks or years that overflows when counted in days or
+    /// months); a hundred years is kept.
+    @Test func aDurationTooLongIsReportedAtItsValue() {
+        for (due, refused) in [
+            ("36526 days", true), ("5218 weeks", true), ("101 years", true), ("P1201M", true),
+            ("999999999999999999 weeks", true), ("P999999999999999999Y", true), ("36525 days", false),
+            ("100 years", false), ("P1200M", false),
+        ] {
+            let text = Fixtures.pathway.replacingOccurrences(of: "due: 1 working day", with: "due: \(due)")
+            let loaded = Fixtures.load(replacing: "workflows/demo.yaml", with: text)
+            #expect(loaded.summaries == (refused ? ["workflows/demo.yaml:15:14: error: bad-duration"] : []), "\(due)")
+        }
+        let text = Fixtures.pathway.replacingOccurrences(of: "due: 1 working day", with: "due: 5000000 working days")
+        let message = Fixtures.load(replacing: "workflows/demo.yaml", with: text).diagnostics.first?.message
+        #expect(message?.contains("longer than a definitions file may give") == true)
+    }
+
     @Test func duplicateKeyIsReportedAtTheSecondKey() {
         let text = Fixtures.pathway.replacingOccurrences(
             of: "    title: Referral\n", with: "    title: Referral\n    title: Again\n")

@@ -147,6 +147,45 @@ import WaymarkFEEL
         #expect((clock.dates, clock.dateTimes, reads.reads) == (1, 1, 2))
     }
 
+    /// A duration whose parts (up to 18 digits each) add up to more than 64 bits of seconds or
+    /// months is null, in a literal or at run time, not a trap (found by FuzzFEEL: the first text
+    /// stopped the process as the expression was compiled); the largest that fits is kept.
+    @Test func aDurationTooLargeIsNullNotATrap() throws {
+        for text in [
+            "PT22222222222622444H1M", "P999999999999999999Y", "P106751991167300DT100000H",
+            "-PT999999999999999999H", "P999999999999999999DT1S",
+        ] {
+            let call = try FEELExpression(#"duration("\#(text)")"#)
+            #expect(call.evaluate([]).typedJSONText == #"{"type":"null"}"#, "\(text)")
+            let late = try FEELExpression("duration(x)", names: ["x"])
+            #expect(late.evaluate([.string(text)]).typedJSONText == #"{"type":"null"}"#, "\(text)")
+        }
+        let largest = try FEELExpression(#"duration("P106751991167300DT1H") > duration("P1D")"#)
+        #expect(largest.evaluate([]).typedJSONText == #"{"type":"boolean","value":true}"#)
+        let years = try FEELExpression(#"duration("P768614336404564650Y7M") > duration("P1Y")"#)
+        #expect(years.evaluate([]).typedJSONText == #"{"type":"boolean","value":true}"#)
+        // Arithmetic past 64 bits of months, or past the years FEEL writes, is null too.
+        for text in [
+            #"date("2025-01-01") + duration("P768614336404564650Y")"#,
+            #"date("2025-01-01") - duration("P768614336404564650Y")"#,
+            #"date and time("2025-01-01T00:00:00Z") + duration("P768614336404564650Y")"#,
+            #"duration("P768614336404564650Y") + duration("P768614336404564650Y")"#,
+            #"duration("-P768614336404564650Y") - duration("P768614336404564650Y")"#,
+            #"date("2025-01-01") + duration("P106751991167300D")"#,
+            #"date and time("2025-01-01T00:00:00Z") - duration("P106751991167300D")"#,
+            #"date("999999999-12-01") + duration("P1M")"#,
+        ] {
+            #expect(try FEELExpression(text).evaluate([]).typedJSONText == #"{"type":"null"}"#, "\(text)")
+        }
+        let edge = try FEELExpression(#"date("999999999-11-01") + duration("P1M")"#)
+        #expect(edge.evaluate([]).typedJSONText == #"{"type":"date","value":"999999999-12-01"}"#)
+        // Eighteen digits of one part alone fit.
+        for text in ["P999999999999999999M", "PT999999999999999999S"] {
+            let call = try FEELExpression(#"duration("\#(text)") != null"#)
+            #expect(call.evaluate([]).typedJSONText == #"{"type":"boolean","value":true}"#, "\(text)")
+        }
+    }
+
     @Test func runtimeProblemsGiveNullAndAWarning() throws {
         final class Sink: @unchecked Sendable {
             let lock = NSLock()
