@@ -130,8 +130,8 @@ public struct FEELContext: Sendable {
 
     public private(set) var entries: [Entry]
 
-    /// A context of these entries, in this order (a name given twice is there twice; see
-    /// ``subscript(_:)-(String)`` to set a name once).
+    /// A context of these entries, in this order (a name given twice is there twice: set a name
+    /// through the subscript to have it once).
     public init(entries: [Entry] = []) {
         self.entries = entries
     }
