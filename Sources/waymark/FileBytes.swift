@@ -48,12 +48,20 @@ enum FileBytes {
         }
     }
 
-    /// Writes `text` to standard output, or stops the command with the reason and status 2 when it
-    /// cannot be written: `FileHandle.write` stops the process with a crash report instead.
-    static func writeOrExit(_ text: String, command: String) {
-        guard !writeToStandardOutput(Array(text.utf8)) else { return }
+    /// Writes `bytes` to standard output, or stops the command with `failure`, the reason and
+    /// status 2 when they cannot be written: `FileHandle.write` stops the process with a crash
+    /// report instead, and nothing after a failed write could reach the reader anyway.
+    static func writeOrExit(
+        _ bytes: [UInt8], command: String, failure: String = "cannot write to standard output"
+    ) {
+        guard !writeToStandardOutput(bytes) else { return }
         let reason = String(cString: strerror(errno))
-        FileHandle.standardError.write(Data("waymark \(command): cannot write to standard output: \(reason)\n".utf8))
+        FileHandle.standardError.write(Data("waymark \(command): \(failure): \(reason)\n".utf8))
         exit(2)
+    }
+
+    /// The same for text.
+    static func writeOrExit(_ text: String, command: String) {
+        writeOrExit(Array(text.utf8), command: command)
     }
 }

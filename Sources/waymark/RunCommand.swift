@@ -86,14 +86,9 @@ struct RunCommand: ParsableCommand {
         do {
             // The table keeps only the rows it shows, in memory.
             let spill: any RecordSpill = format == .json || format == .csv ? try TemporaryFileSpill() : MemorySpill()
-            // The first failure's reason, read from `errno` when it happens; what is left is not written.
-            var writeFailure: String?
             let summary = try run.write(format, through: through, openOnly: open, spill: spill) { bytes in
-                if writeFailure == nil, !FileBytes.writeToStandardOutput(bytes) {
-                    writeFailure = String(cString: strerror(errno))
-                }
+                FileBytes.writeOrExit(bytes, command: "run", failure: "cannot write the task list to standard output")
             }
-            if let writeFailure { fail("cannot write the task list to standard output: \(writeFailure)") }
             for problem in summary.problems {
                 FileHandle.standardError.write(Data("waymark run: warning: \(problem)\n".utf8))
             }
