@@ -6,6 +6,7 @@ import PackageDescription
 /// The layout keeps a small pure core (model, FEEL, engine) with the edges around it:
 ///
 /// - `CYAML`, `WaymarkYAML`: the system libyaml and our position-keeping node tree over it (edge).
+/// - `CMemoryHints`: a prefetch hint, which Swift cannot emit itself (used by the engine's batch run).
 /// - `WaymarkFEEL`: the DMN expression language (pure).
 /// - `WaymarkModel`: definitions as typed immutable values, durations, calendars, diagnostics (pure).
 /// - `WaymarkDefinitions`: loading and validating a definitions folder from YAML (edge).
@@ -55,6 +56,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "WaymarkYAML", dependencies: ["CYAML"], swiftSettings: strictSettings),
+        .target(name: "CMemoryHints"),
         .target(name: "WaymarkFEEL", swiftSettings: strictSettings),
         .target(name: "WaymarkModel", dependencies: ["WaymarkFEEL"], swiftSettings: strictSettings),
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "WaymarkEngine",
             dependencies: [
-                "WaymarkModel", "WaymarkFEEL",
+                "WaymarkModel", "WaymarkFEEL", "CMemoryHints",
                 .product(name: "Collections", package: "swift-collections"),
             ],
             swiftSettings: strictSettings

@@ -197,7 +197,17 @@ public struct CaseByCaseRun: Sendable {
                 var w = JSONWriter()
                 var keys: [[(key: Key, range: Range<Int>)]] = [[], [], []]
                 let scope = EvaluationScope()
-                for rank in k * perChunk..<min((k + 1) * perChunk, ids.count) {
+                let ranks = k * perChunk..<min((k + 1) * perChunk, ids.count)
+                func slotsOf(_ rank: Int) -> ArraySlice<Int32> {
+                    let c = byID[rank]
+                    return order[Int(starts[c])..<Int(starts[c + 1])]
+                }
+                for rank in ranks.prefix(2) { index.prefetchSlots(slotsOf(rank)) }
+                for rank in ranks {
+                    // The slots two cases on, and the bytes of the next case's events (whose slots
+                    // were asked for a case ago), load while this case runs.
+                    if rank + 2 < ranks.upperBound { index.prefetchSlots(slotsOf(rank + 2)) }
+                    if rank + 1 < ranks.upperBound { index.prefetchBytes(slotsOf(rank + 1)) }
                     let ci = byID[rank]
                     var c = CaseState(id: ids[ci])
                     for s in starts[ci]..<starts[ci + 1] {

@@ -1,3 +1,4 @@
+import CMemoryHints
 import WaymarkFEEL
 
 /// The events of a batch run, found again case by case: for each event, where its bytes are in its
@@ -63,7 +64,15 @@ struct EventIndex: Sendable {
             scanned.slots.reserveCapacity(slots.count + lines)
             scanned.ids.reserve(lines)
             EventDecoder.scan(buffer, zone: zone, workers: workers, window: window, problems: &problems) { events in
-                for event in events { scanned.file(event, counts: &counts) }
+                // The ids' table is asked for the slots of events a few ahead (see
+                // `CaseNumberIndex.prefetch`).
+                let ahead = 8
+                for k in events.indices {
+                    if k + ahead < events.count, events[k + ahead].idBits != 0 {
+                        scanned.ids.prefetch(events[k + ahead].idBits)
+                    }
+                    scanned.file(events[k], counts: &counts)
+                }
             }
         }
         if !problems.isEmpty { throw EventBatchError(problems: problems) }
@@ -119,6 +128,30 @@ struct EventIndex: Sendable {
         }
         if event.id.isEmpty { event.id = madeIDs[Int32(slot)] ?? "" }
         return event
+    }
+
+    /// Starts loading the slots of `slotNumbers` into the cache, for ``prefetchBytes(_:)`` to read a
+    /// little later: a case's slots are scattered across the index (they are in file order).
+    func prefetchSlots(_ slotNumbers: ArraySlice<Int32>) {
+        slots.withUnsafeBufferPointer { table in
+            for k in slotNumbers { waymark_prefetch(table.baseAddress! + Int(k)) }
+        }
+    }
+
+    /// Starts loading the bytes of the events of `slotNumbers` (their first and last cache lines),
+    /// for ``event(_:strings:)`` to read a little later.
+    ///
+    /// A case's events lie where they were in the files, among everyone else's. Read as its case
+    /// ran, each was a cache miss: the first byte's load and the slot's were nearly all of
+    /// `event(_:strings:)`'s own cycles (`perf`, the million events of the benchmark's stream).
+    func prefetchBytes(_ slotNumbers: ArraySlice<Int32>) {
+        for k in slotNumbers {
+            let s = slots[Int(k)]
+            files[fileOf(Int(k))].withUnsafeBufferPointer { bytes in
+                waymark_prefetch(bytes.baseAddress! + s.start)
+                waymark_prefetch(bytes.baseAddress! + s.start + Int(s.length) - 1)
+            }
+        }
     }
 
     /// The id of slot `slot` (read again: only to tell apart two ids with the same hash).
