@@ -18,6 +18,10 @@ extension CaseState {
             if let cached = scopeCache, scopeCacheParts.isSuperset(of: parts) {
                 caseValue = cached
             } else if filterTasks, let filter = scopeDefinitions?.newest.taskFilters[expr.identity] {
+                // No task it could be made true by, and false without one: the value FEEL would give,
+                // without the scope built and the expression walked (on most mornings of the daily
+                // rule on overdue work, no task is overdue).
+                if filter.falseWhenNonePass && !tasks.contains(where: filter.passes) { return .boolean(false) }
                 // Not kept: the next expression may need the whole list.
                 caseValue = caseValueCaching(calendar, parts: parts, only: (filter, expr.identity))
             } else {

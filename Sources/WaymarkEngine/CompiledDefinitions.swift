@@ -422,7 +422,8 @@ final class CompiledDefinitions: Sendable {
         for e in expressions {
             byExpression[e.identity] = needs[e.source]
             if let requirement = e.compiled.entryRequirement(onList: ["case", "tasks"]) {
-                filters[e.identity] = TaskFilter(requirement)
+                filters[e.identity] = TaskFilter(
+                    requirement, falseWhenNonePass: e.compiled.isFalseWhenEmpty(list: ["case", "tasks"]))
             }
         }
         needsByExpression = IdentityTable(byExpression)

@@ -14,11 +14,15 @@ struct TaskFilter: Sendable {
 
     let field: Field
     let value: String
+    /// Whether the expression is false when no task passes (see
+    /// `FEELExpression.isFalseWhenEmpty(list:)`), so that it need not be evaluated then.
+    let falseWhenNonePass: Bool
 
-    init?(_ requirement: FEELEntryRequirement) {
+    init?(_ requirement: FEELEntryRequirement, falseWhenNonePass: Bool = false) {
         guard let field = Field(rawValue: requirement.key) else { return nil }
         self.field = field
         value = requirement.value
+        self.falseWhenNonePass = falseWhenNonePass
     }
 
     /// Whether the entry equals the value. A missing pathway or stage is null in FEEL, which equals no

@@ -28,6 +28,26 @@ extension FEELExpression {
         return search.found.first
     }
 
+    /// Whether the expression is false whenever the list at `path` (`["case", "tasks"]`) is empty:
+    /// it is a `some` over that list, or a conjunction with such a term (`false and x` is false in
+    /// FEEL, whatever `x` is).
+    ///
+    /// A daily condition on overdue work is looked at on every case whose tasks changed, and on most
+    /// of them no task is overdue: the caller can then know its value without building the scope.
+    public func isFalseWhenEmpty(list path: [String]) -> Bool {
+        guard path.count == 2, let tree else { return false }
+        let search = FEELRequirementSearch(root: path[0], list: path[1], key: nil)
+        func falseWhenEmpty(_ node: FEELNode) -> Bool {
+            switch node.kind {
+            case .quantified(false, let iterations, _):
+                return iterations.count == 1 && iterations[0].upTo == nil && search.isList(iterations[0].domain)
+            case .and(let a, let b): return falseWhenEmpty(a) || falseWhenEmpty(b)
+            default: return false
+            }
+        }
+        return falseWhenEmpty(tree)
+    }
+
     /// The values of `key` that an element of the list at `path` (`["case", "history"]`) can have
     /// and still be read: `type` of `count(case.history[type = "crisis.presented"])` is
     /// `["crisis.presented"]`. Empty when the list is not read; nil when an element with any value

@@ -88,6 +88,51 @@ import WaymarkTestSupport
         }
     }
 
+    /// Which conditions are false, without evaluation, when the list holds nothing: the engine then
+    /// skips them, so a wrong yes would hide an alert from a condition that holds of an empty list.
+    @Test(arguments: [
+        (#"some t in case.tasks satisfies t.status = "overdue" and t.due < today()"#, true),
+        (#"facts.x = 1 and (some t in case.tasks satisfies t.status = "overdue")"#, true),
+        (#"(some t in case.tasks satisfies t.status = "overdue") and facts.x = 1"#, true),
+        (#"not(some t in case.tasks satisfies t.status = "overdue")"#, false),
+        (#"(some t in case.tasks satisfies t.status = "overdue") or facts.x = 1"#, false),
+        (#"every t in case.tasks satisfies t.status = "overdue""#, false),
+        (#"some t in case.tasks, u in [1] satisfies t.status = "overdue""#, false),
+        (#"some t in case.history satisfies t.status = "overdue""#, false),
+        (#"some t in [1, 2] satisfies t > 1"#, false),
+        (#"if facts.x = 1 then (some t in case.tasks satisfies t.status = "overdue") else true"#, false),
+        (#"count(case.tasks) = 0"#, false),
+    ])
+    func tellsWhichConditionsAreFalseOnAnEmptyList(source: String, falseWhenEmpty: Bool) throws {
+        let expression = try FEELExpression(source, names: Self.names)
+        #expect(expression.isFalseWhenEmpty(list: ["case", "tasks"]) == falseWhenEmpty)
+    }
+
+    /// The claim checked by evaluation: every condition said to be false on an empty list is false
+    /// on one, whatever the facts.
+    @Test func aConditionSaidFalseOnAnEmptyListIsFalseOnOne() throws {
+        let sources = [
+            #"some t in case.tasks satisfies t.status = "overdue" and t.due < @"2025-01-10""#,
+            #"facts.flag = true and (some t in case.tasks satisfies t.status = "overdue")"#,
+            #"(some t in case.tasks satisfies t.status = "overdue") and facts.flag"#,
+            #"(some t in case.tasks satisfies t.status = "overdue") and null"#,
+        ]
+        for source in sources {
+            let expression = try FEELExpression(source, names: Self.names)
+            #expect(expression.isFalseWhenEmpty(list: ["case", "tasks"]), "\(source)")
+            for flag: FEELValue in [.boolean(true), .boolean(false), .null, .string("x")] {
+                let scope: [FEELValue] = [
+                    .null, .context(FEELContext([("tasks", .list([]))])), .context(FEELContext([("flag", flag)])),
+                    .null,
+                ]
+                let value = expression.evaluate(scope)
+                var isFalse = false
+                if case .boolean(false) = value { isFalse = true }
+                #expect(isFalse, "\(source) with flag \(flag) gave \(value)")
+            }
+        }
+    }
+
     static func types(_ source: String) throws -> Set<String>? {
         try FEELExpression(source, names: names).entryValues(of: "type", onList: ["case", "history"])
     }
