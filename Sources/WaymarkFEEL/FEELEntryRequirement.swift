@@ -32,7 +32,7 @@ extension FEELExpression {
     /// it is a `some` over that list, or a conjunction with such a term (`false and x` is false in
     /// FEEL, whatever `x` is).
     ///
-    /// A daily condition on overdue work is looked at on every case whose tasks changed, and on most
+    /// A daily condition on overdue work is looked at on every case whose tasks changed, and on many
     /// of them no task is overdue: the caller can then know its value without building the scope.
     public func isFalseWhenEmpty(list path: [String]) -> Bool {
         guard path.count == 2, let tree else { return false }
