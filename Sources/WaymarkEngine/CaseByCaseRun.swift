@@ -210,9 +210,7 @@ public struct CaseByCaseRun: Sendable {
                     if rank + 1 < ranks.upperBound { index.prefetchBytes(slotsOf(rank + 1)) }
                     let ci = byID[rank]
                     var c = CaseState(id: ids[ci])
-                    for s in starts[ci]..<starts[ci + 1] {
-                        _ = c.insert(index.event(Int(order[Int(s)]), strings: strings))
-                    }
+                    for slot in slotsOf(rank) { _ = c.insert(index.event(Int(slot), strings: strings)) }
                     if let limit { chunk.timersFired += c.run(to: limit, env, sharing: scope) }
                     for problem in c.problems { chunk.problems.append("\(c.id): \(problem)") }
                     if c.hasOpenEnrolment { chunk.openCases += 1 }
