@@ -141,18 +141,18 @@ enum FEELArithmetic {
 
     static func shift(_ t: FEELDateTime, _ d: FEELDayTimeDuration) -> FEELDateTime? {
         var nanos = Int64(t.time.nanosecond) + Int64(d.nanoseconds)
-        // Beyond 64 bits of seconds is beyond any date FEEL writes: null, not a trap (FuzzFEEL).
-        let (sum, overflow) = FEELTemporal.epochSeconds(t).addingReportingOverflow(d.seconds)
-        guard !overflow, (-400_000_000_000...400_000_000_000).contains(sum) else { return nil }
-        var seconds = sum
+        var carry: Int64 = 0
         if nanos < 0 {
             nanos += 1_000_000_000
-            seconds -= 1
+            carry = -1
         } else if nanos >= 1_000_000_000 {
             nanos -= 1_000_000_000
-            seconds += 1
+            carry = 1
         }
-        guard abs(seconds) < 400_000_000_000 else { return nil }
+        // Beyond 64 bits of seconds is beyond any date FEEL writes: null, not a trap (FuzzFEEL).
+        let (sum, overflow) = FEELTemporal.epochSeconds(t).addingReportingOverflow(d.seconds)
+        let (seconds, carried) = sum.addingReportingOverflow(carry)
+        guard !overflow, !carried, (-399_999_999_999...399_999_999_999).contains(seconds) else { return nil }
         return FEELTemporal.dateTime(epochSeconds: seconds, nanos: Int(nanos), like: t.time)
     }
 
