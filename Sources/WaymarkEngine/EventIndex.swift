@@ -232,33 +232,49 @@ extension EventDecoder {
         var start = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
         var line = 1
-        repeat {
-            // A window ends just after a line break (or at the end of the file).
-            var end = min(start + max(window, 1), buffer.count)
-            if end < buffer.count {
-                end = min(nextLineBreak(buffer, from: end - 1, to: buffer.count) + 1, buffer.count)
-            }
-            let last = end == buffer.count
-            let (runs, nextLine) = lineRuns(buffer, start..<end, firstLine: line, workers: workers)
-            // Each run only reads `buffer`, which outlives `ParallelChunks.map`.
-            nonisolated(unsafe) let shared = buffer
-            let parts = ParallelChunks.map(chunks: runs.count, workers: workers) { k in
-                var found: [EventBatchError.Problem] = []
-                var events: [ScannedEvent] = []
-                decodeLines(
-                    shared, from: runs[k].range.lowerBound, to: runs[k].range.upperBound,
-                    last: last && k == runs.count - 1, firstLine: runs[k].firstLine, zone: zone, values: false,
-                    problems: &found
-                ) { event, range in events.append(ScannedEvent(event, range)) }
-                return (events, found)
-            }
-            for (_, found) in parts { problems += found }
-            if problems.isEmpty {
-                for (events, _) in parts { take(events) }
-            }
-            line = nextLine
-            start = end
-        } while start < buffer.count
+        // A window's events are handed to `take` while the next window is decoded: handed over
+        // after it, one thread filed them while the other waited (the index of a million events
+        // spent 0.17 of its 0.40 s so, on two cores).
+        var decoded: [[ScannedEvent]] = []
+        withoutActuallyEscaping(take) { take in
+            // `take` runs in one iteration of a round, the only one to touch what it captures.
+            nonisolated(unsafe) let take = take
+            repeat {
+                // A window ends just after a line break (or at the end of the file).
+                var end = min(start + max(window, 1), buffer.count)
+                if end < buffer.count {
+                    end = min(nextLineBreak(buffer, from: end - 1, to: buffer.count) + 1, buffer.count)
+                }
+                let last = end == buffer.count
+                let (runs, nextLine) = lineRuns(buffer, start..<end, firstLine: line, workers: workers)
+                // Each run only reads `buffer`, which outlives `ParallelChunks.map`.
+                nonisolated(unsafe) let shared = buffer
+                // The last window's events, if any (there are none once a problem is found).
+                let filing = decoded
+                let filer = filing.isEmpty ? 0 : 1
+                let parts = ParallelChunks.map(chunks: filer + runs.count, workers: workers) {
+                    k -> ([ScannedEvent], [EventBatchError.Problem]) in
+                    if k < filer {
+                        for events in filing { take(events) }
+                        return ([], [])
+                    }
+                    let run = runs[k - filer]
+                    var found: [EventBatchError.Problem] = []
+                    var events: [ScannedEvent] = []
+                    decodeLines(
+                        shared, from: run.range.lowerBound, to: run.range.upperBound,
+                        last: last && k - filer == runs.count - 1, firstLine: run.firstLine, zone: zone,
+                        values: false, problems: &found
+                    ) { event, range in events.append(ScannedEvent(event, range)) }
+                    return (events, found)
+                }
+                for (_, found) in parts.dropFirst(filer) { problems += found }
+                decoded = problems.isEmpty ? parts.dropFirst(filer).map(\.0) : []
+                line = nextLine
+                start = end
+            } while start < buffer.count
+            for events in decoded { take(events) }
+        }
     }
 
     /// The event at `range`, which ``scan(_:zone:workers:window:problems:take:)`` has already found sound.

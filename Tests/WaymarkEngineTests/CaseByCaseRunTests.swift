@@ -147,6 +147,36 @@ import WaymarkTestSupport
         #expect(summary.problems.isEmpty)
     }
 
+    /// Of two events with one id, the first in the file is kept, whichever window each is in: a
+    /// window's events are filed while the next window is decoded, and must still be filed in order.
+    @Test func theFirstOfTwoEventsWithOneIDIsKeptAcrossWindows() throws {
+        let lines = Self.lines(Self.cohort).prefix(3_000)
+        // Every 5th referral again, as case R-k's (which it enrols), 30 lines (one to three windows
+        // of 4 KB) after it or before it.
+        var placed: [(position: Double, line: [UInt8])] = []
+        var rivalsFirst: [String] = []
+        var rivalsAfter: [String] = []
+        var referrals = 0
+        for (k, line) in lines.enumerated() {
+            placed.append((Double(k), line))
+            var text = String(decoding: line, as: UTF8.self)
+            guard text.contains(#""type":"referral.received""#) else { continue }
+            referrals += 1
+            guard referrals % 5 == 0 else { continue }
+            let caseField = try #require(text.firstRange(of: #/"case":"[^"]+"/#))
+            text.replaceSubrange(caseField, with: #""case":"R-\#(k)""#)
+            let before = (referrals / 5) % 2 == 1 && k >= 30
+            placed.append((Double(k) + (before ? -30.5 : 30.5), Array(text.utf8)))
+            if before { rivalsFirst.append("R-\(k)") } else { rivalsAfter.append("R-\(k)") }
+        }
+        let file = Array(placed.sorted { $0.position < $1.position }.map(\.line).joined())
+        let (json, _) = try Self.caseByCase([file], through: nil, openOnly: false)
+        #expect(json == (try Self.engineJSON([file], through: nil, openOnly: false)))
+        #expect(rivalsFirst.filter { !json.contains(#""case": "\#($0)""#) } == [], "kept, as they came first")
+        #expect(rivalsAfter.filter { json.contains(#""case": "\#($0)""#) } == [], "ignored, as they came second")
+        #expect(rivalsFirst.count >= 10 && rivalsAfter.count >= 10)
+    }
+
     @Test func aJSONArrayReadsAsItsLines() throws {
         let lines = Self.lines(Self.cohort).prefix(3_000).map { Array($0.dropLast()) }
         let array = Array("[\n".utf8) + Array(lines.joined(separator: Array(",\n".utf8))) + Array("\n]\n".utf8)
