@@ -12,6 +12,25 @@ extension CaseState {
         _ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, filterTasks: Bool = true
     ) -> FEELValue {
         let needs = scopeDefinitions?.newest.needs(of: expr) ?? .all
+        if needs.contains(.staticTask), let task {
+            // The same for every task of this definition (a rule on `task.overdue` that asks which
+            // task it is: a quarter of the conditions evaluated on events in the benchmark's stream).
+            let spec = tasks[task].spec
+            let scope = sharedScope()
+            if let kept = scope.staticTaskValue(expr, spec) { return kept }
+            let value = evaluateInScope(expr, t, task: task, calendar, needs: needs, filterTasks: filterTasks)
+            scope.keepStaticTaskValue(value, expr, spec)
+            return value
+        }
+        return evaluateInScope(expr, t, task: task, calendar, needs: needs, filterTasks: filterTasks)
+    }
+
+    /// ``evaluateCaching(_:_:task:_:filterTasks:)`` with the scope built (as much of it as `needs`
+    /// asks for).
+    private mutating func evaluateInScope(
+        _ expr: Expression, _ t: Trigger?, task: Int?, _ calendar: CalendarInfo, needs: ScopeNeeds,
+        filterTasks: Bool
+    ) -> FEELValue {
         var caseValue = FEELValue.null
         if needs.contains(.caseValue) {
             let parts = Self.caseParts(needs)
@@ -57,14 +76,16 @@ extension CaseState {
     mutating func evaluationScope(_ calendar: CalendarInfo, tables: Bool = false, at moment: Moment? = nil)
         -> (EvaluationScope, FEELEnvironment)
     {
-        let scope: EvaluationScope
-        if let kept = evaluation {
-            scope = kept
-        } else {
-            scope = EvaluationScope()
-            evaluation = scope
-        }
+        let scope = sharedScope()
         return (scope, scope.environment(at: moment ?? now, calendar, tables: tables, of: scopeDefinitions))
+    }
+
+    /// The scope this case's evaluations share (made on the first).
+    private mutating func sharedScope() -> EvaluationScope {
+        if let kept = evaluation { return kept }
+        let scope = EvaluationScope()
+        evaluation = scope
+        return scope
     }
 
     /// The parts of `case` to build for an expression with these needs. The facts of history entries

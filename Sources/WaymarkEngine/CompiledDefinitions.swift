@@ -419,8 +419,13 @@ final class CompiledDefinitions: Sendable {
             for a in r.rule.then { expressions.append(contentsOf: Self.expressions(a)) }
         }
         var filters: [ObjectIdentifier: TaskFilter] = [:]
+        // A decision table of one of these names would be called in its stead.
+        let pure = ScopeNeeds.pureFunctions.subtracting(tableNames)
         for e in expressions {
             byExpression[e.identity] = needs[e.source]
+            if e.compiled.readsOnly(["task": ScopeNeeds.staticTaskEntries], calling: pure) {
+                byExpression[e.identity]?.insert(.staticTask)
+            }
             if let requirement = e.compiled.entryRequirement(onList: ["case", "tasks"]) {
                 filters[e.identity] = TaskFilter(
                     requirement, falseWhenNonePass: e.compiled.isFalseWhenEmpty(list: ["case", "tasks"]))
@@ -576,6 +581,20 @@ struct ScopeNeeds: OptionSet, Sendable {
     /// opened, or the whole context): a condition on the task list alone need not be looked at
     /// again when the case moves stage.
     static let caseOther = ScopeNeeds(rawValue: 1024)
+    /// Nothing but what `task` has from its definition (``staticTaskEntries``), through functions
+    /// that read nothing else (``FEELExpression/readsOnly(_:calling:)``): the value is the same for
+    /// every task of one ``TaskSpec``, and ``EvaluationScope/staticTaskValue(_:_:)`` keeps it.
+    /// Never in ``all``: it is a promise about the expression, not a part to build.
+    static let staticTask = ScopeNeeds(rawValue: 2048)
+    /// The entries of `task` that come from its ``TaskSpec`` (see ``CaseState/taskValue(_:_:parts:)``).
+    static let staticTaskEntries: Set<String> = ["key", "title", "role", "pathway", "stage"]
+    /// FEEL functions whose value depends on their arguments alone (not on the clock, the calendar or
+    /// the decision tables), for ``staticTask``: a short list of the standard library's, enough for
+    /// the conditions written on a task's definition (`list contains([...], task.key)`).
+    static let pureFunctions: Set<String> = [
+        "list contains", "contains", "starts with", "ends with", "not", "string length", "upper case",
+        "lower case", "substring", "substring before", "substring after", "matches", "string",
+    ]
     static let all: ScopeNeeds = [
         .caseValue, .history, .tasks, .tables, .entryIDs, .entryTimes, .entryData, .facts, .event, .task,
         .caseOther,

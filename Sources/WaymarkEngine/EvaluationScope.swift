@@ -1,4 +1,5 @@
 import WaymarkFEEL
+import WaymarkModel
 
 /// What the evaluations of one case's handling share: the values of `event`, `case`, `facts` and
 /// `task` of the evaluation under way, the decision tables as FEEL functions over them, the FEEL
@@ -37,6 +38,32 @@ final class EvaluationScope: @unchecked Sendable {
     @exclusivity(unchecked) private var functions: [String: FEELExternalFunction]?
     @exclusivity(unchecked) private var environment = FEELEnvironment.empty
     @exclusivity(unchecked) private var calendar: ObjectIdentifier?
+
+    /// The values of expressions that read only what a task has from its definition, by expression
+    /// and ``TaskSpec`` (see ``ScopeNeeds/staticTask``). Each entry holds its expression and spec, so
+    /// that neither identity can be reused by another object while the value is kept.
+    @exclusivity(unchecked) private var staticTaskValues: [StaticTaskKey: StaticTaskValue] = [:]
+
+    struct StaticTaskKey: Hashable {
+        let expression: ObjectIdentifier
+        let spec: ObjectIdentifier
+    }
+
+    struct StaticTaskValue {
+        let expression: Expression
+        let spec: TaskSpec
+        let value: FEELValue
+    }
+
+    /// The value kept for `expr` on tasks of `spec`, if it has been evaluated on one.
+    func staticTaskValue(_ expr: Expression, _ spec: TaskSpec) -> FEELValue? {
+        staticTaskValues[StaticTaskKey(expression: expr.identity, spec: ObjectIdentifier(spec))]?.value
+    }
+
+    func keepStaticTaskValue(_ value: FEELValue, _ expr: Expression, _ spec: TaskSpec) {
+        staticTaskValues[StaticTaskKey(expression: expr.identity, spec: ObjectIdentifier(spec))] =
+            StaticTaskValue(expression: expr, spec: spec, value: value)
+    }
 
     /// Lets go of the values of the last evaluation, as a case's run ends.
     func letGo() {

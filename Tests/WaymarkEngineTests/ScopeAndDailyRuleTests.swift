@@ -3,6 +3,7 @@ import Testing
 import WaymarkDefinitions
 import WaymarkFEEL
 import WaymarkModel
+import WaymarkSpill
 
 @testable import WaymarkEngine
 
@@ -527,6 +528,61 @@ import WaymarkModel
         #expect(report.alerts.map(\.rule) == ["late", "urgent"])
         #expect(report.alerts.first?.message == "late: decide due 2025-01-07")
         #expect(report.alerts.last?.id == "C1/urgent/e3")
+    }
+
+    /// A condition on what a task has from its definition is evaluated once per definition and kept
+    /// for the run: each task must still get the value for its own definition, in every case that
+    /// shares the run's scope, and a condition on anything else must not be kept at all.
+    @Test func aConditionOnATasksDefinitionIsKeptPerDefinition() throws {
+        let review =
+            "- { key: review, title: Review, role: team-manager, due: 1 working day, done_on: referral.decided }"
+        let pathway = Self.pathway.replacingOccurrences(
+            of: "      - { key: decide,", with: "      \(review)\n      - { key: decide,")
+        #expect(pathway.contains(review))
+        let defs = try Self.definitions(
+            rules: """
+                  - id: decide-late
+                    on: task.overdue
+                    when: task.key = "decide" and task.pathway = "demo"
+                    then:
+                      - alert: { severity: low, message: "decide late" }
+                  - id: review-late
+                    on: task.overdue
+                    when: list contains(["review"], task.key)
+                    then:
+                      - alert: { severity: low, message: "review late" }
+                  - id: c2-late
+                    on: task.overdue
+                    when: case.id = "C2" and task.key = "decide"
+                    then:
+                      - alert: { severity: low, message: "C2 decide late" }
+                """, pathway: pathway)
+        let compiled = CompiledDefinitions(defs)
+        let whens = compiled.rules.map { $0.rule.when! }
+        #expect(whens.map { compiled.needs(of: $0).contains(.staticTask) } == [true, true, false])
+        // Two cases, each with both tasks overdue from 00:00 on Wednesday 8 January.
+        let lines = ["C1", "C2"].map { id in
+            #"{"id":"\#(id)-r","case":"\#(id)","type":"referral.received","at":"2025-01-06T10:00:00Z"}"#
+        }
+        var run = CaseByCaseRun(definitions: defs)
+        run.workers = 1
+        try run.add(Array(lines.joined(separator: "\n").utf8))
+        var out: [UInt8] = []
+        _ = try run.writeJSON(through: F.date("2025-01-20"), openOnly: false, spill: MemorySpill()) { out += $0 }
+        let json = String(decoding: out, as: UTF8.self)
+        let alerts = json.split(separator: "\n").filter { $0.contains(#""rule": "#) }.map { line in
+            let id = line.firstMatch(of: #/"id": "([^"]+)"/#).map { String($0.1) } ?? ""
+            let message = line.firstMatch(of: #/"message": "([^"]+)"/#).map { String($0.1) } ?? ""
+            return "\(id): \(message)"
+        }
+        #expect(
+            alerts.sorted() == [
+                "C1/decide-late/task.overdue:C1/demo/referral/decide/1: decide late",
+                "C1/review-late/task.overdue:C1/demo/referral/review/1: review late",
+                "C2/c2-late/task.overdue:C2/demo/referral/decide/1: C2 decide late",
+                "C2/decide-late/task.overdue:C2/demo/referral/decide/1: decide late",
+                "C2/review-late/task.overdue:C2/demo/referral/review/1: review late",
+            ])
     }
 
     @Test func needsAreReadFromWholeNames() {
