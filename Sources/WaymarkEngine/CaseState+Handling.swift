@@ -652,7 +652,7 @@ extension CaseState {
             // Whether this evaluation read the date, not whether the text could: `some t in case.tasks
             // satisfies t.status = "overdue" and working days between(t.due, today()) > 5` reads it only
             // for an overdue task, and its value cannot change with the date until the case does.
-            let clock = evaluationScope(cr.calendar).0.clockReads
+            let clock = sharedScope().clockReads
             let readsBefore = clock.reads
             let isTrue = applies && holds(cr.rule.when, nil, task: nil, cr.calendar)
             let readClock = cr.readsClock && clock.reads > readsBefore

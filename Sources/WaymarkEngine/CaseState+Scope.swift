@@ -81,7 +81,7 @@ extension CaseState {
     }
 
     /// The scope this case's evaluations share (made on the first).
-    private mutating func sharedScope() -> EvaluationScope {
+    mutating func sharedScope() -> EvaluationScope {
         if let kept = evaluation { return kept }
         let scope = EvaluationScope()
         evaluation = scope

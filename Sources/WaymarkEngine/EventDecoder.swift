@@ -307,8 +307,12 @@ public enum EventDecoder {
             problems.append(contentsOf: mine)
             return nil
         }
-        guard let caseID, let type, let at else { return nil }
-        return Event(id: id ?? "", caseID: caseID, type: type, at: at, facts: facts, data: data)
+        guard let at, caseID != nil, type != nil else { return nil }
+        // Moved out (`take()`), not copied: the fields are captured by the closure above, and a copy
+        // of each was a retain here and a release as the closure's captures went.
+        return Event(
+            id: id.take() ?? "", caseID: caseID.take()!, type: type.take()!, at: at, facts: facts.take(),
+            data: data.take())
     }
 
     /// An event's `data` or `facts` checked but not built: an empty context for an object, null for
