@@ -14,7 +14,9 @@ struct JSONWriter: ~Copyable {
     /// The text written so far.
     var out: String { bytes.string }
 
+    /// A JSON string of `s`, read in place where it is native (see ``ByteBuffer/write(_:)``).
     mutating func string(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) != nil { return }
         var s = s
         s.withUTF8 { string(utf8: $0) }
     }

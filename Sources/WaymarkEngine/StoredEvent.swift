@@ -201,11 +201,14 @@ enum PackedValues {
     }
 
     private static func writeString(_ s: String, to out: inout ByteBuffer) {
-        var s = s
-        s.withUTF8 { utf8 in
+        func write(_ utf8: UnsafeBufferPointer<UInt8>) {
             writeCount(utf8.count, to: &out)
             out.append(contentsOf: utf8)
         }
+        // In place where the string is native, without the copy `withUTF8` needs.
+        if s.utf8.withContiguousStorageIfAvailable(write) != nil { return }
+        var s = s
+        s.withUTF8(write)
     }
 
     private static func readString(_ bytes: [UInt8], _ i: inout Int) -> String {

@@ -38,23 +38,32 @@ struct TextTable<Value: Sendable>: Sendable {
     }
 
     subscript(text: String) -> Value? {
-        var text = text
-        let found: Value?? = text.withUTF8 { bytes in
-            var slot = bytesHash(bytes) & (slots.count - 1)
-            while case let entry = Int(slots[slot]), entry != 0 {
-                let key = keys[entry - 1]
-                let same = key.withUnsafeBufferPointer {
-                    $0.count == bytes.count
-                        && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
-                }
-                if same { return .some(values[entry - 1]) }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            // Not found by its bytes: when it and every key are ASCII, no other spelling is there.
-            return !hasOtherKeys && bytes.allSatisfy { $0 < 0x80 } ? .some(nil) : nil
-        }
+        // Read in place where the string is native (nearly always): `withUTF8` needs a mutable copy,
+        // a retain and a release of the string for each event's type looked up.
+        let found =
+            text.utf8.withContiguousStorageIfAvailable(find)
+            ?? {
+                var text = text
+                return text.withUTF8(find)
+            }()
         if let found { return found }
         return byText[text]
+    }
+
+    /// The value of the key with these bytes; nil when it may be under another spelling.
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Value?? {
+        var slot = bytesHash(bytes) & (slots.count - 1)
+        while case let entry = Int(slots[slot]), entry != 0 {
+            let key = keys[entry - 1]
+            let same = key.withUnsafeBufferPointer {
+                $0.count == bytes.count
+                    && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            }
+            if same { return .some(values[entry - 1]) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        // Not found by its bytes: when it and every key are ASCII, no other spelling is there.
+        return !hasOtherKeys && bytes.allSatisfy { $0 < 0x80 } ? .some(nil) : nil
     }
 }
 
