@@ -4,8 +4,9 @@ import WaymarkModel
 /// What the id of an alert raised by a list of actions is made of, put into words only when one is
 /// raised: most actions raise tasks, and an emitted event's id is a string made for the purpose.
 enum TriggerKey {
-    /// The event being handled: its id.
-    case event(Trigger)
+    /// The event being handled: its id, made from its history item if it has none (an emitted
+    /// event). Not the whole trigger, whose copy was a reference count for each of its parts.
+    case event(id: String, HistoryItem)
     /// The day of a daily rule or a stage's deadline.
     case text(String)
     /// A stage entered with no event to name (`STAGE-N` for its Nth entry).
@@ -100,13 +101,13 @@ extension CaseState {
             if case .emitted(_, _, _, let type) = item {
                 reacts = env.reactsTo(type)
             } else {
-                reacts = env.reactsTo(pendingTrigger(head - 1).type)
+                reacts = env.reactsTo(pendingType(head - 1))
             }
             if !reacts {
                 appendToHistory(item, env)
                 continue
             }
-            handle(pendingTrigger(head - 1), env)
+            handle(takePending(head - 1), env)
         }
         // The list's storage is kept for the rest of the run: let go, it was made again for the next
         // event's first emitted event, a million times over a million events.
@@ -175,7 +176,7 @@ extension CaseState {
     /// What an alert's id is made of (see ``TriggerKey``), in words.
     func text(of key: TriggerKey) -> String {
         switch key {
-        case .event(let t): triggerID(t)
+        case .event(let id, let item): id.isEmpty ? emittedID(item) : id
         case .text(let text): text
         case .stageEntry(let stage, let entry): "\(stage)-\(entry)"
         }
@@ -304,7 +305,8 @@ extension CaseState {
                 cr, t.history,
                 explainCondition(cr.rule.when, t, task: t.task, cr.calendar, bare: cr.bareExplanation))
             runActions(
-                cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: .event(t), reason: reason, env)
+                cr.rule.then, origin: .rule(ri), trigger: t, triggerKey: .event(id: t.id, t.history), reason: reason,
+                env)
         }
         appendToHistory(t.history, env)
         scopeCache = nil
@@ -345,7 +347,8 @@ extension CaseState {
         runActions(
             cp.pathway.stages[old].onExit, origin: .hook(enrolment: ei, stage: old, name: "on_exit"),
             trigger: trigger,
-            triggerKey: trigger.map { .event($0) } ?? .stageEntry(cp.pathway.stages[old].id, entry), reason: reason,
+            triggerKey: trigger.map { .event(id: $0.id, $0.history) } ?? .stageEntry(cp.pathway.stages[old].id, entry),
+            reason: reason,
             env)
         // An exit action may itself have moved the case on: then this move is settled.
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
@@ -374,7 +377,8 @@ extension CaseState {
         runActions(
             cp.pathway.stages[target].onEnter, origin: .hook(enrolment: ei, stage: target, name: "on_enter"),
             trigger: trigger,
-            triggerKey: trigger.map { .event($0) } ?? .stageEntry(cp.pathway.stages[target].id, entry),
+            triggerKey: trigger.map { .event(id: $0.id, $0.history) }
+                ?? .stageEntry(cp.pathway.stages[target].id, entry),
             reason: entered, env)
         guard enrolments[ei].entries == entry, enrolments[ei].closed == nil else { return }
         for spec in cp.stageTasks[target] {

@@ -537,7 +537,19 @@ extension CaseState {
     /// What waiting event `index` adds to the history.
     func pendingHistory(_ index: Int) -> HistoryItem { scratchBox.unsafelyUnwrapped.state.pending[index].history }
 
-    func pendingTrigger(_ index: Int) -> Trigger { scratchBox.unsafelyUnwrapped.state.pending[index] }
+    /// The type of waiting event `index`, read in place: a copy of the whole trigger to read it was
+    /// a reference count for each of its strings and contexts.
+    func pendingType(_ index: Int) -> String { scratchBox.unsafelyUnwrapped.state.pending[index].type }
+
+    /// Waiting event `index`, moved out of the list, which keeps in its place a trigger that holds
+    /// nothing: `drain` hands each one on once and never reads it again, and a copy was a retain of
+    /// each of its strings and contexts, and a release as the list was emptied.
+    mutating func takePending(_ index: Int) -> Trigger {
+        var taken = Trigger(
+            id: "", type: "", at: .distantPast, data: nil, facts: nil, history: .input(-1), task: nil, depth: 0)
+        swap(&taken, &scratch().state.pending[index])
+        return taken
+    }
 
     // The scratch's fields, read as their initial values between runs.
 
