@@ -464,6 +464,8 @@ extension CaseState {
     /// Raises the next occurrence of each repeating task completed by this event, for as long as the
     /// case stays in the task's stage (the same entry of it) or, for a rule's task, its enrolment is open.
     mutating func raiseRepeats() {
+        // Asked after every event; nearly always there is none, and the list is not copied to see.
+        guard hasRepeatsDue else { return }
         let due = repeatsDue
         repeatsDue.removeAll()
         for (ti, entries, reason) in due {

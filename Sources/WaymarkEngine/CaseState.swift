@@ -569,6 +569,7 @@ extension CaseState {
         get { scratchBox?.state.repeatsDue ?? [] }
         _modify { yield &scratch().state.repeatsDue }
     }
+    var hasRepeatsDue: Bool { !(scratchBox?.state.repeatsDue.isEmpty ?? true) }
     var scopeCache: FEELValue? {
         get { scratchBox?.state.scopeCache }
         _modify { yield &scratch().state.scopeCache }
