@@ -313,9 +313,18 @@ extension CaseState {
     }
 
     /// Whether a rule looks at this case now: always without `pathway:`, else while the case is open on it.
+    /// `cr` is a rule of the newest definitions.
     func ruleApplies(_ cr: CompiledRule, _ env: EngineDefinitions) -> Bool {
-        guard let p = cr.rule.pathway else { return true }
-        return openEnrolment(on: p, env) != nil
+        guard cr.namesPathway else { return true }
+        let newest = Int32(env.versions.count - 1)
+        for e in enrolments.indices where enrolments[e].closed == nil {
+            if enrolments[e].version == newest {
+                if enrolments[e].pathway == cr.pathwayIndex { return true }
+            } else if env.pathway(of: enrolments[e]).pathway.id == cr.rule.pathway {
+                return true
+            }
+        }
+        return false
     }
 
     func openEnrolment(on pathwayID: String, _ env: EngineDefinitions) -> Int? {

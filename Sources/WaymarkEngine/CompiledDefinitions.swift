@@ -195,9 +195,17 @@ final class CompiledRule: Sendable {
     let alertSites: [AlertSite?]
     /// The explanation of a firing with nothing read (see ``CompiledPathway``).
     let bareExplanation: Explanation
+    /// Whether the rule names a pathway (`pathway:`), and that pathway's index in these definitions
+    /// (nil if they have none of that id): an enrolment on these definitions is told by its index,
+    /// where comparing ids took a reference count for each enrolment's pathway and id, for every
+    /// rule on every event.
+    let namesPathway: Bool
+    let pathwayIndex: Int32?
 
-    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool, tables: [DecisionTable]) {
+    init(rule: Rule, calendar: CalendarInfo, readsClock: Bool, tables: [DecisionTable], pathwayIndex: Int?) {
         self.rule = rule
+        namesPathway = rule.pathway != nil
+        self.pathwayIndex = pathwayIndex.map { Int32($0) }
         self.calendar = calendar
         self.readsClock = readsClock
         let trend = rule.when?.compiled.timeTrend ?? .constant
@@ -361,7 +369,10 @@ final class CompiledDefinitions: Sendable {
                 let readsClock =
                     CompiledDefinitions.readsClock(source)
                     || CompiledDefinitions.tablesCalled(by: source, in: tables).contains { tableReadsClock[$0] }
-                rules.append(CompiledRule(rule: rule, calendar: calendar, readsClock: readsClock, tables: tables))
+                rules.append(
+                    CompiledRule(
+                        rule: rule, calendar: calendar, readsClock: readsClock, tables: tables,
+                        pathwayIndex: rule.pathway.flatMap { pathwayIndex[$0] }))
             }
         }
         self.rules = rules

@@ -388,6 +388,27 @@ import WaymarkTestSupport
         #expect(cases.map(\.stage) == ["fgc", "referral"])
     }
 
+    /// A rule that names a pathway looks at every case open on it, whichever definitions version the
+    /// enrolment opened on (the newest is told by its index, an older one by the pathway's id), and
+    /// at no other case.
+    @Test func aRuleOnAPathwaySeesEnrolmentsOfEveryVersion() {
+        let rule = F.rule("seen", on: ["note.added"], pathway: "right-balance", then: [F.alert("seen")])
+        var engine = Engine(definitions: F.definitions(F.pathway(version: 1), rules: [rule]))
+        engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-06T10:00:00Z")])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-06")))
+        engine.load(F.definitions(F.pathway(version: 2), rules: [rule]))
+        engine.ingest([
+            F.event("e2", "C2", "referral.received", "2025-01-07T10:00:00Z"),
+            F.event("e3", "C1", "note.added", "2025-01-07T11:00:00Z"),
+            F.event("e4", "C2", "note.added", "2025-01-07T11:00:00Z"),
+            F.event("e5", "C3", "note.added", "2025-01-07T11:00:00Z"),
+        ])
+        engine.advance(to: engine.endOfDay(F.date("2025-01-07")))
+        let report = engine.report(openOnly: false)
+        #expect(report.cases.map { "\($0.caseID) v\($0.version)" } == ["C1 v1", "C2 v2"])
+        #expect(report.alerts.filter { $0.rule == "seen" }.map(\.caseID).sorted() == ["C1", "C2"])
+    }
+
     @Test func nextTimerIsTheEarliestPendingWakeUp() {
         var engine = Engine(definitions: F.definitions())
         engine.ingest([F.event("e1", "C1", "referral.received", "2025-01-03T10:00:00Z")])
