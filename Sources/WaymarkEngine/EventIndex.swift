@@ -210,6 +210,9 @@ extension EventDecoder {
     /// `take` a run of lines at a time, in file order, each with the bytes it was read from; once a
     /// problem is found, the rest are only checked.
     ///
+    /// `take` is called one call at a time, each finished before the next begins, but not always on
+    /// the caller's thread: a window's runs are handed over by one of the threads decoding the next.
+    ///
     /// Each thread's run is handed over as it is: joined into one list per window first, every
     /// event's strings were retained for the copy and released with the runs (2.6% of a run's
     /// instructions went to copying and letting go of these lists).
