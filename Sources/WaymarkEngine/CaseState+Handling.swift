@@ -313,24 +313,24 @@ extension CaseState {
     }
 
     /// Whether a rule looks at this case now: always without `pathway:`, else while the case is open on it.
-    /// `cr` is a rule of the newest definitions.
     func ruleApplies(_ cr: CompiledRule, _ env: EngineDefinitions) -> Bool {
-        guard cr.namesPathway else { return true }
+        !cr.namesPathway || openEnrolment(of: cr, env) != nil
+    }
+
+    /// The first open enrolment on the pathway rule `cr` (of the newest definitions) names; nil when
+    /// there is none or the rule names none. An enrolment on the newest definitions is told by the
+    /// pathway's index, an older one by its id.
+    func openEnrolment(of cr: CompiledRule, _ env: EngineDefinitions) -> Int? {
+        guard cr.namesPathway else { return nil }
         let newest = Int32(env.versions.count - 1)
         for e in enrolments.indices where enrolments[e].closed == nil {
             if enrolments[e].version == newest {
-                if enrolments[e].pathway == cr.pathwayIndex { return true }
+                if enrolments[e].pathway == cr.pathwayIndex { return e }
             } else if env.pathway(of: enrolments[e]).pathway.id == cr.rule.pathway {
-                return true
+                return e
             }
         }
-        return false
-    }
-
-    func openEnrolment(on pathwayID: String, _ env: EngineDefinitions) -> Int? {
-        enrolments.indices.first {
-            enrolments[$0].closed == nil && env.pathway(of: enrolments[$0]).pathway.id == pathwayID
-        }
+        return nil
     }
 
     // MARK: Stages
@@ -542,9 +542,7 @@ extension CaseState {
                     guard let spec = cr.taskSpecs[ai] else { continue }
                     // No closure here or below that calls a method of the case: each such call from
                     // a closure, in this mutating method, copied the whole case first.
-                    var ei: Int?
-                    if let pathway = cr.rule.pathway { ei = openEnrolment(on: pathway, env) }
-                    raise(spec, enrolment: ei, stageIndex: nil, because: reason, dueFrom: nil)
+                    raise(spec, enrolment: openEnrolment(of: cr, env), stageIndex: nil, because: reason, dueFrom: nil)
                 }
             case .alert(let template):
                 let site: AlertSite?
@@ -579,8 +577,7 @@ extension CaseState {
                     move(ei, to: stageID, reason: .then(reason, goto: stageID), trigger: trigger, env)
                 case .rule(let ri):
                     let cr = defs.rules[ri]
-                    var target: Int?
-                    if let pathway = cr.rule.pathway { target = openEnrolment(on: pathway, env) }
+                    var target = openEnrolment(of: cr, env)
                     if target == nil {
                         for ei in enrolments.indices
                         where enrolments[ei].closed == nil && env.pathway(of: enrolments[ei]).stageIndex[stageID] != nil
